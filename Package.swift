@@ -1,0 +1,122 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "biogateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "biogateway", targets: ["biogateway"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Canonical queries and cache keys: parsing, validation and enforcement of the upstreams' rules.
+        .target(
+            name: "BioGatewayQuery",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Upstream HTTP clients (NHM Data Portal, VertNet).
+        .target(
+            name: "BioGatewayUpstream",
+            dependencies: [
+                "BioGatewayQuery",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Persistent SQLite response cache and request coalescing.
+        .target(
+            name: "BioGatewayCache",
+            dependencies: [
+                "BioGatewayQuery",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The upstream simulator (`biogateway simulate`).
+        .target(
+            name: "BioGatewaySimulator",
+            dependencies: [
+                "BioGatewayQuery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        // The gateway's HTTP API and `buildApplication`.
+        .target(
+            name: "BioGatewayAPI",
+            dependencies: [
+                "BioGatewayQuery",
+                "BioGatewayUpstream",
+                "BioGatewayCache",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "biogateway",
+            dependencies: [
+                "BioGatewayAPI",
+                "BioGatewaySimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Shared helpers for the end-to-end tests: starts a simulator and a gateway on loopback.
+        .target(
+            name: "BioGatewayTestSupport",
+            dependencies: [
+                "BioGatewayAPI",
+                "BioGatewaySimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/BioGatewayTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewayQueryTests",
+            dependencies: ["BioGatewayQuery"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewayCacheTests",
+            dependencies: ["BioGatewayCache"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewaySimulatorTests",
+            dependencies: ["BioGatewaySimulator", "BioGatewayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewayAPITests",
+            dependencies: ["BioGatewayAPI", "BioGatewayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

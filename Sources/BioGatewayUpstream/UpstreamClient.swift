@@ -1,0 +1,93 @@
+import AsyncHTTPClient
+import BioGatewayQuery
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// An upstream's answer that the gateway may pass on: its status, content type and exact body.
+public struct UpstreamResponse: Sendable {
+    /// The upstream's HTTP status.
+    public var status: Int
+    /// The upstream's `Content-Type`.
+    public var contentType: String
+    /// The body, byte for byte.
+    public var body: ByteBuffer
+    /// Whether this is a successful result (cacheable) rather than the upstream's own error envelope.
+    public var isResult: Bool
+}
+
+/// Sends canonical requests to the NHM Data Portal and VertNet over AsyncHTTPClient.
+///
+/// NHM gets a POST with the canonical parameters as its JSON body (what the Data Portal recommends);
+/// VertNet gets `GET /api/search?q=<canonical query object>`.
+public struct UpstreamClient: Sendable {
+    private let httpClient: HTTPClient
+    /// Where the upstreams are.
+    public let configuration: UpstreamConfiguration
+
+    public init(httpClient: HTTPClient, configuration: UpstreamConfiguration) {
+        self.httpClient = httpClient
+        self.configuration = configuration
+    }
+
+    /// The HTTP request sent upstream for a canonical request.
+    public func makeHTTPRequest(for request: CanonicalRequest) -> HTTPClientRequest {
+        let base = self.configuration.baseURL(for: request.source)
+        var httpRequest: HTTPClientRequest
+        switch request.source {
+        case .nhm:
+            httpRequest = HTTPClientRequest(url: base + "/api/3/action/\(request.endpoint)")
+            httpRequest.method = .POST
+            httpRequest.headers.add(name: "Content-Type", value: "application/json")
+            httpRequest.body = .bytes(ByteBuffer(string: request.parametersJSON))
+        case .vertnet:
+            httpRequest = HTTPClientRequest(
+                url: base + "/api/\(request.endpoint)?q=" + FormParameters.encode(request.parametersJSON)
+            )
+            httpRequest.method = .GET
+        }
+        httpRequest.headers.add(name: "Accept", value: "application/json")
+        httpRequest.headers.add(name: "User-Agent", value: self.configuration.userAgent)
+        return httpRequest
+    }
+
+    /// Sends a request and returns the upstream's answer if it is one the gateway may pass on.
+    /// - Throws: ``UpstreamError`` for connection failures, timeouts, 429s, 5xx and bodies that are not
+    ///   the upstream's JSON envelope.
+    public func send(_ request: CanonicalRequest, logger: Logger? = nil) async throws(UpstreamError) -> UpstreamResponse {
+        let source = request.source
+        let httpRequest = self.makeHTTPRequest(for: request)
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(self.configuration.timeout.components.seconds * 1_000_000_000))
+        logger?.debug("upstream request", metadata: ["upstream": "\(source.rawValue)", "url": "\(httpRequest.url)"])
+        let status: Int
+        let headers: HTTPHeaders
+        let body: ByteBuffer
+        do {
+            let response = try await self.httpClient.execute(httpRequest, deadline: deadline, logger: logger)
+            status = Int(response.status.code)
+            headers = response.headers
+            body = try await response.body.collect(upTo: self.configuration.maximumBodyBytes)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw .timeout(source, "\(source.displayName) did not answer within \(self.configuration.timeout)")
+        } catch let error as NIOTooManyBytesError {
+            throw .invalidBody(source, status: 200, "\(source.displayName) sent a body larger than \(error.maxBytes ?? 0) bytes")
+        } catch {
+            throw .unreachable(source, "\(source.displayName) could not be reached or closed the connection early (\(error))")
+        }
+        let contentType = headers.first(name: "Content-Type") ?? "application/json"
+        if status == 429 {
+            throw .rateLimited(source, retryAfter: headers.first(name: "Retry-After"))
+        }
+        let kind = UpstreamEnvelope.classify(body.readableBytesView, from: source)
+        switch (status, kind) {
+        case (200..<300, .result):
+            return UpstreamResponse(status: status, contentType: contentType, body: body, isResult: true)
+        case (400..<500, .error):
+            return UpstreamResponse(status: status, contentType: contentType, body: body, isResult: false)
+        case (200..<300, .invalid(let reason)):
+            throw .invalidBody(source, status: status, "\(source.displayName) answered \(status) but \(reason)")
+        default:
+            throw .badStatus(source, status: status, "\(source.displayName) answered HTTP \(status)")
+        }
+    }
+}

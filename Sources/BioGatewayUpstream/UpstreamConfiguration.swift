@@ -1,0 +1,33 @@
+/// Where the upstreams are and how long the gateway waits for them.
+public struct UpstreamConfiguration: Sendable {
+    /// The Data Portal's base URL; the gateway calls `<url>/api/3/action/datastore_search`.
+    public var nhmBaseURL: String = "https://data.nhm.ac.uk"
+    /// VertNet's base URL; the gateway calls `<url>/api/search?q=…`.
+    public var vertnetBaseURL: String = "https://api.vertnet-portal.appspot.com"
+    /// Overall deadline for one upstream request, body included.
+    public var timeout: Duration = .seconds(60)
+    /// Bodies larger than this are refused (a 1000-record VertNet page is about 1 MB).
+    public var maximumBodyBytes: Int = 64 * 1024 * 1024
+    /// The `User-Agent` sent upstream, so the museums can see who is calling.
+    public var userAgent: String = "BioGateway/0.1 (+https://github.com/biogateway)"
+
+    public init() {}
+
+    public init(nhmBaseURL: String, vertnetBaseURL: String, timeout: Duration = .seconds(60)) {
+        self.nhmBaseURL = nhmBaseURL
+        self.vertnetBaseURL = vertnetBaseURL
+        self.timeout = timeout
+    }
+
+    /// The base URL of one upstream, without a trailing slash.
+    public func baseURL(for source: UpstreamSource) -> String {
+        let url =
+            switch source {
+            case .nhm: self.nhmBaseURL
+            case .vertnet: self.vertnetBaseURL
+            }
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+}
+
+import BioGatewayQuery

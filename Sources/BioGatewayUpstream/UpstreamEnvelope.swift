@@ -1,0 +1,41 @@
+import BioGatewayQuery
+
+/// Recognises each upstream's JSON envelope, so only real answers are passed on as answers and cached.
+public enum UpstreamEnvelope {
+    /// What a body turned out to be.
+    public enum Kind: Sendable, Equatable {
+        /// A successful search result (cacheable).
+        case result
+        /// The upstream's own structured error (NHM `success: false`), safe to pass on, never cached.
+        case error
+        /// Not the upstream's JSON at all.
+        case invalid(String)
+    }
+
+    /// Classifies a body.
+    public static func classify(_ body: some Collection<UInt8>, from source: UpstreamSource) -> Kind {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(body)
+        } catch {
+            return .invalid("the body is not valid JSON (\(error))")
+        }
+        guard case .object(let object) = document else { return .invalid("the body is not a JSON object") }
+        switch source {
+        case .nhm:
+            switch object["success"] {
+            case .bool(true):
+                guard case .object = object["result"] else { return .invalid("a successful NHM answer without a result object") }
+                return .result
+            case .bool(false):
+                guard case .object = object["error"] else { return .invalid("a failed NHM answer without an error object") }
+                return .error
+            default:
+                return .invalid("the body is not a CKAN action envelope (no success flag)")
+            }
+        case .vertnet:
+            guard case .array = object["recs"] else { return .invalid("the body has no recs array") }
+            return .result
+        }
+    }
+}
