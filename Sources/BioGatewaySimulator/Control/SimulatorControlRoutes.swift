@@ -1,0 +1,52 @@
+import BioGatewayQuery
+import Foundation
+import Hummingbird
+
+/// The simulator's control API, for tests and demos:
+///
+/// - `GET /_simulator/faults`, `POST /_simulator/faults` (a ``SimulatorFault``), `DELETE /_simulator/faults`
+/// - `GET /_simulator/requests[?source=nhm|vertnet]`, `DELETE /_simulator/requests`
+struct SimulatorControlRoutes: Sendable {
+    let state: SimulatorState
+
+    func register(on router: Router<SimulatorRequestContext>) {
+        let group = router.group("_simulator")
+        group.get("faults") { _, _ in
+            try Self.json(await self.state.pendingFaults)
+        }
+        group.post("faults") { request, context in
+            let fault = try await request.decode(as: SimulatorFault.self, context: context)
+            await self.state.inject(fault)
+            return try Self.json(await self.state.pendingFaults, status: .created)
+        }
+        group.delete("faults") { _, _ in
+            await self.state.clearFaults()
+            return Response(status: .noContent)
+        }
+        group.get("requests") { request, _ in
+            let source = request.uri.queryParameters["source"].flatMap { UpstreamSource(rawValue: String($0)) }
+            return try Self.json(RequestLog(requests: await self.state.requests(source: source), maximumInFlight: await self.state.maximumInFlight))
+        }
+        group.delete("requests") { _, _ in
+            await self.state.resetRequests()
+            return Response(status: .noContent)
+        }
+    }
+
+    struct RequestLog: Encodable {
+        var requests: [SimulatorRequestRecord]
+        var maximumInFlight: Int
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

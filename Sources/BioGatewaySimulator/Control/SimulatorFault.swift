@@ -1,0 +1,49 @@
+/// A fault the simulator injects into its next matching upstream answers.
+///
+/// Post one as JSON to `POST /_simulator/faults`, e.g.
+/// `{"source":"nhm","kind":"status","status":503,"count":2}` or `{"kind":"latency","latencyMs":2000}`.
+public struct SimulatorFault: Codable, Sendable, Hashable {
+    /// What goes wrong.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// Answer normally, after `latencyMs`.
+        case latency
+        /// Answer with `status` (default 500) and the upstream's error body; `retryAfter` sets `Retry-After`.
+        case status
+        /// Answer 200 with a body that is not JSON.
+        case garbage
+        /// Announce the full `Content-Length`, send half the body, then close the connection.
+        case truncated
+        /// Reset the TCP connection (RST) without answering.
+        case reset
+        /// Answer 200 with an empty result, as VertNet does when its backend fails.
+        case empty
+    }
+
+    /// `nhm`, `vertnet`, or absent for both.
+    public var source: String?
+    public var kind: Kind
+    /// HTTP status for `status` faults (default 500; 429 sends `Retry-After`).
+    public var status: Int?
+    /// `Retry-After` seconds for `status` faults.
+    public var retryAfter: Int?
+    /// Delay before the fault (or the normal answer) in milliseconds.
+    public var latencyMs: Int?
+    /// How many requests the fault applies to; absent means until cleared.
+    public var count: Int?
+
+    public init(
+        source: String? = nil,
+        kind: Kind,
+        status: Int? = nil,
+        retryAfter: Int? = nil,
+        latencyMs: Int? = nil,
+        count: Int? = nil
+    ) {
+        self.source = source
+        self.kind = kind
+        self.status = status
+        self.retryAfter = retryAfter
+        self.latencyMs = latencyMs
+        self.count = count
+    }
+}

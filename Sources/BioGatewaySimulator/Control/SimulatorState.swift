@@ -1,0 +1,112 @@
+import BioGatewayQuery
+import Foundation
+
+/// One request an upstream API of the simulator received.
+public struct SimulatorRequestRecord: Sendable, Codable {
+    /// `nhm` or `vertnet`.
+    public var source: String
+    public var method: String
+    public var path: String
+    /// The parameters as received: NHM's parameter object; VertNet's query object (or the raw text when it is not JSON).
+    public var parameters: JSONValue
+    /// When it arrived and when the answer was complete.
+    public var receivedAt: Date
+    public var finishedAt: Date?
+}
+
+/// What the simulator remembers between requests: pending faults and the request log, shared by the
+/// HTTP control endpoints and, in process, by tests.
+public actor SimulatorState {
+    private var faults: [SimulatorFault] = []
+    private var log: [SimulatorRequestRecord] = []
+    private var inFlight = 0
+    /// The most requests that were being answered at once since the last reset.
+    public private(set) var maximumInFlight = 0
+
+    public init() {}
+
+    /// Adds a fault to the queue.
+    public func inject(_ fault: SimulatorFault) {
+        self.faults.append(fault)
+    }
+
+    /// Removes every pending fault.
+    public func clearFaults() {
+        self.faults.removeAll()
+    }
+
+    /// The pending faults.
+    public var pendingFaults: [SimulatorFault] { self.faults }
+
+    /// Takes the first fault that applies to `source`, counting it down.
+    func takeFault(for source: UpstreamSource) -> SimulatorFault? {
+        guard let index = self.faults.firstIndex(where: { $0.source == nil || $0.source == source.rawValue }) else {
+            return nil
+        }
+        let fault = self.faults[index]
+        if let count = fault.count {
+            if count <= 1 { self.faults.remove(at: index) } else { self.faults[index].count = count - 1 }
+        }
+        return fault
+    }
+
+    func begin(_ record: SimulatorRequestRecord) -> Int {
+        self.log.append(record)
+        self.inFlight += 1
+        self.maximumInFlight = max(self.maximumInFlight, self.inFlight)
+        return self.log.count - 1
+    }
+
+    func finish(_ index: Int) {
+        self.inFlight -= 1
+        if index < self.log.count { self.log[index].finishedAt = Date() }
+    }
+
+    /// Every request received since the last reset, optionally for one source.
+    public func requests(source: UpstreamSource? = nil) -> [SimulatorRequestRecord] {
+        guard let source else { return self.log }
+        return self.log.filter { $0.source == source.rawValue }
+    }
+
+    /// Forgets the request log and the in-flight high-water mark.
+    public func resetRequests() {
+        self.log.removeAll()
+        self.maximumInFlight = self.inFlight
+    }
+}
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let integer = try? container.decode(Int64.self) {
+            self = .integer(integer)
+        } else if let double = try? container.decode(Double.self) {
+            self = .double(double)
+        } else if let string = try? container.decode(String.self) {
+            self = .string(string)
+        } else if let array = try? container.decode([JSONValue].self) {
+            self = .array(array)
+        } else {
+            let dictionary = try container.decode([String: JSONValue].self)
+            self = .object(JSONObject(dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let flag): try container.encode(flag)
+        case .integer(let integer): try container.encode(integer)
+        case .double(let double): try container.encode(double)
+        case .string(let string): try container.encode(string)
+        case .array(let array): try container.encode(array)
+        case .object(let object):
+            try container.encode(Dictionary(uniqueKeysWithValues: object.map { ($0.key, $0.value) }))
+        }
+    }
+}

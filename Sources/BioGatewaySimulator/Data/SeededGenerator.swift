@@ -1,0 +1,39 @@
+/// A small deterministic random number generator (SplitMix64), so the simulator's data set is the same
+/// on every machine and every run.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { self.state = seed }
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// An element of a non-empty array.
+    mutating func pick<T>(_ elements: [T]) -> T { elements[Int(self.next() % UInt64(elements.count))] }
+
+    /// An integer in a closed range.
+    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+
+    /// A double in a range.
+    mutating func double(_ range: Range<Double>) -> Double { Double.random(in: range, using: &self) }
+
+    /// `true` with probability `p`.
+    mutating func chance(_ p: Double) -> Bool { self.double(0..<1) < p }
+
+    /// A deterministic version-4-shaped UUID string.
+    mutating func uuid() -> String {
+        let a = self.next()
+        let b = self.next()
+        func hex(_ value: UInt64, _ digits: Int) -> String {
+            let text = String(value, radix: 16)
+            return String(repeating: "0", count: max(0, digits - text.count)) + text.suffix(digits)
+        }
+        return "\(hex(a >> 32, 8))-\(hex((a >> 16) & 0xFFFF, 4))-4\(hex(a & 0xFFF, 3))-"
+            + "\(hex(0x8 | (b >> 62), 1))\(hex((b >> 48) & 0xFFF, 3))-\(hex(b & 0xFFFF_FFFF_FFFF, 12))"
+    }
+}
