@@ -1,31 +1,32 @@
 import BioGatewayQuery
 
-/// One generated record with what the search engines need precomputed.
+/// One generated record with the token set free-text search needs precomputed; per-field tokens and
+/// terms are computed on demand to keep the 40,000-record data set small in memory.
 struct SimulatedRecord: Sendable {
     /// The record as the upstream returns it (field order as generated).
     let fields: JSONObject
     /// Lowercased tokens of every value, for free-text search.
     let tokens: Set<String>
-    /// Lowercased tokens per field, for per-field text matches.
-    let fieldTokens: [String: Set<String>]
-    /// Lowercased values per field (every element for arrays), for exact term filters.
-    let terms: [String: [String]]
 
     init(fields: JSONObject) {
         self.fields = fields
         var tokens = Set<String>()
-        var fieldTokens: [String: Set<String>] = [:]
-        var terms: [String: [String]] = [:]
-        for (key, value) in fields {
-            let strings = Self.strings(in: value)
-            terms[key] = strings.map { $0.lowercased() }
-            let fieldSet = Set(strings.flatMap(Tokenizer.tokens))
-            fieldTokens[key] = fieldSet
-            tokens.formUnion(fieldSet)
+        for (_, value) in fields {
+            for string in Self.strings(in: value) { tokens.formUnion(Tokenizer.tokens(string)) }
         }
         self.tokens = tokens
-        self.fieldTokens = fieldTokens
-        self.terms = terms
+    }
+
+    /// Lowercased tokens of one field, for per-field text matches.
+    func fieldTokens(_ key: String) -> Set<String> {
+        guard let value = self.fields[key] else { return [] }
+        return Set(Self.strings(in: value).flatMap(Tokenizer.tokens))
+    }
+
+    /// Lowercased values of one field (every element for arrays), for exact term filters.
+    func terms(_ key: String) -> [String] {
+        guard let value = self.fields[key] else { return [] }
+        return Self.strings(in: value).map { $0.lowercased() }
     }
 
     /// The string value of a field (first element for arrays), as the upstream would compare it.

@@ -127,7 +127,7 @@ struct NHMSearchEngine: Sendable {
         case .object(let object):
             for (field, value) in object {
                 let wanted = Tokenizer.tokens(value.stringValue ?? JSONWriter(style: .compact).string(value))
-                let haystack = field.isEmpty ? record.tokens : (record.fieldTokens[field] ?? [])
+                let haystack = field.isEmpty ? record.tokens : record.fieldTokens(field)
                 if !wanted.allSatisfy(haystack.contains) { return false }
             }
         default: break
@@ -149,7 +149,7 @@ struct NHMSearchEngine: Sendable {
                 if !Self.matchesGeo(record, value) { return false }
             default:
                 let wanted: [JSONValue] = value.arrayValue ?? [value]
-                let terms = record.terms[field] ?? []
+                let terms = record.terms(field)
                 for item in wanted {
                     let text: String
                     switch item {
@@ -223,7 +223,7 @@ struct NHMSearchEngine: Sendable {
         for field in facets {
             var counts: [String: Int] = [:]
             for index in matching {
-                for term in Set(self.records[index].terms[field] ?? []) { counts[term, default: 0] += 1 }
+                for term in Set(self.records[index].terms(field)) { counts[term, default: 0] += 1 }
             }
             let size = Int(query.facetLimits?[field]?.integerValue ?? 10)
             let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }

@@ -56,10 +56,10 @@ struct VertNetSearchEngine: Sendable {
                 return number == actual
             }
             if Self.atomFields.contains(field) {
-                return record.terms[field]?.contains(value.lowercased()) ?? false
+                return record.terms(field).contains(value.lowercased())
             }
             let wanted = Tokenizer.tokens(value)
-            return !wanted.isEmpty && wanted.allSatisfy { record.fieldTokens[field]?.contains($0) ?? false }
+            return !wanted.isEmpty && wanted.allSatisfy(record.fieldTokens(field).contains)
         case .compare(let field, let op, let number):
             guard let actual = record.string(field).flatMap(Double.init) else { return false }
             return Self.compare(actual, op, number)

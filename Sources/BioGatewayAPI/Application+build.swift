@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import BioGatewayCache
+import BioGatewayUpstream
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds the gateway: cache, upstream client, routes. Shared by `biogateway serve`, `biogateway demo`
+/// and the tests.
+///
+/// - Parameters:
+///   - configuration: the settings.
+///   - logger: the application logger.
+///   - now: the clock the cache uses for ages and freshness (tests inject one).
+///   - onServerRunning: called with the listening channel (tests read the port from it).
+public func buildApplication(
+    configuration: GatewayConfiguration,
+    logger: Logger = Logger(label: "biogateway"),
+    now: @escaping @Sendable () -> Date = { Date() },
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let cache = try SQLiteResponseCache(path: configuration.cachePath)
+    let httpClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10)),
+            decompression: .disabled
+        )
+    )
+    let upstream = UpstreamClient(
+        httpClient: httpClient,
+        configuration: UpstreamConfiguration(
+            nhmBaseURL: configuration.nhmURL,
+            vertnetBaseURL: configuration.vertnetURL,
+            timeout: .seconds(configuration.upstreamTimeout)
+        )
+    )
+    let gateway = SearchGateway(cache: cache, upstream: upstream, ttl: TimeInterval(configuration.cacheTTL), now: now)
+
+    let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    NHMDropInController(gateway: gateway).register(on: router)
+    VertNetDropInController(gateway: gateway).register(on: router)
+    MetaController().register(on: router)
+
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "BioGateway"
+        ),
+        services: [HTTPClientService(client: httpClient), CacheCloser(cache: cache)],
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+}
+
+/// Shuts the upstream HTTP client down when the application stops.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await self.client.shutdown()
+    }
+}
+
+/// Closes the cache database (checkpointing the WAL) when the application stops.
+struct CacheCloser: Service {
+    let cache: SQLiteResponseCache
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try self.cache.close()
+    }
+}

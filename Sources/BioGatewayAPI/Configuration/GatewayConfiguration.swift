@@ -1,0 +1,97 @@
+import Configuration
+import Foundation
+
+/// Every setting of `biogateway serve`, with its default.
+///
+/// Read from a `ConfigReader` whose providers the executable orders flags first, then environment
+/// variables (`biogateway.cache.path` ↔ `BIOGATEWAY_CACHE_PATH`), then defaults.
+public struct GatewayConfiguration: Sendable {
+    /// Address to listen on.
+    public var host: String = "127.0.0.1"
+    /// Port to listen on (0 picks a free port).
+    public var port: Int = 8080
+    /// The SQLite cache file.
+    public var cachePath: String = "./biogateway-cache.sqlite"
+    /// The NHM Data Portal base URL.
+    public var nhmURL: String = "https://data.nhm.ac.uk"
+    /// The VertNet API base URL.
+    public var vertnetURL: String = "https://api.vertnet-portal.appspot.com"
+    /// Seconds a cached answer is served for.
+    public var cacheTTL: Int = 86_400
+    /// Seconds the gateway waits for one upstream answer.
+    public var upstreamTimeout: Int = 60
+
+    public init() {}
+
+    /// One setting: its configuration key, its environment variable, its flag and its meaning.
+    public struct Setting: Sendable {
+        public var key: String
+        public var flag: String
+        public var meaning: String
+        /// The environment variable that sets it.
+        public var environmentVariable: String {
+            self.key.uppercased().replacingOccurrences(of: ".", with: "_")
+        }
+    }
+
+    /// The settings, in the order README documents them.
+    public static let settings: [Setting] = [
+        Setting(key: "biogateway.host", flag: "--host", meaning: "Address to listen on"),
+        Setting(key: "biogateway.port", flag: "--port", meaning: "Port to listen on"),
+        Setting(key: "biogateway.cache.path", flag: "--cache-path", meaning: "SQLite cache file"),
+        Setting(key: "biogateway.nhm.url", flag: "--nhm-url", meaning: "NHM Data Portal base URL"),
+        Setting(key: "biogateway.vertnet.url", flag: "--vertnet-url", meaning: "VertNet API base URL"),
+        Setting(key: "biogateway.cache.ttl", flag: "--cache-ttl", meaning: "Seconds a cached answer is served"),
+        Setting(key: "biogateway.upstream.timeout", flag: "--upstream-timeout", meaning: "Seconds to wait for an upstream"),
+    ]
+
+    /// A setting with a value that cannot be used.
+    public struct InvalidSetting: Error, CustomStringConvertible {
+        public var key: String
+        public var value: String
+        public var reason: String
+        public var description: String {
+            let environment = self.key.uppercased().replacingOccurrences(of: ".", with: "_")
+            return "Invalid value '\(self.value)' for \(self.key) (\(environment)): \(self.reason)"
+        }
+    }
+
+    /// Reads every setting; values that are present but unusable are reported, not ignored.
+    public init(reader: ConfigReader) throws {
+        self.init()
+        if let host = reader.string(forKey: "biogateway.host") {
+            guard !host.isEmpty else { throw InvalidSetting(key: "biogateway.host", value: host, reason: "must not be empty") }
+            self.host = host
+        }
+        self.port = try Self.integer(reader, "biogateway.port", default: self.port, range: 0...65_535)
+        if let path = reader.string(forKey: "biogateway.cache.path") {
+            guard !path.isEmpty else { throw InvalidSetting(key: "biogateway.cache.path", value: path, reason: "must not be empty") }
+            self.cachePath = path
+        }
+        self.nhmURL = try Self.url(reader, "biogateway.nhm.url", default: self.nhmURL)
+        self.vertnetURL = try Self.url(reader, "biogateway.vertnet.url", default: self.vertnetURL)
+        self.cacheTTL = try Self.integer(reader, "biogateway.cache.ttl", default: self.cacheTTL, range: 0...Int(Int32.max))
+        self.upstreamTimeout = try Self.integer(reader, "biogateway.upstream.timeout", default: self.upstreamTimeout, range: 1...3_600)
+    }
+
+    static func integer(_ reader: ConfigReader, _ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = reader.string(forKey: ConfigKey(key)) else { return value }
+        guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw InvalidSetting(key: key, value: text, reason: "must be a whole number")
+        }
+        guard range.contains(number) else {
+            throw InvalidSetting(key: key, value: text, reason: "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return number
+    }
+
+    static func url(_ reader: ConfigReader, _ key: String, default value: String) throws -> String {
+        guard let text = reader.string(forKey: ConfigKey(key)) else { return value }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host != nil
+        else {
+            throw InvalidSetting(key: key, value: text, reason: "must be an http:// or https:// URL")
+        }
+        return text
+    }
+}

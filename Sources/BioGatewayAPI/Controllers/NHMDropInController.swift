@@ -1,0 +1,80 @@
+import BioGatewayQuery
+import HTTPTypes
+import Hummingbird
+
+/// `/nhm/api/3/action/datastore_search` and `/nhm/api/action/datastore_search`: the Data Portal's
+/// `datastore_search`, behind the cache, for ckanapi, pyportal and plain HTTP clients.
+///
+/// NHM's defaults and caps are applied before anything goes upstream; requests NHM would refuse (and
+/// requests past the 10,000 window) are answered here with NHM's own 409 envelope, or with
+/// `application/problem+json` when the client asks for it in `Accept`.
+struct NHMDropInController: Sendable {
+    let gateway: SearchGateway
+
+    static let paths = ["/nhm/api/3/action/datastore_search", "/nhm/api/action/datastore_search"]
+
+    func register(on router: Router<GatewayRequestContext>) {
+        for path in Self.paths {
+            router.get(RouterPath(path), use: self.search)
+            router.post(RouterPath(path), use: self.search)
+        }
+    }
+
+    @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let query: NHMSearchQuery
+        do {
+            let parameters = try await Self.parameters(of: request, context: context)
+            query = try NHMSearchQuery.parse(parameters)
+            try query.enforcePagingRules()
+        } catch let error as NHMValidationError {
+            return Self.rejection(error, request: request)
+        }
+        var notices: [String] = []
+        if let requested = query.requestedLimit {
+            notices.append("limit \(requested) was clamped to \(query.limit) (NHM allows 0 to \(NHMSearchQuery.maximumLimit))")
+        }
+        let canonical = query.canonicalRequest
+        let answer = await self.gateway.answer(canonical, logger: context.logger)
+        return answer.response(cacheKey: canonical.key, notices: notices)
+    }
+
+    /// CKAN's reading of a request: query-string parameters (repeated keys become lists), overridden by
+    /// a JSON or form body.
+    static func parameters(of request: Request, context: GatewayRequestContext) async throws -> JSONObject {
+        var parameters = FormParameters(encoded: request.uri.query ?? "").ckanObject
+        guard request.method == .post else { return parameters }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard body.readableBytes > 0 else { return parameters }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        if contentType.contains("application/x-www-form-urlencoded") {
+            for (key, value) in FormParameters(encoded: String(buffer: body)).ckanObject { parameters[key] = value }
+            return parameters
+        }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(body.readableBytesView)
+        } catch {
+            throw NHMValidationError(field: "body", "Cannot parse JSON: \(error)")
+        }
+        guard case .object(let object) = document else {
+            throw NHMValidationError(field: "body", "Request data JSON decoded to a non-dict")
+        }
+        for (key, value) in object { parameters[key] = value }
+        return parameters
+    }
+
+    static func rejection(_ error: NHMValidationError, request: Request) -> Response {
+        var headers = HTTPFields()
+        headers[.cacheStatus] = CacheStatus.rejected.description
+        if request.headers[.accept]?.contains("application/problem+json") == true {
+            return ProblemDetails.invalidRequest(error.problems, status: 409).response(headers: headers)
+        }
+        headers[.contentType] = "application/json;charset=utf-8"
+        return Response(
+            status: .conflict,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(error.envelope)))
+        )
+    }
+}

@@ -1,0 +1,51 @@
+import BioGatewayQuery
+import HTTPTypes
+import Hummingbird
+
+/// `/vertnet/api/search` and `/vertnet/api/v1/search`: VertNet's search API behind the cache, for
+/// rvertnet and plain HTTP clients.
+///
+/// `l` gets VertNet's default (400) and cap (1000) before going upstream. Input VertNet would crash on
+/// (an HTML 500) is answered here with a 400 `application/problem+json` naming the problem.
+struct VertNetDropInController: Sendable {
+    let gateway: SearchGateway
+
+    static let paths = ["/vertnet/api/search", "/vertnet/api/v1/search"]
+
+    func register(on router: Router<GatewayRequestContext>) {
+        for path in Self.paths {
+            router.get(RouterPath(path), use: self.search)
+            router.post(RouterPath(path), use: self.search)
+        }
+    }
+
+    @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let query: VertNetSearchQuery
+        do {
+            query = try VertNetSearchQuery.parse(queryObject: try await Self.queryObject(of: request, context: context))
+        } catch let rejection as QueryRejection {
+            var headers = HTTPFields()
+            headers[.cacheStatus] = CacheStatus.rejected.description
+            return ProblemDetails.invalidRequest(rejection.problems).response(headers: headers)
+        }
+        var notices: [String] = []
+        if let requested = query.requestedLimit {
+            notices.append("l \(requested) was capped to \(query.limit) (VertNet's maximum)")
+        }
+        let canonical = query.canonicalRequest
+        let answer = await self.gateway.answer(canonical, logger: context.logger)
+        return answer.response(cacheKey: canonical.key, notices: notices)
+    }
+
+    /// The `q` query object: from the URL, else from a form body, else a JSON body taken as the object.
+    static func queryObject(of request: Request, context: GatewayRequestContext) async throws -> String? {
+        if let q = FormParameters(encoded: request.uri.query ?? "")["q"] { return q }
+        guard request.method == .post else { return nil }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard body.readableBytes > 0 else { return nil }
+        let text = String(buffer: body)
+        if request.headers[.contentType]?.lowercased().contains("application/json") == true { return text }
+        return FormParameters(encoded: text)["q"]
+    }
+}

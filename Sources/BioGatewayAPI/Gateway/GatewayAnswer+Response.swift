@@ -1,0 +1,64 @@
+import BioGatewayUpstream
+import HTTPTypes
+import Hummingbird
+
+extension HTTPField.Name {
+    /// RFC 9211.
+    static let cacheStatus = HTTPField.Name("Cache-Status")!
+    /// The cache key of the answer, for operators (purge, inspection).
+    static let cacheKey = HTTPField.Name("BioGateway-Cache-Key")!
+    /// What the gateway changed in the request before forwarding it (capped limits).
+    static let notice = HTTPField.Name("BioGateway-Notice")!
+}
+
+extension GatewayAnswer {
+    /// The HTTP response: the exact upstream/cached bytes, or a problem document for an upstream failure.
+    func response(cacheKey: String, notices: [String]) -> Response {
+        var headers = HTTPFields()
+        headers[.cacheKey] = cacheKey
+        for notice in notices { headers.append(HTTPField(name: .notice, value: notice)) }
+        switch self {
+        case .body(let status, let contentType, let body, let cacheStatus, let age):
+            headers[.contentType] = contentType
+            headers[.cacheStatus] = cacheStatus.description
+            if let age { headers[.age] = String(age) }
+            return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: body))
+        case .failure(let error, let cacheStatus):
+            headers[.cacheStatus] = cacheStatus.description
+            return error.problem.response(headers: headers)
+        }
+    }
+}
+
+extension UpstreamError {
+    /// How an upstream failure is told to the client: 504 for a timeout, 503 (with `Retry-After`) when
+    /// the upstream is rate limiting the gateway, 502 for everything else.
+    var problem: ProblemDetails {
+        if self.isTimeout {
+            return ProblemDetails(
+                slug: "upstream-timeout",
+                title: "Upstream timed out",
+                status: 504,
+                detail: "\(self.message). Nothing was cached; try again later.",
+                upstream: self.source.rawValue
+            )
+        }
+        if self.isRateLimited {
+            return ProblemDetails(
+                slug: "upstream-rate-limited",
+                title: "Upstream is rate limiting",
+                status: 503,
+                detail: "\(self.message). Nothing was cached; retry after the delay given in Retry-After.",
+                retryAfter: self.retryAfter.flatMap { Int($0) } ?? 60,
+                upstream: self.source.rawValue
+            )
+        }
+        return ProblemDetails(
+            slug: "upstream-failure",
+            title: "Upstream failure",
+            status: 502,
+            detail: "\(self.message). Nothing was cached; the next identical request will try the upstream again.",
+            upstream: self.source.rawValue
+        )
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import BioGatewayAPI
+import BioGatewaySimulator
+import Configuration
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+
+/// `biogateway demo`: the simulator and a gateway pointed at it, in one process, offline.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start the upstream simulator and a gateway pointed at it, and print commands to try."
+    )
+
+    @Option(help: "Port of the gateway.") var port: Int = 8080
+    @Option(help: "Port of the upstream simulator.") var simulatorPort: Int = 8081
+    @Option(help: "SQLite cache file.") var cachePath: String = "./biogateway-demo-cache.sqlite"
+
+    func run() async throws {
+        let logger = makeLogger("biogateway")
+        let simulatorURL = "http://127.0.0.1:\(self.simulatorPort)"
+        var configuration = GatewayConfiguration()
+        configuration.port = self.port
+        configuration.cachePath = self.cachePath
+        configuration.nhmURL = simulatorURL
+        configuration.vertnetURL = simulatorURL
+        let simulator = UpstreamSimulator(configuration: SimulatorConfiguration(port: self.simulatorPort))
+            .makeApplication(logger: makeLogger("biogateway.simulator"))
+        let gatewayURL = "http://127.0.0.1:\(self.port)"
+        let cachePath = self.cachePath
+        let gateway = try buildApplication(configuration: configuration, logger: logger, onServerRunning: { _ in
+            let banner = Self.banner(gatewayURL: gatewayURL, simulatorURL: simulatorURL, cachePath: cachePath)
+            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
+        })
+        let group = ServiceGroup(
+            configuration: .init(services: [simulator, gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+
+    static func banner(gatewayURL: String, simulatorURL: String, cachePath: String) -> String {
+        """
+
+        BioGateway demo (offline: the upstreams are the built-in simulator)
+          gateway     \(gatewayURL)      API description: \(gatewayURL)/openapi.yaml
+          simulator   \(simulatorURL)      (NHM and VertNet, generated data)
+          cache       \(cachePath)
+
+        Try:
+          # NHM datastore_search, as ckanapi/pyportal would call it
+          curl '\(gatewayURL)/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
+
+          # VertNet search, as rvertnet would call it
+          curl -G '\(gatewayURL)/vertnet/api/search' --data-urlencode 'q={"q":"genus:bufo stateprovince:california","l":2}'
+
+          # the same NHM question again: now a cache hit (see Cache-Status)
+          curl -s -D - -o /dev/null '\(gatewayURL)/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
+
+        Stop with Ctrl-C.
+        """
+    }
+}

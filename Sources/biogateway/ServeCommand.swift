@@ -1,0 +1,73 @@
+import ArgumentParser
+import BioGatewayAPI
+import Configuration
+import Logging
+
+/// `biogateway serve`: the gateway, configured by flags, then `BIOGATEWAY_*` variables, then defaults.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway.",
+        discussion: "Every flag can also be set with its environment variable (BIOGATEWAY_HOST, BIOGATEWAY_PORT, …); flags win."
+    )
+
+    @OptionGroup var options: GatewayOptions
+
+    func run() async throws {
+        let logger = makeLogger("biogateway")
+        let configuration = try self.options.gatewayConfiguration()
+        let app = try buildApplication(configuration: configuration, logger: logger, onServerRunning: { channel in
+            logger.info("BioGateway listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+        })
+        try await app.runService()
+    }
+}
+
+/// The gateway's flags. Optional, so that an absent flag falls through to the environment.
+struct GatewayOptions: ParsableArguments {
+    @Option(help: "Address to listen on (BIOGATEWAY_HOST, default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (BIOGATEWAY_PORT, default 8080).") var port: Int?
+    @Option(help: "SQLite cache file (BIOGATEWAY_CACHE_PATH, default ./biogateway-cache.sqlite).") var cachePath: String?
+    @Option(help: "NHM Data Portal base URL (BIOGATEWAY_NHM_URL, default https://data.nhm.ac.uk).") var nhmUrl: String?
+    @Option(help: "VertNet API base URL (BIOGATEWAY_VERTNET_URL, default https://api.vertnet-portal.appspot.com).")
+    var vertnetUrl: String?
+    @Option(help: "Seconds a cached answer is served (BIOGATEWAY_CACHE_TTL, default 86400).") var cacheTtl: Int?
+    @Option(help: "Seconds to wait for an upstream answer (BIOGATEWAY_UPSTREAM_TIMEOUT, default 60).") var upstreamTimeout: Int?
+
+    /// The flags given on the command line, as configuration values.
+    var flagValues: [AbsoluteConfigKey: ConfigValue] {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        func set(_ key: String, _ value: String?) {
+            if let value { values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false) }
+        }
+        set("biogateway.host", self.host)
+        set("biogateway.port", self.port.map(String.init))
+        set("biogateway.cache.path", self.cachePath)
+        set("biogateway.nhm.url", self.nhmUrl)
+        set("biogateway.vertnet.url", self.vertnetUrl)
+        set("biogateway.cache.ttl", self.cacheTtl.map(String.init))
+        set("biogateway.upstream.timeout", self.upstreamTimeout.map(String.init))
+        return values
+    }
+
+    /// Flags, then environment, then defaults; an unusable value stops the command with a readable message.
+    func gatewayConfiguration(overrides: [AbsoluteConfigKey: ConfigValue] = [:]) throws -> GatewayConfiguration {
+        let reader = ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: self.flagValues.merging(overrides) { flag, _ in flag }),
+            EnvironmentVariablesProvider(),
+        ])
+        do {
+            return try GatewayConfiguration(reader: reader)
+        } catch let error as GatewayConfiguration.InvalidSetting {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// A logger writing to standard error at `BIOGATEWAY_LOG_LEVEL` (default `info`).
+func makeLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ConfigReader(provider: EnvironmentVariablesProvider()).string(forKey: "biogateway.log.level")
+        .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    return logger
+}
