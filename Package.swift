@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BioGatewayCacheTests",
-            dependencies: ["BioGatewayCache"],
+            dependencies: ["BioGatewayCache", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,66 @@
+import AsyncHTTPClient
+import BioGatewayQuery
+import BioGatewaySimulator
+import BioGatewayTestSupport
+import Foundation
+import Testing
+
+@Suite("Simulator: fault injection")
+struct FaultInjectionTests {
+    let nhmPath = "/api/3/action/datastore_search?resource_id=\(SimulatorDataset.nhmSpecimenResourceID)&limit=2"
+
+    @Test func statusFaultsWithRetryAfter() async throws {
+        try await withSimulator { simulator async throws in
+            let client = GatewayClient(baseURL: simulator.baseURL)
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 5, count: 1))
+            let limited = try await client.request(self.nhmPath)
+            #expect(limited.status == 429)
+            #expect(limited.header("retry-after") == "5")
+            #expect(try await client.request(self.nhmPath).status == 200)  // the fault was used up
+        }
+    }
+
+    @Test func controlEndpointInjectsFaults() async throws {
+        try await withSimulator { simulator async throws in
+            let client = GatewayClient(baseURL: simulator.baseURL)
+            let created = try await client.request(
+                "/_simulator/faults", method: .POST, headers: [("Content-Type", "application/json")],
+                body: #"{"source":"vertnet","kind":"status","status":503,"count":1}"#
+            )
+            #expect(created.status == 201)
+            let failed = try await client.get("/api/search", query: [("q", #"{"q":"genus:puma"}"#)])
+            #expect(failed.status == 503)
+            let log = try await client.request("/_simulator/requests?source=vertnet").json()
+            #expect(log["requests"]?.arrayValue?.count == 1)
+        }
+    }
+
+    @Test func garbageTruncatedAndReset() async throws {
+        try await withSimulator { simulator async throws in
+            let client = GatewayClient(baseURL: simulator.baseURL)
+            await simulator.state.inject(SimulatorFault(kind: .garbage, count: 1))
+            let garbage = try await client.request(self.nhmPath)
+            #expect(garbage.status == 200)
+            #expect((try? garbage.json()) == nil)
+
+            await simulator.state.inject(SimulatorFault(kind: .truncated, count: 1))
+            await #expect(throws: (any Error).self) { try await client.request(self.nhmPath) }
+
+            await simulator.state.inject(SimulatorFault(kind: .reset, count: 1))
+            await #expect(throws: (any Error).self) { try await client.request(self.nhmPath) }
+
+            #expect(try await client.request(self.nhmPath).status == 200)
+        }
+    }
+
+    @Test func latencyDelaysTheAnswer() async throws {
+        try await withSimulator { simulator async throws in
+            let client = GatewayClient(baseURL: simulator.baseURL)
+            await simulator.state.inject(SimulatorFault(kind: .latency, latencyMs: 300, count: 1))
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect(try await client.request(self.nhmPath).status == 200)
+            #expect(clock.now - start >= .milliseconds(300))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import AsyncHTTPClient
+import BioGatewayQuery
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// An HTTP response read whole, for assertions.
+public struct TestResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    /// The body as text.
+    public var text: String { String(decoding: self.body, as: UTF8.self) }
+
+    /// The body parsed as JSON (fails the caller's expectation if it is not JSON).
+    public func json() throws -> JSONValue { try JSONParser.parse(self.body) }
+
+    /// The first value of a header.
+    public func header(_ name: String) -> String? { self.headers.first(name: name) }
+}
+
+/// Talks HTTP to a server under test, over a real socket.
+public struct GatewayClient: Sendable {
+    /// `http://127.0.0.1:<port>`.
+    public let baseURL: String
+
+    public init(baseURL: String) { self.baseURL = baseURL }
+
+    /// Sends a request to `path` (with its query string) and reads the whole answer.
+    public func request(
+        _ path: String,
+        method: HTTPMethod = .GET,
+        headers: [(String, String)] = [],
+        body: String? = nil
+    ) async throws -> TestResponse {
+        var request = HTTPClientRequest(url: self.baseURL + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return TestResponse(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
+    }
+
+    /// `GET path?name=value&…` with each value percent-encoded.
+    public func get(_ path: String, query: [(String, String)], headers: [(String, String)] = []) async throws -> TestResponse {
+        let encoded = query.map { "\(FormParameters.encode($0.0))=\(FormParameters.encode($0.1))" }.joined(separator: "&")
+        return try await self.request(path + (encoded.isEmpty ? "" : "?" + encoded), headers: headers)
+    }
+}

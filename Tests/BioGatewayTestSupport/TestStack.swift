@@ -1,0 +1,68 @@
+import BioGatewayAPI
+import BioGatewaySimulator
+import Foundation
+import NIOCore
+
+/// A running upstream simulator.
+public struct SimulatorHandle: Sendable {
+    /// `http://127.0.0.1:<port>`.
+    public let baseURL: String
+    /// Its state: faults and the request log.
+    public let state: SimulatorState
+}
+
+/// Runs the upstream simulator on a free loopback port.
+public func withSimulator<Result: Sendable>(
+    latency: Duration = .zero,
+    _ body: (SimulatorHandle) async throws -> Result
+) async throws -> Result {
+    let simulator = UpstreamSimulator(configuration: SimulatorConfiguration(host: "127.0.0.1", port: 0, latency: latency))
+    return try await withRunningApplication({ onServerRunning in
+        simulator.makeApplication(logger: quietLogger, onServerRunning: onServerRunning)
+    }) { port in
+        try await body(SimulatorHandle(baseURL: "http://127.0.0.1:\(port)", state: simulator.state))
+    }
+}
+
+/// A fresh temporary path for a cache database.
+public func temporaryCachePath() -> String {
+    FileManager.default.temporaryDirectory
+        .appendingPathComponent("biogateway-test-\(UUID().uuidString)")
+        .appendingPathComponent("cache.sqlite").path
+}
+
+/// Runs a gateway on a free loopback port, pointed at `upstreamURL` for both upstreams.
+public func withGateway<Result: Sendable>(
+    upstreamURL: String,
+    cachePath: String = temporaryCachePath(),
+    configure: (inout GatewayConfiguration) -> Void = { _ in },
+    now: @escaping @Sendable () -> Date = { Date() },
+    _ body: (GatewayClient) async throws -> Result
+) async throws -> Result {
+    var configuration = GatewayConfiguration()
+    configuration.host = "127.0.0.1"
+    configuration.port = 0
+    configuration.cachePath = cachePath
+    configuration.nhmURL = upstreamURL
+    configuration.vertnetURL = upstreamURL
+    configuration.upstreamTimeout = 10
+    configure(&configuration)
+    let finalConfiguration = configuration
+    return try await withRunningApplication({ onServerRunning in
+        try buildApplication(configuration: finalConfiguration, logger: quietLogger, now: now, onServerRunning: onServerRunning)
+    }) { port in
+        try await body(GatewayClient(baseURL: "http://127.0.0.1:\(port)"))
+    }
+}
+
+/// Runs a simulator and a gateway in front of it.
+public func withStack<Result: Sendable>(
+    cachePath: String = temporaryCachePath(),
+    _ body: (SimulatorHandle, GatewayClient) async throws -> Result
+) async throws -> Result {
+    try await withSimulator { simulator in
+        try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
+            try await body(simulator, gateway)
+        }
+    }
+}
