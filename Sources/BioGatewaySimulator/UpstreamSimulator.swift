@@ -144,7 +144,10 @@ public struct UpstreamSimulator: Sendable {
         empty: (@Sendable () -> SimulatedAnswer)? = nil
     ) async throws -> Response {
         let record = SimulatorRequestRecord(
-            source: source.rawValue, method: request.method.rawValue, path: request.uri.path, parameters: parameters,
+            source: source.rawValue,
+            method: request.method.rawValue,
+            path: request.uri.path,
+            parameters: parameters,
             receivedAt: Date()
         )
         let index = await self.state.begin(record)

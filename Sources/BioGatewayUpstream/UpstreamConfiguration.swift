@@ -1,3 +1,5 @@
+import BioGatewayQuery
+
 /// Where the upstreams are and how long the gateway waits for them.
 public struct UpstreamConfiguration: Sendable {
     /// The Data Portal's base URL; the gateway calls `<url>/api/3/action/datastore_search`.
@@ -29,5 +31,3 @@ public struct UpstreamConfiguration: Sendable {
         return url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 }
-
-import BioGatewayQuery

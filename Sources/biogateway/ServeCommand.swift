@@ -16,9 +16,13 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger("biogateway")
         let configuration = try self.options.gatewayConfiguration()
-        let app = try buildApplication(configuration: configuration, logger: logger, onServerRunning: { channel in
-            logger.info("BioGateway listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
-        })
+        let app = try buildApplication(
+            configuration: configuration,
+            logger: logger,
+            onServerRunning: { channel in
+                logger.info("BioGateway listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+            }
+        )
         try await app.runService()
     }
 }
@@ -67,7 +71,8 @@ struct GatewayOptions: ParsableArguments {
 /// A logger writing to standard error at `BIOGATEWAY_LOG_LEVEL` (default `info`).
 func makeLogger(_ label: String) -> Logger {
     var logger = Logger(label: label)
-    logger.logLevel = ConfigReader(provider: EnvironmentVariablesProvider()).string(forKey: "biogateway.log.level")
+    logger.logLevel =
+        ConfigReader(provider: EnvironmentVariablesProvider()).string(forKey: "biogateway.log.level")
         .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
     return logger
 }

@@ -10,8 +10,13 @@ struct SQLiteResponseCacheTests {
 
     func entry(_ key: String = "k1", body: String = #"{"recs":[]}"#) -> CachedResponse {
         CachedResponse(
-            key: key, source: .vertnet, canonicalQuery: #"{"q":"x"}"#, status: 200, contentType: "application/json",
-            body: Data(body.utf8), storedAt: Date(timeIntervalSince1970: 1_700_000_000)
+            key: key,
+            source: .vertnet,
+            canonicalQuery: #"{"q":"x"}"#,
+            status: 200,
+            contentType: "application/json",
+            body: Data(body.utf8),
+            storedAt: Date(timeIntervalSince1970: 1_700_000_000)
         )
     }
 

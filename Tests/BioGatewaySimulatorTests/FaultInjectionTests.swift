@@ -24,7 +24,9 @@ struct FaultInjectionTests {
         try await withSimulator { simulator async throws in
             let client = GatewayClient(baseURL: simulator.baseURL)
             let created = try await client.request(
-                "/_simulator/faults", method: .POST, headers: [("Content-Type", "application/json")],
+                "/_simulator/faults",
+                method: .POST,
+                headers: [("Content-Type", "application/json")],
                 body: #"{"source":"vertnet","kind":"status","status":503,"count":1}"#
             )
             #expect(created.status == 201)

@@ -65,7 +65,9 @@ struct NHMSimulatorTests {
                 var body = JSONObject([("resource_id", .string(self.resource)), ("filters", ["collectionCode": "zoo"]), ("limit", 1000)])
                 if let after { body["after"] = after }
                 let page = try await client.request(
-                    "/api/3/action/datastore_search", method: .POST, headers: [("Content-Type", "application/json")],
+                    "/api/3/action/datastore_search",
+                    method: .POST,
+                    headers: [("Content-Type", "application/json")],
                     body: JSONValue.object(body).canonicalString
                 ).json()
                 total = page["result"]?["total"]

@@ -17,11 +17,10 @@ public func withSimulator<Result: Sendable>(
     _ body: (SimulatorHandle) async throws -> Result
 ) async throws -> Result {
     let simulator = UpstreamSimulator(configuration: SimulatorConfiguration(host: "127.0.0.1", port: 0, latency: latency))
-    return try await withRunningApplication({ onServerRunning in
-        simulator.makeApplication(logger: quietLogger, onServerRunning: onServerRunning)
-    }) { port in
-        try await body(SimulatorHandle(baseURL: "http://127.0.0.1:\(port)", state: simulator.state))
-    }
+    return try await withRunningApplication(
+        { onServerRunning in simulator.makeApplication(logger: quietLogger, onServerRunning: onServerRunning) },
+        { port in try await body(SimulatorHandle(baseURL: "http://127.0.0.1:\(port)", state: simulator.state)) }
+    )
 }
 
 /// A fresh temporary path for a cache database.
@@ -48,11 +47,12 @@ public func withGateway<Result: Sendable>(
     configuration.upstreamTimeout = 10
     configure(&configuration)
     let finalConfiguration = configuration
-    return try await withRunningApplication({ onServerRunning in
-        try buildApplication(configuration: finalConfiguration, logger: quietLogger, now: now, onServerRunning: onServerRunning)
-    }) { port in
-        try await body(GatewayClient(baseURL: "http://127.0.0.1:\(port)"))
-    }
+    return try await withRunningApplication(
+        { onServerRunning in
+            try buildApplication(configuration: finalConfiguration, logger: quietLogger, now: now, onServerRunning: onServerRunning)
+        },
+        { port in try await body(GatewayClient(baseURL: "http://127.0.0.1:\(port)")) }
+    )
 }
 
 /// Runs a simulator and a gateway in front of it.

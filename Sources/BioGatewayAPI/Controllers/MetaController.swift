@@ -12,7 +12,9 @@ struct MetaController: Sendable {
         router.get("/openapi.yaml") { _, _ in
             guard let document = Self.openAPIDocument else {
                 throw ProblemDetails(
-                    slug: "not-installed", title: "Not Found", status: 404,
+                    slug: "not-installed",
+                    title: "Not Found",
+                    status: 404,
                     detail: "openapi.yaml was not installed with this binary."
                 )
             }

@@ -47,7 +47,8 @@ public struct SimulatorDataset: Sendable {
             record["collectionCode"] = .string(collection)
             record["continent"] = .string(place.continent)
             record["country"] = .string(place.country)
-            let created = "20\(String(format2: random.int(3...22)))-\(String(format2: random.int(1...12)))-\(String(format2: random.int(1...28)))T09:24:24+00:00"
+            let created =
+                "20\(String(format2: random.int(3...22)))-\(String(format2: random.int(1...12)))-\(String(format2: random.int(1...28)))T09:24:24+00:00"
             record["created"] = .string(created)
             let hasDate = random.chance(0.9)
             let month = random.int(1...12)

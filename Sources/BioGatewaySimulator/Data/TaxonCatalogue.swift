@@ -2,46 +2,190 @@
 /// exact totals (documented in README's simulator section).
 enum TaxonCatalogue {
     static func animal(
-        _ phylum: String, _ taxonClass: String, _ order: String, _ family: String, _ genus: String, _ epithet: String,
-        _ authorship: String, _ vernacular: String
+        _ phylum: String,
+        _ taxonClass: String,
+        _ order: String,
+        _ family: String,
+        _ genus: String,
+        _ epithet: String,
+        _ authorship: String,
+        _ vernacular: String
     ) -> Taxon {
         Taxon(
-            kingdom: "Animalia", phylum: phylum, taxonClass: taxonClass, order: order, family: family, genus: genus,
-            specificEpithet: epithet, authorship: authorship, vernacularName: vernacular
+            kingdom: "Animalia",
+            phylum: phylum,
+            taxonClass: taxonClass,
+            order: order,
+            family: family,
+            genus: genus,
+            specificEpithet: epithet,
+            authorship: authorship,
+            vernacularName: vernacular
         )
     }
 
-    static func plant(_ order: String, _ family: String, _ genus: String, _ epithet: String, _ authorship: String, _ vernacular: String)
+    static func plant(
+        _ order: String,
+        _ family: String,
+        _ genus: String,
+        _ epithet: String,
+        _ authorship: String,
+        _ vernacular: String
+    )
         -> Taxon
     {
         Taxon(
-            kingdom: "Plantae", phylum: "Tracheophyta", taxonClass: "Magnoliopsida", order: order, family: family, genus: genus,
-            specificEpithet: epithet, authorship: authorship, vernacularName: vernacular
+            kingdom: "Plantae",
+            phylum: "Tracheophyta",
+            taxonClass: "Magnoliopsida",
+            order: order,
+            family: family,
+            genus: genus,
+            specificEpithet: epithet,
+            authorship: authorship,
+            vernacularName: vernacular
         )
     }
 
     static let bufoBufo = animal("Chordata", "Amphibia", "Anura", "Bufonidae", "Bufo", "bufo", "(Linnaeus, 1758)", "Common toad")
     static let bufoDebilis = animal("Chordata", "Amphibia", "Anura", "Bufonidae", "Bufo", "debilis", "Girard, 1854", "Green toad")
     static let anaxyrusBoreas = animal("Chordata", "Amphibia", "Anura", "Bufonidae", "Anaxyrus", "boreas", "(Baird & Girard, 1852)", "Western toad")
-    static let synodontisSchall = animal("Chordata", "Actinopterygii", "Siluriformes", "Mochokidae", "Synodontis", "schall", "(Bloch & Schneider, 1801)", "Wahrindi")
-    static let synodontisNigrita = animal("Chordata", "Actinopterygii", "Siluriformes", "Mochokidae", "Synodontis", "nigrita", "Valenciennes, 1840", "Squeaker")
+    static let synodontisSchall = animal(
+        "Chordata",
+        "Actinopterygii",
+        "Siluriformes",
+        "Mochokidae",
+        "Synodontis",
+        "schall",
+        "(Bloch & Schneider, 1801)",
+        "Wahrindi"
+    )
+    static let synodontisNigrita = animal(
+        "Chordata",
+        "Actinopterygii",
+        "Siluriformes",
+        "Mochokidae",
+        "Synodontis",
+        "nigrita",
+        "Valenciennes, 1840",
+        "Squeaker"
+    )
     static let salmoTrutta = animal("Chordata", "Actinopterygii", "Salmoniformes", "Salmonidae", "Salmo", "trutta", "Linnaeus, 1758", "Brown trout")
-    static let oncorhynchusClarkii = animal("Chordata", "Actinopterygii", "Salmoniformes", "Salmonidae", "Oncorhynchus", "clarkii", "(Richardson, 1836)", "Cutthroat trout")
-    static let passerDomesticus = animal("Chordata", "Aves", "Passeriformes", "Passeridae", "Passer", "domesticus", "(Linnaeus, 1758)", "House sparrow")
+    static let oncorhynchusClarkii = animal(
+        "Chordata",
+        "Actinopterygii",
+        "Salmoniformes",
+        "Salmonidae",
+        "Oncorhynchus",
+        "clarkii",
+        "(Richardson, 1836)",
+        "Cutthroat trout"
+    )
+    static let passerDomesticus = animal(
+        "Chordata",
+        "Aves",
+        "Passeriformes",
+        "Passeridae",
+        "Passer",
+        "domesticus",
+        "(Linnaeus, 1758)",
+        "House sparrow"
+    )
     static let turdusMerula = animal("Chordata", "Aves", "Passeriformes", "Turdidae", "Turdus", "merula", "Linnaeus, 1758", "Common blackbird")
-    static let juncoHyemalis = animal("Chordata", "Aves", "Passeriformes", "Passerellidae", "Junco", "hyemalis", "(Linnaeus, 1758)", "Dark-eyed junco")
-    static let juncoPhaeonotus = animal("Chordata", "Aves", "Passeriformes", "Passerellidae", "Junco", "phaeonotus", "Wagler, 1831", "Yellow-eyed junco")
-    static let zonotrichiaLeucophrys = animal("Chordata", "Aves", "Passeriformes", "Passerellidae", "Zonotrichia", "leucophrys", "(Forster, 1772)", "White-crowned sparrow")
+    static let juncoHyemalis = animal(
+        "Chordata",
+        "Aves",
+        "Passeriformes",
+        "Passerellidae",
+        "Junco",
+        "hyemalis",
+        "(Linnaeus, 1758)",
+        "Dark-eyed junco"
+    )
+    static let juncoPhaeonotus = animal(
+        "Chordata",
+        "Aves",
+        "Passeriformes",
+        "Passerellidae",
+        "Junco",
+        "phaeonotus",
+        "Wagler, 1831",
+        "Yellow-eyed junco"
+    )
+    static let zonotrichiaLeucophrys = animal(
+        "Chordata",
+        "Aves",
+        "Passeriformes",
+        "Passerellidae",
+        "Zonotrichia",
+        "leucophrys",
+        "(Forster, 1772)",
+        "White-crowned sparrow"
+    )
     static let calypteAnna = animal("Chordata", "Aves", "Apodiformes", "Trochilidae", "Calypte", "anna", "(Lesson, 1829)", "Anna's hummingbird")
-    static let aphelocomaCalifornica = animal("Chordata", "Aves", "Passeriformes", "Corvidae", "Aphelocoma", "californica", "(Vigors, 1839)", "California scrub-jay")
-    static let picoidesVillosus = animal("Chordata", "Aves", "Piciformes", "Picidae", "Leuconotopicus", "villosus", "(Linnaeus, 1766)", "Hairy woodpecker")
-    static let buteoJamaicensis = animal("Chordata", "Aves", "Accipitriformes", "Accipitridae", "Buteo", "jamaicensis", "(Gmelin, 1788)", "Red-tailed hawk")
-    static let ochotonaPrinceps = animal("Chordata", "Mammalia", "Lagomorpha", "Ochotonidae", "Ochotona", "princeps", "(Richardson, 1828)", "American pika")
+    static let aphelocomaCalifornica = animal(
+        "Chordata",
+        "Aves",
+        "Passeriformes",
+        "Corvidae",
+        "Aphelocoma",
+        "californica",
+        "(Vigors, 1839)",
+        "California scrub-jay"
+    )
+    static let picoidesVillosus = animal(
+        "Chordata",
+        "Aves",
+        "Piciformes",
+        "Picidae",
+        "Leuconotopicus",
+        "villosus",
+        "(Linnaeus, 1766)",
+        "Hairy woodpecker"
+    )
+    static let buteoJamaicensis = animal(
+        "Chordata",
+        "Aves",
+        "Accipitriformes",
+        "Accipitridae",
+        "Buteo",
+        "jamaicensis",
+        "(Gmelin, 1788)",
+        "Red-tailed hawk"
+    )
+    static let ochotonaPrinceps = animal(
+        "Chordata",
+        "Mammalia",
+        "Lagomorpha",
+        "Ochotonidae",
+        "Ochotona",
+        "princeps",
+        "(Richardson, 1828)",
+        "American pika"
+    )
     static let pumaConcolor = animal("Chordata", "Mammalia", "Carnivora", "Felidae", "Puma", "concolor", "(Linnaeus, 1771)", "Cougar")
-    static let peromyscusManiculatus = animal("Chordata", "Mammalia", "Rodentia", "Cricetidae", "Peromyscus", "maniculatus", "(Wagner, 1845)", "Deer mouse")
+    static let peromyscusManiculatus = animal(
+        "Chordata",
+        "Mammalia",
+        "Rodentia",
+        "Cricetidae",
+        "Peromyscus",
+        "maniculatus",
+        "(Wagner, 1845)",
+        "Deer mouse"
+    )
     static let pantheraLeo = animal("Chordata", "Mammalia", "Carnivora", "Felidae", "Panthera", "leo", "(Linnaeus, 1758)", "Lion")
     static let sciurusVulgaris = animal("Chordata", "Mammalia", "Rodentia", "Sciuridae", "Sciurus", "vulgaris", "Linnaeus, 1758", "Red squirrel")
-    static let scelopororusUndulatus = animal("Chordata", "Reptilia", "Squamata", "Phrynosomatidae", "Sceloporus", "undulatus", "(Bosc & Daudin, 1801)", "Eastern fence lizard")
+    static let scelopororusUndulatus = animal(
+        "Chordata",
+        "Reptilia",
+        "Squamata",
+        "Phrynosomatidae",
+        "Sceloporus",
+        "undulatus",
+        "(Bosc & Daudin, 1801)",
+        "Eastern fence lizard"
+    )
     static let pythonRegius = animal("Chordata", "Reptilia", "Squamata", "Pythonidae", "Python", "regius", "(Shaw, 1802)", "Ball python")
     static let papilioMachaon = animal("Arthropoda", "Insecta", "Lepidoptera", "Papilionidae", "Papilio", "machaon", "Linnaeus, 1758", "Swallowtail")
     static let morphoMenelaus = animal("Arthropoda", "Insecta", "Lepidoptera", "Nymphalidae", "Morpho", "menelaus", "(Linnaeus, 1758)", "Blue morpho")

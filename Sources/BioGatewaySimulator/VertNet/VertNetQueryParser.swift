@@ -18,7 +18,10 @@ struct VertNetQueryParser {
     struct SyntaxError: Error {}
 
     private enum Token: Equatable {
-        case open, close, word(String), quoted(String), op(String)
+        case open, close
+        case word(String)
+        case quoted(String)
+        case op(String)
         case distance(latitude: Double, longitude: Double, op: String, metres: Double)
     }
 

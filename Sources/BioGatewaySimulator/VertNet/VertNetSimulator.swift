@@ -74,8 +74,13 @@ struct VertNetSimulator: Sendable {
         }
         let matchingRecords: JSONValue = total > 10_000 ? ">10000" : .integer(Int64(total))
         return self.encode(
-            request: request, records: records, cursor: nextCursor, matchingRecords: matchingRecords,
-            apiModule: apiModule, origin: origin, now: now
+            request: request,
+            records: records,
+            cursor: nextCursor,
+            matchingRecords: matchingRecords,
+            apiModule: apiModule,
+            origin: origin,
+            now: now
         )
     }
 
@@ -135,7 +140,13 @@ struct VertNetSimulator: Sendable {
     func emptyAnswer(queryParameter: String?, apiModule: Bool, now: Date) -> SimulatedAnswer {
         let request = Self.interpret(queryParameter) ?? Request(q: "", limit: VertNetSearchQuery.defaultLimit)
         return self.encode(
-            request: request, records: [], cursor: nil, matchingRecords: 0, apiModule: apiModule, origin: nil, now: now
+            request: request,
+            records: [],
+            cursor: nil,
+            matchingRecords: 0,
+            apiModule: apiModule,
+            origin: nil,
+            now: now
         )
     }
 

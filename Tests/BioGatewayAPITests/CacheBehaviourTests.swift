@@ -1,0 +1,124 @@
+import BioGatewayQuery
+import BioGatewaySimulator
+import BioGatewayTestSupport
+import Foundation
+import Synchronization
+import Testing
+
+@Suite("Cache: hits, coalescing, persistence")
+struct CacheBehaviourTests {
+    @Test func aRepeatedRequestIsAHitWithIdenticalBytes() async throws {
+        try await withStack { simulator, gateway async throws in
+            let query = [("resource_id", specimens), ("q", "bufo"), ("limit", "20")]
+            let first = try await gateway.get(nhmPath, query: query)
+            let second = try await gateway.get(nhmPath, query: query)
+            #expect(first.status == 200)
+            #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
+            #expect(second.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
+            #expect(second.header("age") != nil)
+            #expect(first.body == second.body)
+            #expect(await simulator.calls(.nhm) == 1)
+        }
+    }
+
+    @Test func upstreamBytesArePassedThroughUnchanged() async throws {
+        try await withStack { simulator, gateway async throws in
+            let queryObject = #"{"q":"genus:puma","l":3}"#
+            let viaGateway = try await gateway.get(vertnetPath, query: [("q", queryObject)])
+            // the simulator's answer to the canonical request, fetched directly
+            let direct = try await GatewayClient(baseURL: simulator.baseURL).get("/api/search", query: [("q", #"{"l":3,"q":"genus:puma"}"#)])
+            // request_date differs between two answers; everything else is byte for byte the same
+            func withoutDate(_ text: String) -> String {
+                text.replacingOccurrences(of: #""request_date": "[^"]*""#, with: "", options: .regularExpression)
+            }
+            #expect(withoutDate(viaGateway.text) == withoutDate(direct.text))
+            #expect(viaGateway.text.contains("\"recs\": ["))  // Python's separators survive
+            #expect(viaGateway.header("content-type") == "application/json")
+        }
+    }
+
+    @Test func equivalentRequestsShareOneEntry() async throws {
+        try await withStack { simulator, gateway async throws in
+            _ = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma  country:mexico","l":5000}"#)])
+            let same = try await gateway.get(vertnetPath, query: [("q", #"{"l":1000,"q":"genus:puma country:mexico"}"#)])
+            #expect(same.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
+            let post = try await gateway.request(
+                vertnetPath,
+                method: .POST,
+                headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: "q=" + FormParameters.encode(#"{"q":"genus:puma country:mexico","l":1000}"#)
+            )
+            #expect(post.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
+            #expect(await simulator.calls(.vertnet) == 1)
+
+            _ = try await gateway.get(
+                nhmPath,
+                query: [("resource_id", specimens), ("sort", "country"), ("sort", "year desc"), ("fields", "country,year")]
+            )
+            let nhmPost = try await gateway.request(
+                nhmPath,
+                method: .POST,
+                headers: [("Content-Type", "application/json")],
+                body: #"{"fields":["year","country"],"resource_id":"\#(specimens)","sort":"country asc,year desc","limit":100}"#
+            )
+            #expect(nhmPost.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
+            #expect(await simulator.calls(.nhm) == 1)
+        }
+    }
+
+    @Test func fiftyConcurrentIdenticalRequestsMakeOneUpstreamCall() async throws {
+        try await withStack { simulator, gateway async throws in
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 700, count: 1))
+            let query = [("q", #"{"q":"genus:junco","l":50}"#)]
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<50 { group.addTask { try await gateway.get(vertnetPath, query: query) } }
+                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+            }
+            #expect(await simulator.calls(.vertnet) == 1)
+            #expect(responses.count == 50)
+            #expect(responses.allSatisfy { $0.status == 200 })
+            #expect(Set(responses.map(\.body)).count == 1)
+            #expect(responses.contains { $0.header("cache-status")?.contains("collapsed") == true })
+        }
+    }
+
+    @Test func theCacheSurvivesARestart() async throws {
+        let cachePath = temporaryCachePath()
+        try await withSimulator { simulator async throws in
+            let query = [("q", #"{"q":"genus:bufo","l":10}"#)]
+            let first = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
+                try await gateway.get(vertnetPath, query: query)
+            }
+            let second = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
+                try await gateway.get(vertnetPath, query: query)
+            }
+            #expect(second.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
+            #expect(first.body == second.body)
+            #expect(await simulator.calls(.vertnet) == 1)
+        }
+    }
+
+    @Test func expiredEntriesAreNotServed() async throws {
+        let clock = ManualClock()
+        try await withSimulator { simulator async throws in
+            try await withGateway(upstreamURL: simulator.baseURL, configure: { $0.cacheTTL = 60 }, now: clock.now) { gateway in
+                let query = [("q", #"{"q":"genus:puma","l":2}"#)]
+                _ = try await gateway.get(vertnetPath, query: query)
+                clock.advance(by: 59)
+                #expect(try await gateway.get(vertnetPath, query: query).header("cache-status") == "BioGateway; hit; ttl=1")
+                clock.advance(by: 1)
+                #expect(try await gateway.get(vertnetPath, query: query).header("cache-status") == "BioGateway; fwd=miss; stored")
+                #expect(await simulator.calls(.vertnet) == 2)
+            }
+        }
+    }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: Sendable {
+    private let seconds = Mutex(1_800_000_000.0)
+
+    func advance(by interval: TimeInterval) { self.seconds.withLock { $0 += interval } }
+
+    var now: @Sendable () -> Date { { Date(timeIntervalSince1970: self.seconds.withLock { $0 }) } }
+}

@@ -1,0 +1,63 @@
+import BioGatewayQuery
+import BioGatewaySimulator
+import BioGatewayTestSupport
+import Foundation
+import Testing
+
+@Suite("Upstream failures: a clear error, nothing cached")
+struct UpstreamFailureTests {
+    static let faults: [(SimulatorFault, Int)] = [
+        (SimulatorFault(kind: .status, status: 500, count: 1), 502),
+        (SimulatorFault(kind: .status, status: 503, count: 1), 502),
+        (SimulatorFault(kind: .status, status: 429, retryAfter: 7, count: 1), 503),
+        (SimulatorFault(kind: .truncated, count: 1), 502),
+        (SimulatorFault(kind: .garbage, count: 1), 502),
+        (SimulatorFault(kind: .reset, count: 1), 502),
+    ]
+
+    @Test(arguments: Self.faults)
+    func failuresAreReportedAndNotStored(_ fault: SimulatorFault, _ expectedStatus: Int) async throws {
+        try await withStack { simulator, gateway async throws in
+            for (path, query) in [
+                (nhmPath, [("resource_id", specimens), ("q", "salmo")]),
+                (vertnetPath, [("q", #"{"q":"genus:puma","l":5}"#)]),
+            ] {
+                await simulator.state.inject(fault)
+                let failed = try await gateway.get(path, query: query)
+                #expect(failed.status == expectedStatus)
+                #expect(failed.header("content-type") == "application/problem+json")
+                let problem = try failed.json()
+                #expect(problem["upstream"]?.stringValue != nil)
+                #expect(problem["detail"]?.stringValue?.isEmpty == false)
+                #expect(failed.header("cache-status")?.contains("fwd=miss") == true)
+                if fault.status == 429 { #expect(failed.header("retry-after") == "7") }
+
+                let retried = try await gateway.get(path, query: query)
+                #expect(retried.status == 200)
+                #expect(retried.header("cache-status") == "BioGateway; fwd=miss; stored")
+            }
+            #expect(await simulator.calls(.nhm) == 2)
+            #expect(await simulator.calls(.vertnet) == 2)
+        }
+    }
+
+    @Test func unreachableUpstreamIsA502() async throws {
+        try await withGateway(upstreamURL: "http://127.0.0.1:9") { gateway in
+            let response = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma"}"#)])
+            #expect(response.status == 502)
+            #expect(response.header("content-type") == "application/problem+json")
+        }
+    }
+
+    @Test func upstreamValidationErrorsArePassedThroughButNotStored() async throws {
+        try await withStack { simulator, gateway async throws in
+            for _ in 0..<2 {
+                let response = try await gateway.get(nhmPath, query: [("resource_id", "not-a-datastore-resource")])
+                #expect(response.status == 409)
+                #expect(try response.json()["error"]?["resource_id"] == ["No resource IDs are datastore resources"])
+                #expect(response.header("cache-status") == "BioGateway; fwd=miss; fwd-status=409")
+            }
+            #expect(await simulator.calls(.nhm) == 2)
+        }
+    }
+}
