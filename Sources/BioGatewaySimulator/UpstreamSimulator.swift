@@ -162,7 +162,7 @@ public struct UpstreamSimulator: Sendable {
         case .latency:
             return Self.response(answer())
         case .status:
-            let status = fault.status ?? 500
+            let status = fault.status.flatMap { (100...599).contains($0) ? $0 : nil } ?? 500
             var failure: SimulatedAnswer =
                 switch source {
                 case .nhm:

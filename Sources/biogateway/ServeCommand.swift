@@ -38,30 +38,23 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Seconds a cached answer is served (BIOGATEWAY_CACHE_TTL, default 86400).") var cacheTtl: Int?
     @Option(help: "Seconds to wait for an upstream answer (BIOGATEWAY_UPSTREAM_TIMEOUT, default 60).") var upstreamTimeout: Int?
 
-    /// The flags given on the command line, as configuration values.
-    var flagValues: [AbsoluteConfigKey: ConfigValue] {
-        var values: [AbsoluteConfigKey: ConfigValue] = [:]
-        func set(_ key: String, _ value: String?) {
-            if let value { values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false) }
-        }
-        set("biogateway.host", self.host)
-        set("biogateway.port", self.port.map(String.init))
-        set("biogateway.cache.path", self.cachePath)
-        set("biogateway.nhm.url", self.nhmUrl)
-        set("biogateway.vertnet.url", self.vertnetUrl)
-        set("biogateway.cache.ttl", self.cacheTtl.map(String.init))
-        set("biogateway.upstream.timeout", self.upstreamTimeout.map(String.init))
+    /// The flags given on the command line, by configuration key.
+    var flagValues: [String: String] {
+        var values: [String: String] = [:]
+        values["biogateway.host"] = self.host
+        values["biogateway.port"] = self.port.map(String.init)
+        values["biogateway.cache.path"] = self.cachePath
+        values["biogateway.nhm.url"] = self.nhmUrl
+        values["biogateway.vertnet.url"] = self.vertnetUrl
+        values["biogateway.cache.ttl"] = self.cacheTtl.map(String.init)
+        values["biogateway.upstream.timeout"] = self.upstreamTimeout.map(String.init)
         return values
     }
 
     /// Flags, then environment, then defaults; an unusable value stops the command with a readable message.
-    func gatewayConfiguration(overrides: [AbsoluteConfigKey: ConfigValue] = [:]) throws -> GatewayConfiguration {
-        let reader = ConfigReader(providers: [
-            InMemoryProvider(name: "flags", values: self.flagValues.merging(overrides) { flag, _ in flag }),
-            EnvironmentVariablesProvider(),
-        ])
+    func gatewayConfiguration() throws -> GatewayConfiguration {
         do {
-            return try GatewayConfiguration(reader: reader)
+            return try GatewayConfiguration.load(flags: self.flagValues)
         } catch let error as GatewayConfiguration.InvalidSetting {
             throw ValidationError(error.description)
         }

@@ -146,6 +146,10 @@ struct NHMValidationTests {
         #expect(error?.message == "Search window size out of bounds: 10001 (from: 9000, size: 1000)")
         // the clamp is applied before the window is computed
         #expect(self.error("resource_id=r&offset=9000&limit=5000")?.message?.contains("10001") == true)
+        // no overflow at the edges of Int64
+        #expect(self.error("resource_id=r&offset=9223372036854775807&limit=1000")?.message != nil)
+        #expect(self.error("resource_id=r&offset=-9223372036854775808")?.fieldErrors["offset"] != nil)
+        #expect(self.error("resource_id=r&limit=99999999999999999999999")?.fieldErrors["limit"] == ["Invalid integer"])
     }
 
     @Test func envelopeIsNHMs() throws {

@@ -56,6 +56,24 @@ public struct GatewayConfiguration: Sendable {
         }
     }
 
+    /// Reads the settings in order of precedence: flags (by configuration key, e.g. `biogateway.port`),
+    /// then environment variables (`BIOGATEWAY_PORT`), then the defaults.
+    public static func load(
+        flags: [String: String],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> GatewayConfiguration {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        for (key, value) in flags {
+            values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false)
+        }
+        return try GatewayConfiguration(
+            reader: ConfigReader(providers: [
+                InMemoryProvider(name: "flags", values: values),
+                EnvironmentVariablesProvider(environmentVariables: environment),
+            ])
+        )
+    }
+
     /// Reads every setting; values that are present but unusable are reported, not ignored.
     public init(reader: ConfigReader) throws {
         self.init()

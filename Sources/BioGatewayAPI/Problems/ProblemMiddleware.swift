@@ -15,7 +15,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             let status = Int(error.status.code)
             let detail: String =
                 switch status {
-                case 404: "There is no resource at \(request.uri.path). See /openapi.yaml for the routes this gateway serves."
+                case 404:
+                    "Nothing is served at \(request.method.rawValue) \(request.uri.path). See /openapi.yaml for the routes and methods this gateway serves."
                 case 405: "\(request.method.rawValue) is not allowed on \(request.uri.path)."
                 case 413: "The request body is too large."
                 default: (error as? HTTPError)?.body ?? error.status.reasonPhrase

@@ -147,8 +147,10 @@ public struct NHMSearchQuery: Sendable, Hashable {
         if self.offset < 0 {
             throw NHMValidationError(field: "offset", "Must be a non-negative integer")
         }
-        let window = self.offset + self.limit + 1
-        if window > Self.searchWindow {
+        // offset may be as large as Int64 allows: compute the window without overflowing
+        let (sum, overflow) = self.offset.addingReportingOverflow(self.limit + 1)
+        if overflow || sum > Self.searchWindow {
+            let window = overflow ? "more than \(Int.max)" : String(sum)
             throw NHMValidationError(
                 message: "Search window size out of bounds: \(window) (from: \(self.offset), size: \(self.limit))"
             )

@@ -16,6 +16,12 @@ struct SimulatorControlRoutes: Sendable {
         }
         group.post("faults") { request, context in
             let fault = try await request.decode(as: SimulatorFault.self, context: context)
+            if let status = fault.status, !(100...599).contains(status) {
+                throw HTTPError(.badRequest, message: "status must be an HTTP status code (100-599)")
+            }
+            if let latency = fault.latencyMs, latency < 0 {
+                throw HTTPError(.badRequest, message: "latencyMs must not be negative")
+            }
             await self.state.inject(fault)
             return try Self.json(await self.state.pendingFaults, status: .created)
         }
