@@ -110,6 +110,21 @@ struct DropInEnforcementTests {
         }
     }
 
+    @Test func oversizedBodiesGetProblemJSONWithCacheStatus() async throws {
+        try await withStack { simulator, gateway async throws in
+            let response = try await gateway.request(
+                nhmPath,
+                method: .POST,
+                headers: [("Content-Type", "application/json")],
+                body: #"{"resource_id":""# + String(repeating: "x", count: 2 * 1024 * 1024) + #""}"#
+            )
+            #expect(response.status == 413)
+            #expect(response.header("content-type") == "application/problem+json")
+            #expect(response.header("cache-status") == "BioGateway; detail=invalid-request")
+            #expect(await simulator.calls(.nhm) == 0)
+        }
+    }
+
     @Test func unknownRoutesGetProblemJSON() async throws {
         try await withStack { _, gateway async throws in
             let response = try await gateway.request("/nope")

@@ -14,9 +14,10 @@ struct NHMDropInController: Sendable {
     static let paths = ["/nhm/api/3/action/datastore_search", "/nhm/api/action/datastore_search"]
 
     func register(on router: Router<GatewayRequestContext>) {
+        let group = router.group().add(middleware: CacheStatusMiddleware())
         for path in Self.paths {
-            router.get(RouterPath(path), use: self.search)
-            router.post(RouterPath(path), use: self.search)
+            group.get(RouterPath(path), use: self.search)
+            group.post(RouterPath(path), use: self.search)
         }
     }
 

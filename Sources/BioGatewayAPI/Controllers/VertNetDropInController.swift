@@ -13,9 +13,10 @@ struct VertNetDropInController: Sendable {
     static let paths = ["/vertnet/api/search", "/vertnet/api/v1/search"]
 
     func register(on router: Router<GatewayRequestContext>) {
+        let group = router.group().add(middleware: CacheStatusMiddleware())
         for path in Self.paths {
-            router.get(RouterPath(path), use: self.search)
-            router.post(RouterPath(path), use: self.search)
+            group.get(RouterPath(path), use: self.search)
+            group.post(RouterPath(path), use: self.search)
         }
     }
 

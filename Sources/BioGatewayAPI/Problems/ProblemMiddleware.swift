@@ -9,9 +9,17 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as ProblemDetails {
+        } catch {
+            return Self.response(for: error, request: request, context: context)
+        }
+    }
+
+    /// The problem document for an error thrown while answering `request`.
+    static func response(for error: any Error, request: Request, context: Context) -> Response {
+        switch error {
+        case let problem as ProblemDetails:
             return problem.response()
-        } catch let error as any HTTPResponseError {
+        case let error as any HTTPResponseError:
             let status = Int(error.status.code)
             let detail: String =
                 switch status {
@@ -22,7 +30,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 default: (error as? HTTPError)?.body ?? error.status.reasonPhrase
                 }
             return ProblemDetails(slug: "http-\(status)", title: error.status.reasonPhrase, status: status, detail: detail).response()
-        } catch {
+        default:
             context.logger.error("unhandled error", metadata: ["error": "\(error)"])
             return ProblemDetails(
                 slug: "internal-error",

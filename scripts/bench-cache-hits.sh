@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Benchmark: cache-hit throughput and latency of the drop-in endpoints, on loopback.
+# Starts `biogateway demo` (simulator + gateway), warms two entries (an NHM page of 100 records and a
+# VertNet page of 1000 records, about 1 MB), then drives each with wrk and prints wrk's figures.
+#   BIOGATEWAY_BIN   binary to use (default: builds and uses .build/release/biogateway)
+#   DURATION         seconds per run (default 10)
+#   CONNECTIONS      concurrent connections (default 32)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+bin="${BIOGATEWAY_BIN:-}"
+if [ -z "$bin" ]; then
+    swift build -c release --product biogateway >/dev/null
+    bin=.build/release/biogateway
+fi
+duration="${DURATION:-10}"
+connections="${CONNECTIONS:-32}"
+work=$(mktemp -d)
+port=18480
+simulator_port=18481
+
+"$bin" demo --port "$port" --simulator-port "$simulator_port" --cache-path "$work/cache.sqlite" >"$work/demo.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 120); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
+    sleep 0.5
+done
+
+nhm="http://127.0.0.1:$port/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=100"
+vertnet="http://127.0.0.1:$port/vertnet/api/search?q=%7B%22q%22%3A%22genus%3Abufo%22%2C%22l%22%3A1000%7D"
+for url in "$nhm" "$vertnet"; do
+    curl -sf -o /dev/null "$url"    # the miss that fills the entry
+    size=$(curl -sf "$url" | wc -c)
+    status=$(curl -sf -D - -o /dev/null "$url" | tr -d '\r' | grep -i '^cache-status' || true)
+    echo "== $url"
+    echo "   body $size bytes; $status"
+    wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" | sed 's/^/   /'
+done
