@@ -48,7 +48,6 @@ let package = Package(
             dependencies: [
                 "BioGatewayQuery",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

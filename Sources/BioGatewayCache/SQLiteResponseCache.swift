@@ -1,5 +1,4 @@
 import BioGatewayQuery
-import Crypto
 import Foundation
 import GRDB
 
@@ -108,9 +107,6 @@ public final class SQLiteResponseCache: ResponseCache {
     }
 
     static func digest(_ body: Data) -> String {
-        SHA256.hash(data: body).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        SHA256Hex.digest(body)
     }
 }

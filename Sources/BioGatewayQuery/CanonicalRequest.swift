@@ -1,5 +1,3 @@
-import Crypto
-
 /// The effective upstream request, after defaults and caps, in canonical form, with its cache key.
 ///
 /// Two client requests map to the same `CanonicalRequest` exactly when the upstream is certain to give
@@ -25,10 +23,7 @@ public struct CanonicalRequest: Sendable, Hashable {
             "source": .string(source.rawValue), "endpoint": .string(endpoint), "parameters": .object(parameters),
         ]
         self.canonicalJSON = document.canonicalString
-        self.key = SHA256.hash(data: Array(self.canonicalJSON.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        self.key = SHA256Hex.digest(Array(self.canonicalJSON.utf8))
     }
 
     /// The parameters as canonical JSON, the way they are sent upstream.

@@ -8,18 +8,10 @@ import Hummingbird
 /// NHM's defaults and caps are applied before anything goes upstream; requests NHM would refuse (and
 /// requests past the 10,000 window) are answered here with NHM's own 409 envelope, or with
 /// `application/problem+json` when the client asks for it in `Accept`.
-struct NHMDropInController: Sendable {
+struct NHMDropInController: DropInEndpoint {
     let gateway: SearchGateway
 
     static let paths = ["/nhm/api/3/action/datastore_search", "/nhm/api/action/datastore_search"]
-
-    func register(on router: Router<GatewayRequestContext>) {
-        let group = router.group().add(middleware: CacheStatusMiddleware())
-        for path in Self.paths {
-            group.get(RouterPath(path), use: self.search)
-            group.post(RouterPath(path), use: self.search)
-        }
-    }
 
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let query: NHMSearchQuery
@@ -34,9 +26,7 @@ struct NHMDropInController: Sendable {
         if let requested = query.requestedLimit {
             notices.append("limit \(requested) was clamped to \(query.limit) (NHM allows 0 to \(NHMSearchQuery.maximumLimit))")
         }
-        let canonical = query.canonicalRequest
-        let answer = await self.gateway.answer(canonical, logger: context.logger)
-        return answer.response(cacheKey: canonical.key, notices: notices)
+        return await self.forward(query.canonicalRequest, notices: notices, context: context)
     }
 
     /// CKAN's reading of a request: query-string parameters (repeated keys become lists), overridden by
@@ -66,15 +56,12 @@ struct NHMDropInController: Sendable {
     }
 
     static func rejection(_ error: NHMValidationError, request: Request) -> Response {
-        var headers = HTTPFields()
-        headers[.cacheStatus] = CacheStatus.rejected.description
         if request.headers[.accept]?.contains("application/problem+json") == true {
-            return ProblemDetails.invalidRequest(error.problems, status: 409).response(headers: headers)
+            return ProblemDetails.invalidRequest(error.problems, status: 409).response()
         }
-        headers[.contentType] = "application/json;charset=utf-8"
         return Response(
             status: .conflict,
-            headers: headers,
+            headers: [.contentType: "application/json;charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(error.envelope)))
         )
     }

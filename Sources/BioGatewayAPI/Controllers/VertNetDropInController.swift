@@ -7,35 +7,23 @@ import Hummingbird
 ///
 /// `l` gets VertNet's default (400) and cap (1000) before going upstream. Input VertNet would crash on
 /// (an HTML 500) is answered here with a 400 `application/problem+json` naming the problem.
-struct VertNetDropInController: Sendable {
+struct VertNetDropInController: DropInEndpoint {
     let gateway: SearchGateway
 
     static let paths = ["/vertnet/api/search", "/vertnet/api/v1/search"]
-
-    func register(on router: Router<GatewayRequestContext>) {
-        let group = router.group().add(middleware: CacheStatusMiddleware())
-        for path in Self.paths {
-            group.get(RouterPath(path), use: self.search)
-            group.post(RouterPath(path), use: self.search)
-        }
-    }
 
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let query: VertNetSearchQuery
         do {
             query = try VertNetSearchQuery.parse(queryObject: try await Self.queryObject(of: request, context: context))
         } catch let rejection as QueryRejection {
-            var headers = HTTPFields()
-            headers[.cacheStatus] = CacheStatus.rejected.description
-            return ProblemDetails.invalidRequest(rejection.problems).response(headers: headers)
+            return ProblemDetails.invalidRequest(rejection.problems).response()
         }
         var notices: [String] = []
         if let requested = query.requestedLimit {
             notices.append("l \(requested) was capped to \(query.limit) (VertNet's maximum)")
         }
-        let canonical = query.canonicalRequest
-        let answer = await self.gateway.answer(canonical, logger: context.logger)
-        return answer.response(cacheKey: canonical.key, notices: notices)
+        return await self.forward(query.canonicalRequest, notices: notices, context: context)
     }
 
     /// The `q` query object: from the URL, else from a form body, else a JSON body taken as the object.

@@ -1,0 +1,30 @@
+import BioGatewayQuery
+import HTTPTypes
+import Hummingbird
+
+/// A drop-in endpoint: an upstream's search API, served at the upstream's own paths under a prefix.
+protocol DropInEndpoint: Sendable {
+    /// The paths it answers on (GET and POST).
+    static var paths: [String] { get }
+    /// The cache-first search all answers go through.
+    var gateway: SearchGateway { get }
+    /// Answers one request.
+    @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response
+}
+
+extension DropInEndpoint {
+    /// Registers GET and POST on every path; every answer, errors included, carries `Cache-Status`.
+    func register(on router: Router<GatewayRequestContext>) {
+        let group = router.group().add(middleware: CacheStatusMiddleware())
+        for path in Self.paths {
+            group.get(RouterPath(path), use: self.search)
+            group.post(RouterPath(path), use: self.search)
+        }
+    }
+
+    /// Answers a validated request from the cache or the upstream, with the given notices.
+    func forward(_ request: CanonicalRequest, notices: [String], context: GatewayRequestContext) async -> Response {
+        let answer = await self.gateway.answer(request, logger: context.logger)
+        return answer.response(cacheKey: request.key, notices: notices)
+    }
+}
