@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check BioGateway has: formatting, the OpenAPI document, and the whole Swift test suite
-# (unit tests and end-to-end tests that start the gateway and the upstream simulator on loopback).
-# Installs what it needs (Debian's libsqlite3-dev, PyPI's openapi-spec-validator) when it is missing.
+# Runs every check BioGateway has: formatting, the OpenAPI document, the real clients (ckanapi, pyportal,
+# requests) against a live `biogateway demo`, and the whole Swift test suite (unit tests and end-to-end
+# tests that start the gateway and the upstream simulator on loopback).
+# Installs what it needs (scripts/bootstrap.sh) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,11 @@ cmp openapi.yaml Sources/BioGatewayAPI/Resources/openapi.yaml || {
     exit 1
 }
 
-echo "== swift test"
+echo "== build"
 swift build --build-tests
+
+echo "== existing clients against a live gateway (pytest)"
+BIOGATEWAY_BIN=.build/debug/biogateway python3 -m pytest -q -p no:cacheprovider Tests/ClientCompatibility
+
+echo "== swift test"
 swift test --skip-build

@@ -1,0 +1,81 @@
+"""Existing clients, unchanged but for their base URL, against a live gateway (in front of the simulator)."""
+
+import json
+
+import ckanapi
+import pytest
+import requests
+from pyportal import API
+from pyportal.endpoints import endpoints
+
+SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+
+
+def test_ckanapi_post_search(gateway_url):
+    ckan = ckanapi.RemoteCKAN(gateway_url + "/nhm")
+    result = ckan.action.datastore_search(resource_id=SPECIMENS, filters={"genus": "Bufo"}, limit=5)
+    assert result["total"] == 2500
+    assert len(result["records"]) == 5
+    assert all(record["genus"] == "Bufo" for record in result["records"])
+
+
+def test_ckanapi_get_only_search(gateway_url):
+    ckan = ckanapi.RemoteCKAN(gateway_url + "/nhm", get_only=True)
+    result = ckan.action.datastore_search(resource_id=SPECIMENS, q="synodontis", limit=3, sort="catalogNumber")
+    assert result["total"] == 2000
+    assert len(result["records"]) == 3
+
+
+def test_ckanapi_sees_the_window_as_a_validation_error(gateway_url):
+    ckan = ckanapi.RemoteCKAN(gateway_url + "/nhm")
+    with pytest.raises(ckanapi.ValidationError) as raised:
+        ckan.action.datastore_search(resource_id=SPECIMENS, offset=9500, limit=600)
+    assert raised.value.error_dict["message"].startswith("Search window size out of bounds: 10101")
+
+
+def test_ckanapi_sees_a_bad_limit_as_a_validation_error(gateway_url):
+    ckan = ckanapi.RemoteCKAN(gateway_url + "/nhm")
+    with pytest.raises(ckanapi.ValidationError) as raised:
+        ckan.action.datastore_search(resource_id=SPECIMENS, limit="lots")
+    assert raised.value.error_dict["limit"] == ["Invalid integer"]
+
+
+def test_pyportal_pages_through_every_record(gateway_url, monkeypatch):
+    monkeypatch.setattr(endpoints.datastore_search, "url", gateway_url + "/nhm/api/3/action/datastore_search")
+    api = API()
+    assert api.records(SPECIMENS, query="synodontis").count() == 2000
+    ids = [record["_id"] for record in api.records(SPECIMENS, query="synodontis").all()]
+    assert len(ids) == 2000
+    assert len(set(ids)) == 2000
+
+
+def test_rvertnet_style_search_gets_the_recorded_answer(gateway_url):
+    query = {"q": "genus:ochotona specificepithet:(princeps OR collaris)", "l": 5}
+    response = requests.get(gateway_url + "/vertnet/api/search", params={"q": json.dumps(query)})
+    assert response.status_code == 200
+    body = response.json()
+    # rvertnet's `meta` is every top-level key but `recs`: its tests assert exactly these 9 names
+    assert set(body) - {"recs"} == {
+        "request_date", "response_records", "submitted_query", "request_origin", "limit", "cursor",
+        "query_version", "matching_records", "api_version",
+    }
+    assert body["matching_records"] == 9429
+    assert len(body["recs"]) == 5
+    assert body["cursor"].startswith(("True:", "False:"))
+
+
+def test_a_repeated_question_is_a_cache_hit(gateway_url):
+    params = {"q": json.dumps({"q": "class:aves stateprovince:california", "l": 10})}
+    first = requests.get(gateway_url + "/vertnet/api/search", params=params)
+    second = requests.get(gateway_url + "/vertnet/api/search", params=params)
+    assert second.headers["Cache-Status"].startswith("BioGateway; hit")
+    assert first.content == second.content
+    assert second.json()["matching_records"] == ">10000"
+
+
+def test_bad_vertnet_input_is_a_readable_problem(gateway_url):
+    response = requests.get(gateway_url + "/vertnet/api/search", params={"q": '{"q": "genus:puma", "l": "ten"}'})
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["invalid-params"][0]["name"] == "q.l"
