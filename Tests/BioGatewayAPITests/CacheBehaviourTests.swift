@@ -78,7 +78,9 @@ struct CacheBehaviourTests {
             #expect(responses.count == 50)
             #expect(responses.allSatisfy { $0.status == 200 })
             #expect(Set(responses.map(\.body)).count == 1)
-            #expect(responses.contains { $0.header("cache-status")?.contains("collapsed") == true })
+            // they really were concurrent: most waited for the one upstream call rather than hitting the cache after it
+            let collapsed = responses.filter { $0.header("cache-status")?.contains("collapsed") == true }.count
+            #expect(collapsed >= 25, "only \(collapsed) of 50 requests were collapsed into the in-flight one")
         }
     }
 

@@ -21,7 +21,17 @@ public struct TestResponse: Sendable {
 }
 
 /// Talks HTTP to a server under test, over a real socket.
+///
+/// Uses one shared client whose pool allows 128 connections per host, so that concurrent test
+/// requests really arrive at the server concurrently (AsyncHTTPClient's default is 8).
 public struct GatewayClient: Sendable {
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// `http://127.0.0.1:<port>`.
     public let baseURL: String
 
@@ -38,7 +48,7 @@ public struct GatewayClient: Sendable {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let response = try await Self.httpClient.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
