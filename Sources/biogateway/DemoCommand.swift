@@ -29,14 +29,16 @@ struct DemoCommand: AsyncParsableCommand {
             .makeApplication(logger: makeLogger("biogateway.simulator"))
         let gatewayURL = "http://127.0.0.1:\(self.port)"
         let cachePath = self.cachePath
-        let gateway = try buildApplication(
-            configuration: configuration,
-            logger: logger,
-            onServerRunning: { _ in
-                let banner = Self.banner(gatewayURL: gatewayURL, simulatorURL: simulatorURL, cachePath: cachePath)
-                FileHandle.standardOutput.write(Data((banner + "\n").utf8))
-            }
-        )
+        let gateway = openOrExit(configuration.cachePath) {
+            try buildApplication(
+                configuration: configuration,
+                logger: logger,
+                onServerRunning: { _ in
+                    let banner = Self.banner(gatewayURL: gatewayURL, simulatorURL: simulatorURL, cachePath: cachePath)
+                    FileHandle.standardOutput.write(Data((banner + "\n").utf8))
+                }
+            )
+        }
         let group = ServiceGroup(
             configuration: .init(services: [simulator, gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

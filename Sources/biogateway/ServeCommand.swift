@@ -1,6 +1,8 @@
 import ArgumentParser
 import BioGatewayAPI
 import Configuration
+import Foundation
+import GRDB
 import Logging
 
 /// `biogateway serve`: the gateway, configured by flags, then `BIOGATEWAY_*` variables, then defaults.
@@ -16,13 +18,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger("biogateway")
         let configuration = try self.options.gatewayConfiguration()
-        let app = try buildApplication(
-            configuration: configuration,
-            logger: logger,
-            onServerRunning: { channel in
-                logger.info("BioGateway listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
-            }
-        )
+        let app = openOrExit(configuration.cachePath) {
+            try buildApplication(
+                configuration: configuration,
+                logger: logger,
+                onServerRunning: { channel in
+                    logger.info("BioGateway listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+                }
+            )
+        }
         try await app.runService()
     }
 }
@@ -56,8 +60,26 @@ struct GatewayOptions: ParsableArguments {
         do {
             return try GatewayConfiguration.load(flags: self.flagValues)
         } catch let error as GatewayConfiguration.InvalidSetting {
-            throw ValidationError(error.description)
+            exitWithConfigurationError(error.description)
         }
+    }
+}
+
+/// Prints a configuration problem and exits with `EX_CONFIG` (78).
+func exitWithConfigurationError(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("biogateway: \(message)\n".utf8))
+    exit(78)
+}
+
+/// Builds the application; a cache database that cannot be created or opened stops the command with a
+/// message naming the file, not a stack of framework errors.
+func openOrExit<App>(_ cachePath: String, _ build: () throws -> App) -> App {
+    do {
+        return try build()
+    } catch let error as DatabaseError {
+        exitWithConfigurationError("cannot open the cache database at \(cachePath): \(error.message ?? error.description)")
+    } catch {
+        exitWithConfigurationError("cannot create the cache database at \(cachePath): \(error.localizedDescription)")
     }
 }
 
