@@ -41,6 +41,20 @@ struct UpstreamFailureTests {
         }
     }
 
+    @Test func aSlowUpstreamIsA504AndNothingIsStored() async throws {
+        try await withSimulator { simulator async throws in
+            try await withGateway(upstreamURL: simulator.baseURL, configure: { $0.upstreamTimeout = 1 }) { gateway in
+                await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 2_500, count: 1))
+                let query = [("q", #"{"q":"genus:puma","l":5}"#)]
+                let slow = try await gateway.get(vertnetPath, query: query)
+                #expect(slow.status == 504)
+                #expect(slow.header("content-type") == "application/problem+json")
+                #expect(slow.header("cache-status") == "BioGateway; fwd=miss; detail=timeout")
+                #expect(try await gateway.get(vertnetPath, query: query).header("cache-status") == "BioGateway; fwd=miss; stored")
+            }
+        }
+    }
+
     @Test func unreachableUpstreamIsA502() async throws {
         try await withGateway(upstreamURL: "http://127.0.0.1:9") { gateway in
             let response = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma"}"#)])
