@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Canonical queries and cache keys: parsing, validation and enforcement of the upstreams' rules.
@@ -42,12 +43,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Persistent SQLite response cache and request coalescing.
+        // Persistent SQLite response cache (gzip bodies, LRU bound, freshness policy) and request coalescing.
         .target(
             name: "BioGatewayCache",
             dependencies: [
                 "BioGatewayQuery",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// - Parameters:
 ///   - configuration: the settings.
 ///   - logger: the application logger.
-///   - now: the clock the cache uses for ages and freshness (tests inject one).
+///   - now: the clock the cache uses for ages, freshness and access times (tests inject one).
 ///   - onServerRunning: called with the listening channel (tests read the port from it).
 public func buildApplication(
     configuration: GatewayConfiguration,
@@ -22,7 +22,7 @@ public func buildApplication(
     now: @escaping @Sendable () -> Date = { Date() },
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let cache = try SQLiteResponseCache(path: configuration.cachePath)
+    let cache = try SQLiteResponseCache(path: configuration.cachePath, maximumBytes: configuration.cacheMaxBytes)
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
         configuration: .init(
@@ -39,13 +39,16 @@ public func buildApplication(
             timeout: .seconds(configuration.upstreamTimeout)
         )
     )
-    let gateway = SearchGateway(cache: cache, upstream: upstream, ttl: TimeInterval(configuration.cacheTTL), now: now)
+    let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: now)
 
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     NHMDropInController(gateway: gateway).register(on: router)
     VertNetDropInController(gateway: gateway).register(on: router)
     MetaController().register(on: router)
+    if let token = configuration.adminToken {
+        AdminCacheController(cache: cache, token: token).register(on: router)
+    }
 
     return Application(
         router: router,
@@ -53,7 +56,7 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "BioGateway"
         ),
-        services: [HTTPClientService(client: httpClient), CacheCloser(cache: cache)],
+        services: [HTTPClientService(client: httpClient), CacheMaintenance(cache: cache, logger: logger)],
         onServerRunning: onServerRunning,
         logger: logger
     )
@@ -69,12 +72,29 @@ struct HTTPClientService: Service {
     }
 }
 
-/// Closes the cache database (checkpointing the WAL) when the application stops.
-struct CacheCloser: Service {
+/// Writes the cache's batched access times and counters every few seconds; on shutdown, after the server
+/// has drained, writes them a last time and closes the database (checkpointing the WAL).
+struct CacheMaintenance: Service {
     let cache: SQLiteResponseCache
+    let logger: Logger
+    var interval: Duration = .seconds(5)
 
     func run() async throws {
-        try? await gracefulShutdown()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: self.interval)
+                await self.flush()
+            }
+        }
+        await self.flush()
         try self.cache.close()
+    }
+
+    private func flush() async {
+        do {
+            try await self.cache.flush()
+        } catch {
+            self.logger.error("could not write cache access times and counters", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -1,7 +1,14 @@
 import BioGatewayQuery
 import Foundation
 
-/// An upstream answer as the cache keeps it: the exact bytes, never re-encoded.
+/// How a body is stored: compressed with gzip, or as it came.
+public enum ContentCoding: String, Sendable, Hashable {
+    case identity
+    case gzip
+}
+
+/// An upstream answer as the cache keeps it: the exact bytes, compressed once when stored and never
+/// re-encoded.
 public struct CachedResponse: Sendable, Hashable {
     /// SHA-256 of the canonical query (``CanonicalRequest/key``).
     public var key: String
@@ -13,8 +20,14 @@ public struct CachedResponse: Sendable, Hashable {
     public var status: Int
     /// The upstream's `Content-Type`.
     public var contentType: String
-    /// The body, byte for byte as the upstream sent it.
-    public var body: Data
+    /// How many records the answer holds, when known (zero marks an empty answer, kept briefly).
+    public var recordCount: Int?
+    /// The body as stored (see ``coding``).
+    public var storedBody: Data
+    /// How ``storedBody`` is encoded.
+    public var coding: ContentCoding
+    /// The length of the body as the upstream sent it.
+    public var identityLength: Int
     /// When the answer arrived.
     public var storedAt: Date
 
@@ -24,7 +37,10 @@ public struct CachedResponse: Sendable, Hashable {
         canonicalQuery: String,
         status: Int,
         contentType: String,
-        body: Data,
+        recordCount: Int?,
+        storedBody: Data,
+        coding: ContentCoding,
+        identityLength: Int,
         storedAt: Date
     ) {
         self.key = key
@@ -32,27 +48,53 @@ public struct CachedResponse: Sendable, Hashable {
         self.canonicalQuery = canonicalQuery
         self.status = status
         self.contentType = contentType
-        self.body = body
+        self.recordCount = recordCount
+        self.storedBody = storedBody
+        self.coding = coding
+        self.identityLength = identityLength
         self.storedAt = storedAt
     }
+
+    /// An entry for an upstream body, compressed with gzip when that makes it smaller.
+    public static func compressing(
+        key: String,
+        source: UpstreamSource,
+        canonicalQuery: String,
+        status: Int,
+        contentType: String,
+        recordCount: Int?,
+        body: Data,
+        storedAt: Date
+    ) -> CachedResponse {
+        let compressed = try? GzipCodec.compress(body)
+        let useGzip = compressed.map { $0.count < body.count } ?? false
+        return CachedResponse(
+            key: key,
+            source: source,
+            canonicalQuery: canonicalQuery,
+            status: status,
+            contentType: contentType,
+            recordCount: recordCount,
+            storedBody: useGzip ? compressed! : body,
+            coding: useGzip ? .gzip : .identity,
+            identityLength: body.count,
+            storedAt: storedAt
+        )
+    }
+
+    /// The body as the upstream sent it (decompressed if stored with gzip).
+    public func identityBody() throws -> Data {
+        switch self.coding {
+        case .identity: self.storedBody
+        case .gzip: try GzipCodec.decompress(self.storedBody, expectedLength: self.identityLength)
+        }
+    }
+
+    /// What the entry counts for against the cache's byte bound: the stored body and the query text.
+    public var entryBytes: Int { self.storedBody.count + self.canonicalQuery.utf8.count }
 
     /// Seconds since the answer arrived.
     public func age(at now: Date) -> TimeInterval {
         max(0, now.timeIntervalSince(self.storedAt))
     }
-
-    /// Whether the entry is younger than `ttl` seconds.
-    public func isFresh(at now: Date, ttl: TimeInterval) -> Bool {
-        self.age(at: now) < ttl
-    }
-}
-
-/// Where the gateway keeps upstream answers.
-public protocol ResponseCache: Sendable {
-    /// The entry stored under a key, if any (whatever its age).
-    func entry(forKey key: String) async throws -> CachedResponse?
-    /// Stores (or replaces) an entry.
-    func store(_ entry: CachedResponse) async throws
-    /// The number of entries.
-    func count() async throws -> Int
 }

@@ -2,20 +2,24 @@ import BioGatewayQuery
 import Foundation
 import GRDB
 
-/// The persistent cache: one SQLite database in WAL mode, written through GRDB.
+/// The persistent cache: one SQLite database in WAL mode (`synchronous=NORMAL`), written through GRDB.
 ///
-/// Each body is stored with its length and SHA-256; an entry whose body does not match them (a torn
-/// write, a damaged file) is dropped on read and reported as a miss, so a bad body is never served.
-public final class SQLiteResponseCache: ResponseCache {
-    private let database: DatabasePool
+/// - Bodies are stored gzip-compressed with their length and SHA-256; an entry whose body does not match
+///   them (a torn write, a damaged file) is dropped on read and reported as a miss, never served.
+/// - The cache keeps under ``maximumBytes``: each store evicts the least recently used entries past it.
+///   Reads do not write: access times and counters are gathered in memory and written in batches
+///   (``flush()``, and with every store).
+/// - Several processes may open the same file (the gateway, and `biogateway cache …` beside it).
+public final class SQLiteResponseCache: Sendable {
+    let database: DatabasePool
+    /// The bound on ``CacheStatistics/bytes``.
+    public let maximumBytes: Int
+    let pending = PendingWrites()
 
     /// Opens (creating if needed) the cache database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    public init(path: String, maximumBytes: Int = 1 << 30) throws {
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(),
-            withIntermediateDirectories: true
-        )
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.label = "biogateway.cache"
         configuration.busyMode = .timeout(10)
@@ -23,71 +27,158 @@ public final class SQLiteResponseCache: ResponseCache {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         self.database = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(self.database)
+        self.maximumBytes = maximumBytes
+        try CacheSchema.migrator.migrate(self.database)
     }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: cache entries") { db in
-            try db.create(table: "cache_entry") { table in
-                table.primaryKey("key", .text)
-                table.column("source", .text).notNull().indexed()
-                table.column("canonical_query", .text).notNull()
-                table.column("status", .integer).notNull()
-                table.column("content_type", .text).notNull()
-                table.column("body", .blob).notNull()
-                table.column("body_length", .integer).notNull()
-                table.column("body_sha256", .text).notNull()
-                table.column("stored_at", .double).notNull()
-            }
-        }
-        return migrator
-    }
-
+    /// The entry stored under a key, whatever its age, or nil. A damaged entry is deleted and reported as nil.
     public func entry(forKey key: String) async throws -> CachedResponse? {
         let row = try await self.database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM cache_entry WHERE key = ?", arguments: [key])
+            try Row.fetchOne(
+                db,
+                sql: "SELECT e.*, b.body FROM cache_entry e JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
+                arguments: [key]
+            )
         }
         guard let row else { return nil }
+        guard let entry = Self.verifiedEntry(row) else {
+            try await self.remove(key: key)
+            return nil
+        }
+        return entry
+    }
+
+    /// The entry a row describes, if its body matches its recorded length and digest.
+    static func verifiedEntry(_ row: Row) -> CachedResponse? {
         let body: Data = row["body"]
         let expectedLength: Int = row["body_length"]
         let expectedDigest: String = row["body_sha256"]
-        guard body.count == expectedLength, Self.digest(body) == expectedDigest,
-            let source = UpstreamSource(rawValue: row["source"])
-        else {
-            try await self.database.write { db in
-                try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [key])
-            }
-            return nil
-        }
+        guard body.count == expectedLength, SHA256Hex.digest(body) == expectedDigest,
+            let source = UpstreamSource(rawValue: row["source"]),
+            let coding = ContentCoding(rawValue: row["coding"])
+        else { return nil }
         return CachedResponse(
             key: row["key"],
             source: source,
             canonicalQuery: row["canonical_query"],
             status: row["status"],
             contentType: row["content_type"],
-            body: body,
+            recordCount: row["record_count"],
+            storedBody: body,
+            coding: coding,
+            identityLength: row["identity_length"],
             storedAt: Date(timeIntervalSince1970: row["stored_at"])
         )
     }
 
-    public func store(_ entry: CachedResponse) async throws {
-        let digest = Self.digest(entry.body)
-        try await self.database.write { db in
+    /// Notes that an entry was used (for LRU); written with the next batch.
+    public func noteAccess(_ key: String, at date: Date) {
+        self.pending.noteAccess(key, at: date)
+    }
+
+    /// Counts an event in the statistics; written with the next batch.
+    public func count(_ event: CacheEvent) {
+        self.pending.count(event)
+    }
+
+    /// What ``store(_:)`` did.
+    public struct StoreOutcome: Sendable, Hashable {
+        /// Whether the entry was stored (false when it alone is larger than the bound).
+        public var stored: Bool
+        /// How many least recently used entries were evicted to make room.
+        public var evicted: Int
+    }
+
+    /// Stores (or replaces) an entry, writing pending access times and counters in the same transaction,
+    /// then evicts least recently used entries until the cache is within ``maximumBytes``.
+    @discardableResult
+    public func store(_ entry: CachedResponse) async throws -> StoreOutcome {
+        guard entry.entryBytes <= self.maximumBytes else { return StoreOutcome(stored: false, evicted: 0) }
+        let digest = SHA256Hex.digest(entry.storedBody)
+        let maximumBytes = self.maximumBytes
+        return try await self.withPendingWrites { db in
+            try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [entry.key])
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO cache_entry
-                        (key, source, canonical_query, status, content_type, body, body_length, body_sha256, stored_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO cache_entry (key, source, canonical_query, status, content_type, record_count, coding,
+                        body_length, body_sha256, identity_length, entry_bytes, stored_at, last_access)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     entry.key, entry.source.rawValue, entry.canonicalQuery, entry.status, entry.contentType,
-                    entry.body, entry.body.count, digest, entry.storedAt.timeIntervalSince1970,
+                    entry.recordCount, entry.coding.rawValue, entry.storedBody.count, digest, entry.identityLength,
+                    entry.entryBytes, entry.storedAt.timeIntervalSince1970, entry.storedAt.timeIntervalSince1970,
                 ]
+            )
+            try db.execute(sql: "INSERT INTO cache_body (key, body) VALUES (?, ?)", arguments: [entry.key, entry.storedBody])
+            let evicted = try Self.evict(db, toFit: maximumBytes)
+            return StoreOutcome(stored: true, evicted: evicted)
+        }
+    }
+
+    /// Deletes least recently used entries until the total is within `maximumBytes`; returns how many.
+    static func evict(_ db: Database, toFit maximumBytes: Int) throws -> Int {
+        var total = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(entry_bytes), 0) FROM cache_entry") ?? 0
+        guard total > maximumBytes else { return 0 }
+        var victims: [String] = []
+        let cursor = try Row.fetchCursor(db, sql: "SELECT key, entry_bytes FROM cache_entry ORDER BY last_access, stored_at")
+        while total > maximumBytes, let row = try cursor.next() {
+            victims.append(row["key"])
+            total -= row["entry_bytes"] as Int
+        }
+        for key in victims {
+            try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [key])
+        }
+        try Self.add([.eviction: victims.count], db)
+        return victims.count
+    }
+
+    /// Writes pending access times and counters now.
+    public func flush() async throws {
+        try await self.withPendingWrites { _ in }
+    }
+
+    /// Runs `body` in a write transaction that first writes everything pending; on failure the pending
+    /// writes are kept for the next attempt.
+    func withPendingWrites<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let (accesses, counters) = self.pending.take()
+        do {
+            return try await self.database.write { db in
+                for (key, date) in accesses {
+                    try db.execute(
+                        sql: "UPDATE cache_entry SET last_access = MAX(last_access, ?) WHERE key = ?",
+                        arguments: [date.timeIntervalSince1970, key]
+                    )
+                }
+                try Self.add(counters, db)
+                return try body(db)
+            }
+        } catch {
+            self.pending.restore(accesses, counters)
+            throw error
+        }
+    }
+
+    static func add(_ counters: [CacheEvent: Int], _ db: Database) throws {
+        for (event, amount) in counters where amount != 0 {
+            try db.execute(
+                sql: """
+                    INSERT INTO cache_counter (name, value) VALUES (?, ?)
+                    ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
+                    """,
+                arguments: [event.rawValue, amount]
             )
         }
     }
 
+    /// Deletes one entry.
+    public func remove(key: String) async throws {
+        _ = try await self.database.write { db in
+            try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [key])
+        }
+    }
+
+    /// The number of entries.
     public func count() async throws -> Int {
         try await self.database.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cache_entry") ?? 0
@@ -101,12 +192,8 @@ public final class SQLiteResponseCache: ResponseCache {
         }
     }
 
-    /// Closes the database (checkpointing the WAL). Later calls fail.
+    /// Closes the database (checkpointing the WAL). Later calls fail. Call ``flush()`` first.
     public func close() throws {
         try self.database.close()
-    }
-
-    static func digest(_ body: Data) -> String {
-        SHA256Hex.digest(body)
     }
 }

@@ -14,6 +14,16 @@ public struct UpstreamResponse: Sendable {
     public var body: ByteBuffer
     /// Whether this is a successful result (cacheable) rather than the upstream's own error envelope.
     public var isResult: Bool
+    /// The number of records on this page of a result (zero marks an empty answer).
+    public var recordCount: Int?
+
+    public init(status: Int, contentType: String, body: ByteBuffer, isResult: Bool, recordCount: Int? = nil) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.isResult = isResult
+        self.recordCount = recordCount
+    }
 }
 
 /// Sends canonical requests to the NHM Data Portal and VertNet over AsyncHTTPClient.
@@ -80,8 +90,8 @@ public struct UpstreamClient: Sendable {
         }
         let kind = UpstreamEnvelope.classify(body.readableBytesView, from: source)
         switch (status, kind) {
-        case (200..<300, .result):
-            return UpstreamResponse(status: status, contentType: contentType, body: body, isResult: true)
+        case (200..<300, .result(let records)):
+            return UpstreamResponse(status: status, contentType: contentType, body: body, isResult: true, recordCount: records)
         case (400..<500, .error):
             return UpstreamResponse(status: status, contentType: contentType, body: body, isResult: false)
         case (200..<300, .invalid(let reason)):

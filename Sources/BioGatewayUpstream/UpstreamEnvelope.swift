@@ -4,8 +4,8 @@ import BioGatewayQuery
 public enum UpstreamEnvelope {
     /// What a body turned out to be.
     public enum Kind: Sendable, Equatable {
-        /// A successful search result (cacheable).
-        case result
+        /// A successful search result (cacheable), with the number of records on this page.
+        case result(records: Int)
         /// The upstream's own structured error (NHM `success: false`), safe to pass on, never cached.
         case error
         /// Not the upstream's JSON at all.
@@ -25,8 +25,11 @@ public enum UpstreamEnvelope {
         case .nhm:
             switch object["success"] {
             case .bool(true):
-                guard case .object = object["result"] else { return .invalid("a successful NHM answer without a result object") }
-                return .result
+                guard case .object(let result) = object["result"] else {
+                    return .invalid("a successful NHM answer without a result object")
+                }
+                guard case .array(let records) = result["records"] else { return .invalid("an NHM result without a records array") }
+                return .result(records: records.count)
             case .bool(false):
                 guard case .object = object["error"] else { return .invalid("a failed NHM answer without an error object") }
                 return .error
@@ -34,8 +37,8 @@ public enum UpstreamEnvelope {
                 return .invalid("the body is not a CKAN action envelope (no success flag)")
             }
         case .vertnet:
-            guard case .array = object["recs"] else { return .invalid("the body has no recs array") }
-            return .result
+            guard case .array(let records) = object["recs"] else { return .invalid("the body has no recs array") }
+            return .result(records: records.count)
         }
     }
 }

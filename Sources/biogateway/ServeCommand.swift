@@ -41,6 +41,15 @@ struct GatewayOptions: ParsableArguments {
     var vertnetUrl: String?
     @Option(help: "Seconds a cached answer is served (BIOGATEWAY_CACHE_TTL, default 86400).") var cacheTtl: Int?
     @Option(help: "Seconds to wait for an upstream answer (BIOGATEWAY_UPSTREAM_TIMEOUT, default 60).") var upstreamTimeout: Int?
+    @Option(help: "Seconds an NHM answer is fresh (BIOGATEWAY_NHM_TTL, default: the cache TTL).") var nhmTtl: Int?
+    @Option(help: "Seconds a VertNet answer is fresh (BIOGATEWAY_VERTNET_TTL, default: the cache TTL).") var vertnetTtl: Int?
+    @Option(help: "Seconds an answer with no records is fresh (BIOGATEWAY_EMPTY_TTL, default 300).") var emptyTtl: Int?
+    @Option(help: "Seconds past freshness an entry is served while refreshed (BIOGATEWAY_STALE_WHILE_REVALIDATE, default 3600).")
+    var staleWhileRevalidate: Int?
+    @Option(help: "Seconds past freshness an entry is served when the upstream fails (BIOGATEWAY_STALE_IF_ERROR, default 604800).")
+    var staleIfError: Int?
+    @Option(help: "Bound on the cache size in bytes, K/M/G suffixes allowed (BIOGATEWAY_CACHE_MAX_BYTES, default 1G).")
+    var cacheMaxBytes: String?
 
     /// The flags given on the command line, by configuration key.
     var flagValues: [String: String] {
@@ -52,6 +61,12 @@ struct GatewayOptions: ParsableArguments {
         values["biogateway.vertnet.url"] = self.vertnetUrl
         values["biogateway.cache.ttl"] = self.cacheTtl.map(String.init)
         values["biogateway.upstream.timeout"] = self.upstreamTimeout.map(String.init)
+        values["biogateway.nhm.ttl"] = self.nhmTtl.map(String.init)
+        values["biogateway.vertnet.ttl"] = self.vertnetTtl.map(String.init)
+        values["biogateway.empty.ttl"] = self.emptyTtl.map(String.init)
+        values["biogateway.stale.while.revalidate"] = self.staleWhileRevalidate.map(String.init)
+        values["biogateway.stale.if.error"] = self.staleIfError.map(String.init)
+        values["biogateway.cache.max.bytes"] = self.cacheMaxBytes
         return values
     }
 

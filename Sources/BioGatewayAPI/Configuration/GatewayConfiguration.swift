@@ -1,3 +1,4 @@
+import BioGatewayCache
 import Configuration
 import Foundation
 
@@ -16,8 +17,22 @@ public struct GatewayConfiguration: Sendable {
     public var nhmURL: String = "https://data.nhm.ac.uk"
     /// The VertNet API base URL.
     public var vertnetURL: String = "https://api.vertnet-portal.appspot.com"
-    /// Seconds a cached answer is served for.
+    /// Seconds a cached answer is fresh, for both sources unless set per source.
     public var cacheTTL: Int = 86_400
+    /// Seconds an NHM answer is fresh (default: ``cacheTTL``).
+    public var nhmTTL: Int?
+    /// Seconds a VertNet answer is fresh (default: ``cacheTTL``).
+    public var vertnetTTL: Int?
+    /// Seconds an answer with no records is fresh.
+    public var emptyTTL: Int = 300
+    /// Seconds past freshness an entry is served while one background fetch refreshes it.
+    public var staleWhileRevalidate: Int = 3_600
+    /// Seconds past freshness an entry is served when the upstream fails.
+    public var staleIfError: Int = 604_800
+    /// The bound on the cache's size in bytes (stored bodies, compressed, and their queries).
+    public var cacheMaxBytes: Int = 1 << 30
+    /// Enables `/admin/cache` behind `Authorization: Bearer <token>` when set.
+    public var adminToken: String?
     /// Seconds the gateway waits for one upstream answer.
     public var upstreamTimeout: Int = 60
 
@@ -41,7 +56,18 @@ public struct GatewayConfiguration: Sendable {
         Setting(key: "biogateway.cache.path", flag: "--cache-path", meaning: "SQLite cache file"),
         Setting(key: "biogateway.nhm.url", flag: "--nhm-url", meaning: "NHM Data Portal base URL"),
         Setting(key: "biogateway.vertnet.url", flag: "--vertnet-url", meaning: "VertNet API base URL"),
-        Setting(key: "biogateway.cache.ttl", flag: "--cache-ttl", meaning: "Seconds a cached answer is served"),
+        Setting(key: "biogateway.cache.ttl", flag: "--cache-ttl", meaning: "Seconds a cached answer is fresh (both sources)"),
+        Setting(key: "biogateway.nhm.ttl", flag: "--nhm-ttl", meaning: "Seconds an NHM answer is fresh"),
+        Setting(key: "biogateway.vertnet.ttl", flag: "--vertnet-ttl", meaning: "Seconds a VertNet answer is fresh"),
+        Setting(key: "biogateway.empty.ttl", flag: "--empty-ttl", meaning: "Seconds an answer with no records is fresh"),
+        Setting(
+            key: "biogateway.stale.while.revalidate",
+            flag: "--stale-while-revalidate",
+            meaning: "Seconds past freshness an entry is served while refreshed in the background"
+        ),
+        Setting(key: "biogateway.stale.if.error", flag: "--stale-if-error", meaning: "Seconds past freshness an entry is served when the upstream fails"),
+        Setting(key: "biogateway.cache.max.bytes", flag: "--cache-max-bytes", meaning: "Bound on the cache size (bytes; K, M, G suffixes)"),
+        Setting(key: "biogateway.admin.token", flag: "", meaning: "Bearer token enabling /admin/cache (environment only)"),
         Setting(key: "biogateway.upstream.timeout", flag: "--upstream-timeout", meaning: "Seconds to wait for an upstream"),
     ]
 
@@ -88,7 +114,25 @@ public struct GatewayConfiguration: Sendable {
         }
         self.nhmURL = try Self.url(reader, "biogateway.nhm.url", default: self.nhmURL)
         self.vertnetURL = try Self.url(reader, "biogateway.vertnet.url", default: self.vertnetURL)
-        self.cacheTTL = try Self.integer(reader, "biogateway.cache.ttl", default: self.cacheTTL, range: 0...Int(Int32.max))
+        let seconds = 0...Int(Int32.max)
+        self.cacheTTL = try Self.integer(reader, "biogateway.cache.ttl", default: self.cacheTTL, range: seconds)
+        self.nhmTTL = try Self.optionalInteger(reader, "biogateway.nhm.ttl", range: seconds)
+        self.vertnetTTL = try Self.optionalInteger(reader, "biogateway.vertnet.ttl", range: seconds)
+        self.emptyTTL = try Self.integer(reader, "biogateway.empty.ttl", default: self.emptyTTL, range: seconds)
+        self.staleWhileRevalidate = try Self.integer(
+            reader,
+            "biogateway.stale.while.revalidate",
+            default: self.staleWhileRevalidate,
+            range: seconds
+        )
+        self.staleIfError = try Self.integer(reader, "biogateway.stale.if.error", default: self.staleIfError, range: seconds)
+        self.cacheMaxBytes = try Self.byteSize(reader, "biogateway.cache.max.bytes", default: self.cacheMaxBytes)
+        if let token = reader.string(forKey: "biogateway.admin.token", isSecret: true) {
+            guard token.count >= 16 else {
+                throw InvalidSetting(key: "biogateway.admin.token", value: "(secret)", reason: "must be at least 16 characters")
+            }
+            self.adminToken = token
+        }
         self.upstreamTimeout = try Self.integer(reader, "biogateway.upstream.timeout", default: self.upstreamTimeout, range: 1...3_600)
     }
 
@@ -101,6 +145,40 @@ public struct GatewayConfiguration: Sendable {
             throw InvalidSetting(key: key, value: text, reason: "must be between \(range.lowerBound) and \(range.upperBound)")
         }
         return number
+    }
+
+    static func optionalInteger(_ reader: ConfigReader, _ key: String, range: ClosedRange<Int>) throws -> Int? {
+        guard reader.string(forKey: ConfigKey(key)) != nil else { return nil }
+        return try self.integer(reader, key, default: 0, range: range)
+    }
+
+    /// A size in bytes: a whole number, optionally with a binary suffix (`512M`, `1GiB`, `64k`).
+    static func byteSize(_ reader: ConfigReader, _ key: String, default value: Int) throws -> Int {
+        guard let text = reader.string(forKey: ConfigKey(key)) else { return value }
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let multipliers: [(String, Int)] = [("kib", 1 << 10), ("mib", 1 << 20), ("gib", 1 << 30), ("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30)]
+        var digits = trimmed
+        var multiplier = 1
+        for (suffix, factor) in multipliers where trimmed.hasSuffix(suffix) {
+            digits = String(trimmed.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+            multiplier = factor
+            break
+        }
+        guard let number = Int(digits), number > 0, number <= Int(Int64.max) / multiplier / 2 else {
+            throw InvalidSetting(key: key, value: text, reason: "must be a positive number of bytes, optionally with K, M or G (e.g. 1073741824 or 1G)")
+        }
+        return number * multiplier
+    }
+
+    /// The cache policy these settings describe.
+    public var cachePolicy: CachePolicy {
+        CachePolicy(
+            nhmTTL: TimeInterval(self.nhmTTL ?? self.cacheTTL),
+            vertnetTTL: TimeInterval(self.vertnetTTL ?? self.cacheTTL),
+            emptyTTL: TimeInterval(self.emptyTTL),
+            staleWhileRevalidate: TimeInterval(self.staleWhileRevalidate),
+            staleIfError: TimeInterval(self.staleIfError)
+        )
     }
 
     static func url(_ reader: ConfigReader, _ key: String, default value: String) throws -> String {

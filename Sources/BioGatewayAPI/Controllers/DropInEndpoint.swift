@@ -22,9 +22,10 @@ extension DropInEndpoint {
         }
     }
 
-    /// Answers a validated request from the cache or the upstream, with the given notices.
-    func forward(_ request: CanonicalRequest, notices: [String], context: GatewayRequestContext) async -> Response {
-        let answer = await self.gateway.answer(request, logger: context.logger)
+    /// Answers a validated request from the cache or the upstream, with the given notices, honouring the
+    /// client's `Cache-Control` and `Accept-Encoding` (`headers`).
+    func forward(_ request: CanonicalRequest, headers: HTTPFields, notices: [String], context: GatewayRequestContext) async -> Response {
+        let answer = await self.gateway.answer(request, preferences: ClientPreferences(headers: headers), logger: context.logger)
         return answer.response(cacheKey: request.key, notices: notices)
     }
 }

@@ -26,7 +26,7 @@ struct NHMDropInController: DropInEndpoint {
         if let requested = query.requestedLimit {
             notices.append("limit \(requested) was clamped to \(query.limit) (NHM allows 0 to \(NHMSearchQuery.maximumLimit))")
         }
-        return await self.forward(query.canonicalRequest, notices: notices, context: context)
+        return await self.forward(query.canonicalRequest, headers: request.headers, notices: notices, context: context)
     }
 
     /// CKAN's reading of a request: query-string parameters (repeated keys become lists), overridden by

@@ -23,7 +23,7 @@ struct VertNetDropInController: DropInEndpoint {
         if let requested = query.requestedLimit {
             notices.append("l \(requested) was capped to \(query.limit) (VertNet's maximum)")
         }
-        return await self.forward(query.canonicalRequest, notices: notices, context: context)
+        return await self.forward(query.canonicalRequest, headers: request.headers, notices: notices, context: context)
     }
 
     /// The `q` query object: from the URL, else from a form body, else a JSON body taken as the object.

@@ -1,3 +1,4 @@
+import BioGatewayCache
 import BioGatewayUpstream
 import HTTPTypes
 import Hummingbird
@@ -13,19 +14,36 @@ extension HTTPField.Name {
 
 extension GatewayAnswer {
     /// The HTTP response: the exact upstream/cached bytes, or a problem document for an upstream failure.
+    /// Every answer varies by `Accept-Encoding` (gzip clients get the stored compressed bytes).
     func response(cacheKey: String, notices: [String]) -> Response {
         var headers = HTTPFields()
         headers[.cacheKey] = cacheKey
+        headers[.vary] = "Accept-Encoding"
         for notice in notices { headers.append(HTTPField(name: .notice, value: notice)) }
         switch self {
-        case .body(let status, let contentType, let body, let cacheStatus, let age):
-            headers[.contentType] = contentType
-            headers[.cacheStatus] = cacheStatus.description
-            if let age { headers[.age] = String(age) }
-            return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: body))
+        case .body(let answer):
+            headers[.contentType] = answer.contentType
+            headers[.cacheStatus] = answer.cacheStatus.description
+            if answer.coding == .gzip { headers[.contentEncoding] = "gzip" }
+            if let age = answer.age { headers[.age] = String(age) }
+            if let notice = answer.notice { headers.append(HTTPField(name: .notice, value: notice)) }
+            return Response(
+                status: HTTPResponse.Status(code: answer.status),
+                headers: headers,
+                body: ResponseBody(byteBuffer: answer.body)
+            )
         case .failure(let error, let cacheStatus):
             headers[.cacheStatus] = cacheStatus.description
             return error.problem.response(headers: headers)
+        case .notCached:
+            headers[.cacheStatus] = CacheStatus.notCached.description
+            return ProblemDetails(
+                slug: "not-cached",
+                title: "Not in the cache",
+                status: 504,
+                detail: "The request said Cache-Control: only-if-cached and the cache holds no usable answer to it; "
+                    + "nothing was sent upstream. Ask again without only-if-cached to fetch it."
+            ).response(headers: headers)
         }
     }
 }

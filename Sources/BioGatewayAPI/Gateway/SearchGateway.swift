@@ -6,90 +6,189 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 
-/// What the gateway answers a canonical request with.
-public enum GatewayAnswer: Sendable {
-    /// Bytes to send as they are (from the cache or the upstream), with their cache status.
-    case body(status: Int, contentType: String, body: ByteBuffer, cacheStatus: CacheStatus, age: Int?)
-    /// The upstream failed; the client gets a problem document.
-    case failure(UpstreamError, cacheStatus: CacheStatus)
-}
-
-/// Cache-first search: a fresh entry is sent as stored; a miss goes upstream once however many
-/// clients ask at the same time, and only a real result is stored.
+/// Cache-first search, as a caching proxy does it (RFC 9111 and RFC 5861):
+///
+/// - a fresh entry is sent as stored (gzip bytes to a client that takes gzip);
+/// - an entry past its freshness but within stale-while-revalidate is sent at once, and one background
+///   fetch refreshes it however many clients ask meanwhile;
+/// - a miss goes upstream once however many clients ask at the same time, and only a real result is
+///   stored (empty answers with a short lifetime, see ``CachePolicy``);
+/// - when the upstream fails, an entry within stale-if-error is sent instead of the error;
+/// - the client's `no-cache`, `max-age` and `only-if-cached` are honoured.
 public struct SearchGateway: Sendable {
-    let cache: any ResponseCache
+    let cache: SQLiteResponseCache
     let upstream: UpstreamClient
-    let ttl: TimeInterval
+    let policy: CachePolicy
     let now: @Sendable () -> Date
     private let coalescer = RequestCoalescer<FetchOutcome>()
 
     /// The result of the one upstream fetch that coalesced callers share.
     enum FetchOutcome: Sendable {
+        /// Another request stored a new answer just before this fetch began.
         case cached(CachedResponse)
-        case fetched(UpstreamResponse, stored: Bool)
+        /// The upstream answered; `entry` is what was made of it for the cache, `stored` whether it was kept.
+        case fetched(UpstreamResponse, entry: CachedResponse?, stored: Bool)
         case failed(UpstreamError)
     }
 
-    public init(cache: any ResponseCache, upstream: UpstreamClient, ttl: TimeInterval, now: @escaping @Sendable () -> Date) {
+    public init(cache: SQLiteResponseCache, upstream: UpstreamClient, policy: CachePolicy, now: @escaping @Sendable () -> Date) {
         self.cache = cache
         self.upstream = upstream
-        self.ttl = ttl
+        self.policy = policy
         self.now = now
     }
 
     /// Answers a canonical request from the cache or the upstream.
-    public func answer(_ request: CanonicalRequest, logger: Logger) async -> GatewayAnswer {
-        if let entry = await self.freshEntry(request.key, logger: logger) {
-            return self.hit(entry)
+    public func answer(_ request: CanonicalRequest, preferences: ClientPreferences, logger: Logger) async -> GatewayAnswer {
+        let stored = await self.storedEntry(request.key, logger: logger)
+        var forwardReason = CacheStatus.ForwardReason.miss
+        if let stored {
+            let now = self.now()
+            let acceptable = !preferences.noCache && preferences.maxAge.map { stored.age(at: now) <= Double($0) } ?? true
+            switch self.policy.freshness(of: stored, at: now) {
+            case .fresh(let remaining):
+                if acceptable, let body = await self.cachedBody(stored, preferences, .hit(ttl: Int(remaining)), logger) {
+                    self.cache.count(.hit)
+                    return .body(body)
+                }
+                forwardReason = .request
+            case .revalidatable(let staleFor):
+                if acceptable, let body = await self.cachedBody(stored, preferences, .staleWhileRevalidating(ttl: -Int(staleFor)), logger) {
+                    self.cache.count(.staleServed)
+                    if !preferences.onlyIfCached { await self.refreshInBackground(request, replacing: stored, logger: logger) }
+                    return .body(body)
+                }
+                forwardReason = acceptable ? .stale : .request
+            case .stale:
+                forwardReason = .stale
+            }
         }
+        if preferences.onlyIfCached { return .notCached }
+        return await self.forward(request, stored: stored, reason: forwardReason, preferences: preferences, logger: logger)
+    }
+
+    /// Goes upstream (or joins the fetch already in flight) and answers with its outcome, or with a
+    /// stale entry if the upstream failed and the entry is within stale-if-error.
+    private func forward(
+        _ request: CanonicalRequest,
+        stored: CachedResponse?,
+        reason: CacheStatus.ForwardReason,
+        preferences: ClientPreferences,
+        logger: Logger
+    ) async -> GatewayAnswer {
+        self.cache.count(.miss)
         let outcome: FetchOutcome
         let joined: Bool
         do {
             (outcome, joined) = try await self.coalescer.value(forKey: request.key) {
-                await self.fetch(request, logger: logger)
+                await self.fetch(request, replacing: stored, logger: logger)
             }
         } catch {
-            return .failure(.unreachable(request.source, "\(error)"), cacheStatus: .upstreamFailed(status: nil, reason: "internal", collapsed: false))
+            return .failure(
+                .unreachable(request.source, "\(error)"),
+                cacheStatus: .upstreamFailed(reason, status: nil, detail: "internal", collapsed: false)
+            )
         }
+        if joined { self.cache.count(.coalesced) }
         switch outcome {
         case .cached(let entry):
-            return self.hit(entry)
-        case .fetched(let response, let stored):
+            let remaining = Int(self.policy.lifetime(of: entry) - entry.age(at: self.now()))
+            if let body = await self.cachedBody(entry, preferences, .hit(ttl: remaining), logger) { return .body(body) }
+            return .notCached
+        case .fetched(let response, let entry, let wasStored):
             let status: CacheStatus =
-                stored
-                ? .stored(collapsed: joined)
-                : .notStored(upstreamStatus: response.isResult ? nil : response.status, collapsed: joined)
-            return .body(status: response.status, contentType: response.contentType, body: response.body, cacheStatus: status, age: nil)
+                wasStored
+                ? .stored(reason, collapsed: joined)
+                : .notStored(reason, upstreamStatus: response.isResult ? nil : response.status, collapsed: joined)
+            if preferences.acceptsGzip, let entry, entry.coding == .gzip {
+                return .body(
+                    AnswerBody(
+                        status: response.status,
+                        contentType: response.contentType,
+                        body: ByteBuffer(data: entry.storedBody),
+                        coding: .gzip,
+                        cacheStatus: status
+                    )
+                )
+            }
+            return .body(
+                AnswerBody(status: response.status, contentType: response.contentType, body: response.body, coding: .identity, cacheStatus: status)
+            )
         case .failed(let error):
-            return .failure(error, cacheStatus: .upstreamFailed(status: error.upstreamStatus, reason: error.reason, collapsed: joined))
+            let failedStatus = error.upstreamStatus ?? error.problem.status
+            if let stored, reason != .request, self.policy.isUsableOnError(stored, at: self.now()) {
+                let staleFor = stored.age(at: self.now()) - self.policy.lifetime(of: stored)
+                let cacheStatus = CacheStatus.staleOnError(ttl: -Int(staleFor), status: failedStatus, reason: error.reason, collapsed: joined)
+                if var body = await self.cachedBody(stored, preferences, cacheStatus, logger) {
+                    self.cache.count(.staleServed)
+                    body.notice = "stale answer stored \(Int(stored.age(at: self.now()))) s ago, served because \(error.message)"
+                    return .body(body)
+                }
+            }
+            return .failure(error, cacheStatus: .upstreamFailed(reason, status: error.upstreamStatus, detail: error.reason, collapsed: joined))
         }
     }
 
-    private func hit(_ entry: CachedResponse) -> GatewayAnswer {
-        let age = entry.age(at: self.now())
-        return .body(
+    /// Starts one background fetch to refresh a stale entry, unless one is already running for its key.
+    private func refreshInBackground(_ request: CanonicalRequest, replacing stored: CachedResponse, logger: Logger) async {
+        let started = await self.coalescer.startIfIdle(forKey: request.key) {
+            await self.fetch(request, replacing: stored, logger: logger)
+        }
+        if started {
+            self.cache.count(.backgroundRefresh)
+            logger.debug("refreshing a stale entry in the background", metadata: ["cache_key": "\(request.key)"])
+        }
+    }
+
+    /// The bytes of a stored entry for this client: the stored gzip as it is, or decompressed. An entry
+    /// that cannot be decompressed is deleted and nil returned (the caller goes upstream).
+    private func cachedBody(
+        _ entry: CachedResponse,
+        _ preferences: ClientPreferences,
+        _ cacheStatus: CacheStatus,
+        _ logger: Logger
+    ) async -> AnswerBody? {
+        self.cache.noteAccess(entry.key, at: self.now())
+        let bytes: Data
+        let coding: ContentCoding
+        if entry.coding == .identity || preferences.acceptsGzip {
+            (bytes, coding) = (entry.storedBody, entry.coding)
+        } else {
+            do {
+                (bytes, coding) = (try entry.identityBody(), .identity)
+            } catch {
+                logger.error("dropping a cache entry that does not decompress", metadata: ["cache_key": "\(entry.key)", "error": "\(error)"])
+                try? await self.cache.remove(key: entry.key)
+                return nil
+            }
+        }
+        return AnswerBody(
             status: entry.status,
             contentType: entry.contentType,
-            body: ByteBuffer(data: entry.body),
-            cacheStatus: .hit(ttl: max(0, Int(self.ttl - age))),
-            age: Int(age)
+            body: ByteBuffer(data: bytes),
+            coding: coding,
+            cacheStatus: cacheStatus,
+            age: Int(entry.age(at: self.now()))
         )
     }
 
-    private func freshEntry(_ key: String, logger: Logger) async -> CachedResponse? {
+    private func storedEntry(_ key: String, logger: Logger) async -> CachedResponse? {
         do {
-            guard let entry = try await self.cache.entry(forKey: key), entry.isFresh(at: self.now(), ttl: self.ttl) else { return nil }
-            return entry
+            return try await self.cache.entry(forKey: key)
         } catch {
             logger.error("cache read failed; answering from upstream", metadata: ["error": "\(error)"])
             return nil
         }
     }
 
-    /// The single upstream fetch for a key. Re-checks the cache first: a caller that missed just before
-    /// another caller's fetch finished must not fetch again.
-    private func fetch(_ request: CanonicalRequest, logger: Logger) async -> FetchOutcome {
-        if let entry = await self.freshEntry(request.key, logger: logger) { return .cached(entry) }
+    /// The single upstream fetch for a key. Re-checks the cache first: if another request stored a newer,
+    /// fresh answer since this caller looked (`replacing`), that answer is used and nothing is fetched.
+    private func fetch(_ request: CanonicalRequest, replacing seen: CachedResponse?, logger: Logger) async -> FetchOutcome {
+        if let current = await self.storedEntry(request.key, logger: logger), current.storedAt > (seen?.storedAt ?? .distantPast),
+            case .fresh = self.policy.freshness(of: current, at: self.now())
+        {
+            return .cached(current)
+        }
         let response: UpstreamResponse
         do {
             response = try await self.upstream.send(request, logger: logger)
@@ -97,22 +196,32 @@ public struct SearchGateway: Sendable {
             logger.warning("upstream failed", metadata: ["upstream": "\(request.source.rawValue)", "error": "\(error)"])
             return .failed(error)
         }
-        guard response.isResult, response.status == 200 else { return .fetched(response, stored: false) }
-        let entry = CachedResponse(
+        guard response.isResult, response.status == 200 else { return .fetched(response, entry: nil, stored: false) }
+        let entry = CachedResponse.compressing(
             key: request.key,
             source: request.source,
             canonicalQuery: request.canonicalJSON,
             status: response.status,
             contentType: response.contentType,
+            recordCount: response.recordCount,
             body: Data(buffer: response.body),
             storedAt: self.now()
         )
         do {
-            try await self.cache.store(entry)
-            return .fetched(response, stored: true)
+            let outcome = try await self.cache.store(entry)
+            if outcome.evicted > 0 {
+                logger.info("evicted least recently used entries", metadata: ["count": "\(outcome.evicted)"])
+            }
+            if !outcome.stored {
+                logger.warning(
+                    "answer larger than the whole cache; not stored",
+                    metadata: ["bytes": "\(entry.entryBytes)", "maximum_bytes": "\(self.cache.maximumBytes)"]
+                )
+            }
+            return .fetched(response, entry: entry, stored: outcome.stored)
         } catch {
             logger.error("cache write failed; answer sent but not stored", metadata: ["error": "\(error)"])
-            return .fetched(response, stored: false)
+            return .fetched(response, entry: entry, stored: false)
         }
     }
 }

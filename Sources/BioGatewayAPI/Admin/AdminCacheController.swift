@@ -1,0 +1,72 @@
+import BioGatewayCache
+import BioGatewayQuery
+import Hummingbird
+
+/// `/admin/cache`: statistics and purges, behind the admin token.
+///
+/// - `GET /admin/cache`: entries, bytes, hits, misses, hit ratio, coalesced requests, stale answers
+///   served, evictions, oldest entry.
+/// - `DELETE /admin/cache`: every entry; `?source=nhm|vertnet`: one source's; `?key=<hex>`: one entry.
+struct AdminCacheController: Sendable {
+    let cache: SQLiteResponseCache
+    let token: String
+
+    func register(on router: Router<GatewayRequestContext>) {
+        let group = router.group("admin").add(middleware: AdminTokenMiddleware(token: self.token))
+        group.get("cache", use: self.statistics)
+        group.delete("cache", use: self.purge)
+    }
+
+    @Sendable func statistics(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        try Self.rejectParameters(of: request, allowed: [])
+        return Self.json(try await self.cache.statistics().json)
+    }
+
+    @Sendable func purge(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let scope = try Self.purgeScope(of: request)
+        let purged = try await self.cache.purge(scope)
+        context.logger.notice("cache purged", metadata: ["scope": "\(scope)", "entries": "\(purged)"])
+        return Self.json(["purged": .integer(Int64(purged))])
+    }
+
+    /// Reads `source` or `key` (at most one); anything else is a 400 naming the parameter.
+    static func purgeScope(of request: Request) throws -> SQLiteResponseCache.PurgeScope {
+        try self.rejectParameters(of: request, allowed: ["source", "key"])
+        let parameters = FormParameters(encoded: request.uri.query ?? "")
+        switch (parameters["source"], parameters["key"]) {
+        case (nil, nil):
+            return .everything
+        case (let source?, nil):
+            guard let upstream = UpstreamSource(rawValue: source) else {
+                throw ProblemDetails.invalidRequest([QueryProblem(parameter: "source", detail: "must be nhm or vertnet, not '\(source)'")])
+            }
+            return .source(upstream)
+        case (nil, let key?):
+            guard key.count == 64, key.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+                throw ProblemDetails.invalidRequest([
+                    QueryProblem(parameter: "key", detail: "must be a cache key: 64 lowercase hex digits (see the BioGateway-Cache-Key header)")
+                ])
+            }
+            return .key(key)
+        case (.some, .some):
+            throw ProblemDetails.invalidRequest([QueryProblem(parameter: "key", detail: "give either source or key, not both")])
+        }
+    }
+
+    static func rejectParameters(of request: Request, allowed: Set<String>) throws {
+        let unknown = FormParameters(encoded: request.uri.query ?? "").keys.filter { !allowed.contains($0) }
+        guard unknown.isEmpty else {
+            throw ProblemDetails.invalidRequest(
+                unknown.map { QueryProblem(parameter: $0, detail: "unknown parameter" + (allowed.isEmpty ? "" : "; use \(allowed.sorted().joined(separator: " or "))")) }
+            )
+        }
+    }
+
+    static func json(_ value: JSONValue) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(value)))
+        )
+    }
+}

@@ -1,0 +1,31 @@
+import BioGatewayCache
+import BioGatewayUpstream
+import NIOCore
+
+/// What the gateway answers a canonical request with.
+public enum GatewayAnswer: Sendable {
+    /// Bytes to send as they are (from the cache or the upstream).
+    case body(AnswerBody)
+    /// The upstream failed and nothing stored could stand in; the client gets a problem document.
+    case failure(UpstreamError, cacheStatus: CacheStatus)
+    /// `only-if-cached` and nothing usable stored.
+    case notCached
+}
+
+/// An answer's bytes and how to describe them.
+public struct AnswerBody: Sendable {
+    /// The upstream's HTTP status.
+    public var status: Int
+    /// The upstream's `Content-Type`.
+    public var contentType: String
+    /// The bytes to send.
+    public var body: ByteBuffer
+    /// `gzip` when ``body`` is the stored compressed form (sent with `Content-Encoding: gzip`).
+    public var coding: ContentCoding
+    /// The `Cache-Status` value.
+    public var cacheStatus: CacheStatus
+    /// Seconds since the answer was fetched, for a stored answer.
+    public var age: Int?
+    /// Something the client should know (a stale answer and why), sent as `BioGateway-Notice`.
+    public var notice: String?
+}

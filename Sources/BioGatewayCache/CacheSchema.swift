@@ -1,0 +1,63 @@
+import GRDB
+
+/// The cache database's schema, as GRDB migrations.
+///
+/// v2 keeps entry metadata and bodies in separate tables, so that sizing, eviction and statistics read a
+/// small table and never touch the bodies.
+enum CacheSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: cache entries") { db in
+            try db.create(table: "cache_entry") { table in
+                table.primaryKey("key", .text)
+                table.column("source", .text).notNull().indexed()
+                table.column("canonical_query", .text).notNull()
+                table.column("status", .integer).notNull()
+                table.column("content_type", .text).notNull()
+                table.column("body", .blob).notNull()
+                table.column("body_length", .integer).notNull()
+                table.column("body_sha256", .text).notNull()
+                table.column("stored_at", .double).notNull()
+            }
+        }
+        migrator.registerMigration("v2: bodies apart, LRU, compression, counters") { db in
+            try db.rename(table: "cache_entry", to: "cache_entry_v1")
+            try db.execute(sql: "DROP INDEX IF EXISTS cache_entry_on_source")
+            try db.create(table: "cache_entry") { table in
+                table.primaryKey("key", .text)
+                table.column("source", .text).notNull().indexed()
+                table.column("canonical_query", .text).notNull()
+                table.column("status", .integer).notNull()
+                table.column("content_type", .text).notNull()
+                table.column("record_count", .integer)
+                table.column("coding", .text).notNull()
+                table.column("body_length", .integer).notNull()
+                table.column("body_sha256", .text).notNull()
+                table.column("identity_length", .integer).notNull()
+                table.column("entry_bytes", .integer).notNull()
+                table.column("stored_at", .double).notNull().indexed()
+                table.column("last_access", .double).notNull()
+            }
+            try db.create(index: "cache_entry_lru", on: "cache_entry", columns: ["last_access", "entry_bytes"])
+            try db.create(table: "cache_body") { table in
+                table.primaryKey("key", .text).references("cache_entry", onDelete: .cascade)
+                table.column("body", .blob).notNull()
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO cache_entry
+                    SELECT key, source, canonical_query, status, content_type, NULL, 'identity', body_length, body_sha256,
+                           body_length, body_length + length(CAST(canonical_query AS BLOB)), stored_at, stored_at
+                    FROM cache_entry_v1;
+                    INSERT INTO cache_body SELECT key, body FROM cache_entry_v1;
+                    DROP TABLE cache_entry_v1;
+                    """
+            )
+            try db.create(table: "cache_counter") { table in
+                table.primaryKey("name", .text)
+                table.column("value", .integer).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,115 @@
+import BioGatewayQuery
+import Foundation
+import GRDB
+
+extension SQLiteResponseCache {
+    /// Which entries a purge removes.
+    public enum PurgeScope: Sendable, Hashable {
+        case everything
+        case source(UpstreamSource)
+        case key(String)
+    }
+
+    /// Deletes the entries in `scope`; returns how many were deleted.
+    public func purge(_ scope: PurgeScope) async throws -> Int {
+        try await self.withPendingWrites { db in
+            switch scope {
+            case .everything:
+                try db.execute(sql: "DELETE FROM cache_entry")
+            case .source(let source):
+                try db.execute(sql: "DELETE FROM cache_entry WHERE source = ?", arguments: [source.rawValue])
+            case .key(let key):
+                try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [key])
+            }
+            return db.changesCount
+        }
+    }
+
+    /// Rebuilds the database file to return the space freed by purges and evictions to the file system.
+    public func vacuum() async throws {
+        try await self.flush()
+        try await self.database.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM")
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
+    /// Size, counters (written ones plus those still pending) and the oldest entry.
+    public func statistics() async throws -> CacheStatistics {
+        let pending = self.pending.pendingCounters
+        let maximumBytes = self.maximumBytes
+        return try await self.database.read { db in
+            var counters: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM cache_counter") {
+                counters[row["name"]] = row["value"]
+            }
+            for (event, amount) in pending { counters[event.rawValue, default: 0] += amount }
+            let totals = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS entries, COALESCE(SUM(entry_bytes), 0) AS bytes, COALESCE(SUM(body_length), 0) AS body,
+                           COALESCE(SUM(identity_length), 0) AS identity, MIN(stored_at) AS oldest
+                    FROM cache_entry
+                    """
+            )!
+            var sources: [String: CacheStatistics.SourceShare] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT source, COUNT(*) AS entries, SUM(entry_bytes) AS bytes FROM cache_entry GROUP BY source"
+            ) {
+                sources[row["source"]] = CacheStatistics.SourceShare(entries: row["entries"], bytes: row["bytes"])
+            }
+            let oldest: Double? = totals["oldest"]
+            return CacheStatistics(
+                entries: totals["entries"],
+                bytes: totals["bytes"],
+                identityBytes: totals["identity"],
+                maximumBytes: maximumBytes,
+                sources: sources,
+                hits: counters[CacheEvent.hit.rawValue] ?? 0,
+                misses: counters[CacheEvent.miss.rawValue] ?? 0,
+                coalesced: counters[CacheEvent.coalesced.rawValue] ?? 0,
+                staleServed: counters[CacheEvent.staleServed.rawValue] ?? 0,
+                backgroundRefreshes: counters[CacheEvent.backgroundRefresh.rawValue] ?? 0,
+                evictions: counters[CacheEvent.eviction.rawValue] ?? 0,
+                bodyBytes: totals["body"],
+                oldestEntry: oldest.map { Date(timeIntervalSince1970: $0) }
+            )
+        }
+    }
+
+    /// What ``verify()`` found.
+    public struct VerificationReport: Sendable, Hashable {
+        /// `PRAGMA integrity_check`'s verdict (`"ok"` when the file is sound).
+        public var integrity: String
+        /// Entries whose body matched its length and digest.
+        public var intact: Int
+        /// Entries whose body did not, now deleted.
+        public var dropped: Int
+    }
+
+    /// Checks the file and every stored body; bodies that do not match their length and digest are deleted.
+    public func verify() async throws -> VerificationReport {
+        let integrity = try await self.integrityCheck()
+        let keys = try await self.database.read { db in try String.fetchAll(db, sql: "SELECT key FROM cache_entry") }
+        var intact = 0
+        var dropped = 0
+        for key in keys {
+            let row = try await self.database.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT e.*, b.body FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
+                    arguments: [key]
+                )
+            }
+            guard let row else { continue }
+            if row["body"] as Data? != nil, let entry = Self.verifiedEntry(row), (try? entry.identityBody()) != nil {
+                intact += 1
+            } else {
+                try await self.remove(key: key)
+                dropped += 1
+            }
+        }
+        return VerificationReport(integrity: integrity, intact: intact, dropped: dropped)
+    }
+}
