@@ -89,6 +89,8 @@ let package = Package(
             name: "biogateway",
             dependencies: [
                 "BioGatewayAPI",
+                "BioGatewayCache",
+                "BioGatewayQuery",
                 "BioGatewaySimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -126,7 +128,13 @@ let package = Package(
         ),
         .testTarget(
             name: "BioGatewayAPITests",
-            dependencies: ["BioGatewayAPI", "BioGatewayTestSupport"],
+            dependencies: [
+                "BioGatewayAPI",
+                "BioGatewayCache",
+                "BioGatewayTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -86,6 +86,12 @@ extension SQLiteResponseCache {
         public var intact: Int
         /// Entries whose body did not, now deleted.
         public var dropped: Int
+
+        public init(integrity: String, intact: Int, dropped: Int) {
+            self.integrity = integrity
+            self.intact = intact
+            self.dropped = dropped
+        }
     }
 
     /// Checks the file and every stored body; bodies that do not match their length and digest are deleted.

@@ -87,6 +87,11 @@ public final class SQLiteResponseCache: Sendable {
         public var stored: Bool
         /// How many least recently used entries were evicted to make room.
         public var evicted: Int
+
+        public init(stored: Bool, evicted: Int) {
+            self.stored = stored
+            self.evicted = evicted
+        }
     }
 
     /// Stores (or replaces) an entry, writing pending access times and counters in the same transaction,

@@ -4,99 +4,227 @@ import Foundation
 import GRDB
 import Testing
 
+/// A fresh temporary cache file.
+func temporaryPath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)/cache.sqlite").path
+}
+
+/// An entry with a body of the given text (compressed as the gateway stores it).
+func makeEntry(
+    _ key: String = "k1",
+    source: UpstreamSource = .vertnet,
+    body: String = #"{"recs":[]}"#,
+    recordCount: Int? = 1,
+    storedAt: Date = Date(timeIntervalSince1970: 1_700_000_000)
+) -> CachedResponse {
+    CachedResponse.compressing(
+        key: key,
+        source: source,
+        canonicalQuery: #"{"q":"x"}"#,
+        status: 200,
+        contentType: "application/json",
+        recordCount: recordCount,
+        body: Data(body.utf8),
+        storedAt: storedAt
+    )
+}
+
 @Suite("SQLite response cache")
 struct SQLiteResponseCacheTests {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)/cache.sqlite").path
-
-    func entry(_ key: String = "k1", body: String = #"{"recs":[]}"#) -> CachedResponse {
-        CachedResponse(
-            key: key,
-            source: .vertnet,
-            canonicalQuery: #"{"q":"x"}"#,
-            status: 200,
-            contentType: "application/json",
-            body: Data(body.utf8),
-            storedAt: Date(timeIntervalSince1970: 1_700_000_000)
-        )
-    }
+    let path = temporaryPath()
 
     @Test func storesAndReturnsExactBytes() async throws {
         let cache = try SQLiteResponseCache(path: self.path)
-        let stored = self.entry(body: "{\"recs\": [\"\\u00e9\"],  \"x\":1}")
+        let body = "{\"recs\": [\"\\u00e9\"],  \"x\":1}" + String(repeating: " ", count: 500)
+        let stored = makeEntry(body: body)
         try await cache.store(stored)
         let read = try #require(try await cache.entry(forKey: "k1"))
         #expect(read == stored)
+        #expect(read.coding == .gzip)
+        #expect(try read.identityBody() == Data(body.utf8))
         #expect(try await cache.entry(forKey: "other") == nil)
         #expect(try await cache.count() == 1)
+    }
+
+    @Test func incompressibleBodiesAreStoredAsTheyCame() async throws {
+        let cache = try SQLiteResponseCache(path: self.path)
+        let stored = makeEntry(body: "{}")
+        #expect(stored.coding == .identity)
+        try await cache.store(stored)
+        #expect(try await cache.entry(forKey: "k1")?.storedBody == Data("{}".utf8))
     }
 
     @Test func survivesReopening() async throws {
         do {
             let cache = try SQLiteResponseCache(path: self.path)
-            try await cache.store(self.entry())
+            try await cache.store(makeEntry())
+            cache.count(.hit)
+            try await cache.flush()
             try cache.close()
         }
         let reopened = try SQLiteResponseCache(path: self.path)
-        #expect(try await reopened.entry(forKey: "k1") == self.entry())
+        #expect(try await reopened.entry(forKey: "k1") == makeEntry())
         #expect(try await reopened.integrityCheck() == "ok")
+        #expect(try await reopened.statistics().hits == 1)
     }
 
     @Test func aDamagedBodyIsDroppedNotServed() async throws {
         let cache = try SQLiteResponseCache(path: self.path)
-        try await cache.store(self.entry())
+        try await cache.store(makeEntry())
+        try await cache.store(makeEntry("k2"))
         try cache.close()
         let queue = try DatabaseQueue(path: self.path)
         try await queue.write { db in
-            try db.execute(sql: "UPDATE cache_entry SET body = ? WHERE key = 'k1'", arguments: [Data("{\"recs\":[1]}".utf8)])
+            try db.execute(sql: "UPDATE cache_body SET body = ? WHERE key = 'k1'", arguments: [Data("{\"recs\":[1]}".utf8)])
+            try db.execute(sql: "UPDATE cache_body SET body = substr(body, 1, 5) WHERE key = 'k2'")
         }
         try queue.close()
         let reopened = try SQLiteResponseCache(path: self.path)
         #expect(try await reopened.entry(forKey: "k1") == nil)
+        #expect(try await reopened.verify() == .init(integrity: "ok", intact: 0, dropped: 1))
         #expect(try await reopened.count() == 0)
     }
 
-    @Test func freshnessFollowsTheTTL() {
-        let entry = self.entry()
-        #expect(entry.isFresh(at: entry.storedAt.addingTimeInterval(59), ttl: 60))
-        #expect(!entry.isFresh(at: entry.storedAt.addingTimeInterval(60), ttl: 60))
+    @Test func readsDoNotWriteUntilTheBatchIsFlushed() async throws {
+        let cache = try SQLiteResponseCache(path: self.path)
+        try await cache.store(makeEntry())
+        let before = try Self.lastAccess(self.path, "k1")
+        for second in 1...100 {
+            _ = try await cache.entry(forKey: "k1")
+            cache.noteAccess("k1", at: Date(timeIntervalSince1970: 1_700_000_000 + Double(second)))
+            cache.count(.hit)
+        }
+        #expect(try Self.lastAccess(self.path, "k1") == before)
+        #expect(try await cache.statistics().hits == 100)  // pending counters are reported before they are written
+        try await cache.flush()
+        #expect(try Self.lastAccess(self.path, "k1") == 1_700_000_100)
+        #expect(try await cache.statistics().hits == 100)
+    }
+
+    static func lastAccess(_ path: String, _ key: String) throws -> Double? {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try queue.read { db in try Double.fetchOne(db, sql: "SELECT last_access FROM cache_entry WHERE key = ?", arguments: [key]) }
+    }
+
+    @Test func fillingPastTheBoundEvictsTheLeastRecentlyUsed() async throws {
+        let size = makeEntry("k00").entryBytes
+        let cache = try SQLiteResponseCache(path: self.path, maximumBytes: size * 10)
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        for index in 0..<10 {
+            try await cache.store(makeEntry(String(format: "k%02d", index), storedAt: start.addingTimeInterval(Double(index))))
+        }
+        // k00 and k01 are read (batched, not yet written): they become the most recently used
+        cache.noteAccess("k00", at: start.addingTimeInterval(100))
+        cache.noteAccess("k01", at: start.addingTimeInterval(101))
+        let outcome = try await cache.store(makeEntry("k10", storedAt: start.addingTimeInterval(102)))
+        #expect(outcome == .init(stored: true, evicted: 1))
+        #expect(try await cache.entry(forKey: "k02") == nil)
+        #expect(try await cache.entry(forKey: "k00") != nil)
+        #expect(try await cache.entry(forKey: "k01") != nil)
+        for index in 11..<30 {
+            try await cache.store(makeEntry("k\(index)", storedAt: start.addingTimeInterval(Double(100 + index))))
+        }
+        let statistics = try await cache.statistics()
+        #expect(statistics.bytes <= size * 10)
+        #expect(statistics.entries == 10)
+        #expect(statistics.evictions == 20)
+    }
+
+    @Test func anEntryLargerThanTheWholeCacheIsNotStored() async throws {
+        let cache = try SQLiteResponseCache(path: self.path, maximumBytes: 64)
+        let incompressible = (0..<20).map { _ in UUID().uuidString }.joined()
+        let outcome = try await cache.store(makeEntry(body: incompressible))
+        #expect(outcome == .init(stored: false, evicted: 0))
+        #expect(try await cache.count() == 0)
+    }
+
+    @Test func purgeRemovesExactlyTheScope() async throws {
+        let cache = try SQLiteResponseCache(path: self.path)
+        for (key, source) in [("a", UpstreamSource.nhm), ("b", .nhm), ("c", .vertnet), ("d", .vertnet)] {
+            try await cache.store(makeEntry(key, source: source))
+        }
+        #expect(try await cache.purge(.key("c")) == 1)
+        #expect(try await cache.purge(.key("c")) == 0)
+        #expect(try await cache.entry(forKey: "d") != nil)
+        #expect(try await cache.purge(.source(.nhm)) == 2)
+        #expect(try await cache.statistics().sources.keys.sorted() == ["vertnet"])
+        #expect(try await cache.purge(.everything) == 1)
+        try await cache.vacuum()
+        #expect(try await cache.count() == 0)
+        #expect(try await cache.integrityCheck() == "ok")
+    }
+
+    @Test func statisticsReportSizeCompressionAndCounters() async throws {
+        let cache = try SQLiteResponseCache(path: self.path, maximumBytes: 1 << 20)
+        let body = #"{"recs":["# + String(repeating: #"{"genus":"Bufo","country":"Mexico"},"#, count: 200) + "{}]}"
+        try await cache.store(makeEntry(body: body, storedAt: Date(timeIntervalSince1970: 1_600_000_000)))
+        try await cache.store(makeEntry("k2", source: .nhm, body: body))
+        for event in [CacheEvent.hit, .hit, .hit, .staleServed, .miss, .miss, .coalesced] { cache.count(event) }
+        let statistics = try await cache.statistics()
+        #expect(statistics.entries == 2)
+        #expect(statistics.identityBytes == 2 * body.utf8.count)
+        #expect(statistics.bodyBytes < statistics.identityBytes / 10)
+        #expect(statistics.hitRatio == 4.0 / 6.0)
+        #expect(statistics.coalesced == 1)
+        #expect(statistics.oldestEntry == Date(timeIntervalSince1970: 1_600_000_000))
+        #expect(statistics.sources["nhm"]?.entries == 1)
+    }
+
+    @Test func aVersionOneDatabaseIsMigratedWithItsEntries() async throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: self.path).deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
+        let queue = try DatabaseQueue(path: self.path)
+        let body = Data(#"{"recs":[]}"#.utf8)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                    INSERT INTO grdb_migrations VALUES ('v1: cache entries');
+                    CREATE TABLE cache_entry (key TEXT NOT NULL PRIMARY KEY, source TEXT NOT NULL, canonical_query TEXT NOT NULL,
+                        status INTEGER NOT NULL, content_type TEXT NOT NULL, body BLOB NOT NULL, body_length INTEGER NOT NULL,
+                        body_sha256 TEXT NOT NULL, stored_at DOUBLE NOT NULL);
+                    CREATE INDEX cache_entry_on_source ON cache_entry(source);
+                    """
+            )
+            try db.execute(
+                sql: "INSERT INTO cache_entry VALUES ('old', 'vertnet', '{}', 200, 'application/json', ?, ?, ?, 1700000000)",
+                arguments: [body, body.count, SHA256Hex.digest(body)]
+            )
+        }
+        try queue.close()
+        let cache = try SQLiteResponseCache(path: self.path)
+        let entry = try #require(try await cache.entry(forKey: "old"))
+        #expect(entry.coding == .identity)
+        #expect(try entry.identityBody() == body)
+        #expect(try await cache.integrityCheck() == "ok")
     }
 }
 
-@Suite("Request coalescing")
-struct RequestCoalescerTests {
-    actor Counter {
-        var value = 0
-        func increment() -> Int {
-            self.value += 1
-            return self.value
-        }
+@Suite("Cache policy")
+struct CachePolicyTests {
+    let policy = CachePolicy(nhmTTL: 100, vertnetTTL: 50, emptyTTL: 10, staleWhileRevalidate: 20, staleIfError: 1000)
+
+    @Test func freshnessFollowsEachSourcesTTL() {
+        let nhm = makeEntry(source: .nhm)
+        let vertnet = makeEntry(source: .vertnet)
+        let at = { (seconds: Double) in nhm.storedAt.addingTimeInterval(seconds) }
+        #expect(self.policy.freshness(of: nhm, at: at(99)) == .fresh(remaining: 1))
+        #expect(self.policy.freshness(of: vertnet, at: at(49)) == .fresh(remaining: 1))
+        #expect(self.policy.freshness(of: vertnet, at: at(50)) == .revalidatable(staleFor: 0))
+        #expect(self.policy.freshness(of: vertnet, at: at(69)) == .revalidatable(staleFor: 19))
+        #expect(self.policy.freshness(of: vertnet, at: at(70)) == .stale(staleFor: 20))
+        #expect(self.policy.isUsableOnError(vertnet, at: at(1049)))
+        #expect(!self.policy.isUsableOnError(vertnet, at: at(1050)))
     }
 
-    @Test func concurrentCallersShareOneComputation() async throws {
-        let coalescer = RequestCoalescer<Int>()
-        let counter = Counter()
-        let results = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
-            for _ in 0..<20 {
-                group.addTask {
-                    try await coalescer.value(forKey: "k") {
-                        try await Task.sleep(for: .milliseconds(200))
-                        return await counter.increment()
-                    }
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        #expect(await counter.value == 1)
-        #expect(results.allSatisfy { $0.0 == 1 })
-        #expect(results.filter { !$0.1 }.count == 1)
-        #expect(await coalescer.inFlightCount == 0)
-    }
-
-    @Test func laterCallersComputeAgain() async throws {
-        let coalescer = RequestCoalescer<Int>()
-        let counter = Counter()
-        _ = try await coalescer.value(forKey: "k") { await counter.increment() }
-        _ = try await coalescer.value(forKey: "k") { await counter.increment() }
-        #expect(await counter.value == 2)
+    @Test func emptyAnswersHaveTheShortLifetime() {
+        let empty = makeEntry(recordCount: 0)
+        #expect(self.policy.lifetime(of: empty) == 10)
+        #expect(self.policy.lifetime(of: makeEntry(recordCount: nil)) == 50)
+        let shortTTL = CachePolicy(nhmTTL: 5, vertnetTTL: 5, emptyTTL: 300)
+        #expect(shortTTL.lifetime(of: empty) == 5)
     }
 }

@@ -58,10 +58,12 @@ public func withGateway<Result: Sendable>(
 /// Runs a simulator and a gateway in front of it.
 public func withStack<Result: Sendable>(
     cachePath: String = temporaryCachePath(),
+    configure: (inout GatewayConfiguration) -> Void = { _ in },
+    now: @escaping @Sendable () -> Date = { Date() },
     _ body: (SimulatorHandle, GatewayClient) async throws -> Result
 ) async throws -> Result {
     try await withSimulator { simulator in
-        try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
+        try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath, configure: configure, now: now) { gateway in
             try await body(simulator, gateway)
         }
     }

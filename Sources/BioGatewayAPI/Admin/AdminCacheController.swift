@@ -57,7 +57,12 @@ struct AdminCacheController: Sendable {
         let unknown = FormParameters(encoded: request.uri.query ?? "").keys.filter { !allowed.contains($0) }
         guard unknown.isEmpty else {
             throw ProblemDetails.invalidRequest(
-                unknown.map { QueryProblem(parameter: $0, detail: "unknown parameter" + (allowed.isEmpty ? "" : "; use \(allowed.sorted().joined(separator: " or "))")) }
+                unknown.map {
+                    QueryProblem(
+                        parameter: $0,
+                        detail: "unknown parameter" + (allowed.isEmpty ? "" : "; use \(allowed.sorted().joined(separator: " or "))")
+                    )
+                }
             )
         }
     }

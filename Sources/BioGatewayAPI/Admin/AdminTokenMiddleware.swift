@@ -1,5 +1,5 @@
-import Foundation
 import BioGatewayQuery
+import Foundation
 import HTTPTypes
 import Hummingbird
 

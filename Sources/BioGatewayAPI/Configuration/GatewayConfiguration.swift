@@ -65,7 +65,11 @@ public struct GatewayConfiguration: Sendable {
             flag: "--stale-while-revalidate",
             meaning: "Seconds past freshness an entry is served while refreshed in the background"
         ),
-        Setting(key: "biogateway.stale.if.error", flag: "--stale-if-error", meaning: "Seconds past freshness an entry is served when the upstream fails"),
+        Setting(
+            key: "biogateway.stale.if.error",
+            flag: "--stale-if-error",
+            meaning: "Seconds past freshness an entry is served when the upstream fails"
+        ),
         Setting(key: "biogateway.cache.max.bytes", flag: "--cache-max-bytes", meaning: "Bound on the cache size (bytes; K, M, G suffixes)"),
         Setting(key: "biogateway.admin.token", flag: "", meaning: "Bearer token enabling /admin/cache (environment only)"),
         Setting(key: "biogateway.upstream.timeout", flag: "--upstream-timeout", meaning: "Seconds to wait for an upstream"),
@@ -165,7 +169,11 @@ public struct GatewayConfiguration: Sendable {
             break
         }
         guard let number = Int(digits), number > 0, number <= Int(Int64.max) / multiplier / 2 else {
-            throw InvalidSetting(key: key, value: text, reason: "must be a positive number of bytes, optionally with K, M or G (e.g. 1073741824 or 1G)")
+            throw InvalidSetting(
+                key: key,
+                value: text,
+                reason: "must be a positive number of bytes, optionally with K, M or G (e.g. 1073741824 or 1G)"
+            )
         }
         return number * multiplier
     }

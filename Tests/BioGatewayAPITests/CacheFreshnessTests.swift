@@ -1,0 +1,143 @@
+import BioGatewayAPI
+import BioGatewaySimulator
+import BioGatewayTestSupport
+import Foundation
+import Testing
+
+/// Waits (polling, at most `seconds`) until `condition` holds.
+func eventually(within seconds: Double = 10, _ condition: () async -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return await condition()
+}
+
+@Suite("Cache: freshness, stale-while-revalidate, stale-if-error, empty answers")
+struct CacheFreshnessTests {
+    let query = [("q", #"{"q":"genus:puma","l":3}"#)]
+
+    @Test func freshThenStaleWhileRevalidatingThenMiss() async throws {
+        let clock = ManualClock()
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.cacheTTL = 60
+            $0.staleWhileRevalidate = 30
+        }
+        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+            let first = try await gateway.get(vertnetPath, query: self.query)
+            #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
+            clock.advance(by: 59)
+            #expect(try await gateway.get(vertnetPath, query: self.query).header("cache-status") == "BioGateway; hit; ttl=1")
+
+            // past freshness, inside stale-while-revalidate: 20 clients at once all get the stored answer at
+            // once, and one background fetch (slowed down so they overlap it) refreshes the entry
+            clock.advance(by: 2)
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 600, count: 1))
+            let stale = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<20 { group.addTask { try await gateway.get(vertnetPath, query: self.query) } }
+                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+            }
+            #expect(stale.allSatisfy { $0.status == 200 && $0.body == first.body })
+            #expect(stale.allSatisfy { $0.header("cache-status") == "BioGateway; hit; stale; ttl=-1; detail=revalidating" })
+            #expect(stale.allSatisfy { $0.header("age") == "61" })
+            #expect(try await eventually { await simulator.calls(.vertnet) == 2 })
+            #expect(
+                try await eventually { try! await gateway.get(vertnetPath, query: self.query).header("cache-status") == "BioGateway; hit; ttl=60" }
+            )
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await simulator.calls(.vertnet) == 2)
+
+            // past freshness and stale-while-revalidate: a plain miss
+            clock.advance(by: 90)
+            #expect(try await gateway.get(vertnetPath, query: self.query).header("cache-status") == "BioGateway; fwd=stale; stored")
+            #expect(await simulator.calls(.vertnet) == 3)
+        }
+    }
+
+    @Test func upstreamFailuresAreCoveredByStaleEntriesWithinStaleIfError() async throws {
+        let clock = ManualClock()
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.cacheTTL = 60
+            $0.staleWhileRevalidate = 0
+            $0.staleIfError = 600
+            $0.upstreamTimeout = 1
+        }
+        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+            let nhmQuery = [("resource_id", specimens), ("q", "bufo"), ("limit", "5")]
+            let original = try await gateway.get(nhmPath, query: nhmQuery)
+            clock.advance(by: 100)
+            let faults: [(SimulatorFault, String)] = [
+                (SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1), "fwd-status=503"),
+                (SimulatorFault(source: "nhm", kind: .reset, count: 1), "fwd-status=502"),
+                (SimulatorFault(source: "nhm", kind: .latency, latencyMs: 1_500, count: 1), "fwd-status=504"),
+                (SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 30, count: 1), "fwd-status=429"),
+            ]
+            for (fault, forwardStatus) in faults {
+                await simulator.state.inject(fault)
+                let stale = try await gateway.get(nhmPath, query: nhmQuery)
+                #expect(stale.status == 200)
+                #expect(stale.body == original.body)
+                let cacheStatus = stale.header("cache-status") ?? ""
+                #expect(cacheStatus.hasPrefix("BioGateway; fwd=stale; \(forwardStatus); stale; ttl=-40; detail="), "\(cacheStatus)")
+                #expect(stale.headers["BioGateway-Notice"].contains { $0.hasPrefix("stale answer stored 100 s ago") })
+            }
+
+            // outside stale-if-error the failure is the client's to see
+            clock.advance(by: 600)
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 500, count: 1))
+            let failed = try await gateway.get(nhmPath, query: nhmQuery)
+            #expect(failed.status == 502)
+            #expect(failed.header("content-type") == "application/problem+json")
+            #expect(failed.header("cache-status") == "BioGateway; fwd=stale; fwd-status=500; detail=upstream-status-500")
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 1_500, count: 1))
+            let slow = try await gateway.get(nhmPath, query: nhmQuery)
+            #expect(slow.status == 504)
+            #expect(slow.header("content-type") == "application/problem+json")
+            // and the entry was not damaged by any of it: the next success replaces it
+            #expect(try await gateway.get(nhmPath, query: nhmQuery).header("cache-status") == "BioGateway; fwd=stale; stored")
+        }
+    }
+
+    @Test func emptyAnswersExpireAfterTheEmptyTTL() async throws {
+        let clock = ManualClock()
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.emptyTTL = 300
+            $0.staleWhileRevalidate = 0
+        }
+        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+            let empty = [("q", #"{"q":"genus:nosuchgenus"}"#)]
+            let full = [("q", #"{"q":"genus:puma","l":2}"#)]
+            let emptyNHM = [("resource_id", specimens), ("q", "nosuchword")]
+            let first = try await gateway.get(vertnetPath, query: empty)
+            #expect(try first.json()["recs"] == [])
+            #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
+            _ = try await gateway.get(vertnetPath, query: full)
+            _ = try await gateway.get(nhmPath, query: emptyNHM)
+            clock.advance(by: 299)
+            #expect(try await gateway.get(vertnetPath, query: empty).header("cache-status") == "BioGateway; hit; ttl=1")
+            clock.advance(by: 1)
+            #expect(try await gateway.get(vertnetPath, query: empty).header("cache-status") == "BioGateway; fwd=stale; stored")
+            #expect(try await gateway.get(nhmPath, query: emptyNHM).header("cache-status") == "BioGateway; fwd=stale; stored")
+            #expect(try await gateway.get(vertnetPath, query: full).header("cache-status") == "BioGateway; hit; ttl=86100")
+            #expect(await simulator.calls(.vertnet) == 3)
+        }
+    }
+
+    @Test func eachSourceHasItsOwnTTL() async throws {
+        let clock = ManualClock()
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.nhmTTL = 100
+            $0.vertnetTTL = 10
+            $0.staleWhileRevalidate = 0
+        }
+        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+            let nhmQuery = [("resource_id", specimens), ("q", "bufo")]
+            _ = try await gateway.get(nhmPath, query: nhmQuery)
+            _ = try await gateway.get(vertnetPath, query: self.query)
+            clock.advance(by: 50)
+            #expect(try await gateway.get(nhmPath, query: nhmQuery).header("cache-status") == "BioGateway; hit; ttl=50")
+            #expect(try await gateway.get(vertnetPath, query: self.query).header("cache-status") == "BioGateway; fwd=stale; stored")
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import BioGatewayCache
+import Testing
+
+@Suite("Request coalescing")
+struct RequestCoalescerTests {
+    actor Counter {
+        var value = 0
+        func increment() -> Int {
+            self.value += 1
+            return self.value
+        }
+    }
+
+    @Test func concurrentCallersShareOneComputation() async throws {
+        let coalescer = RequestCoalescer<Int>()
+        let counter = Counter()
+        let results = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await coalescer.value(forKey: "k") {
+                        try await Task.sleep(for: .milliseconds(200))
+                        return await counter.increment()
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(await counter.value == 1)
+        #expect(results.allSatisfy { $0.0 == 1 })
+        #expect(results.filter { !$0.1 }.count == 1)
+        #expect(await coalescer.inFlightCount == 0)
+    }
+
+    @Test func laterCallersComputeAgain() async throws {
+        let coalescer = RequestCoalescer<Int>()
+        let counter = Counter()
+        _ = try await coalescer.value(forKey: "k") { await counter.increment() }
+        _ = try await coalescer.value(forKey: "k") { await counter.increment() }
+        #expect(await counter.value == 2)
+    }
+
+    @Test func aBackgroundComputationStartsOnceAndIsJoined() async throws {
+        let coalescer = RequestCoalescer<Int>()
+        let counter = Counter()
+        let slow: @Sendable () async throws -> Int = {
+            try await Task.sleep(for: .milliseconds(200))
+            return await counter.increment()
+        }
+        #expect(await coalescer.startIfIdle(forKey: "k", compute: slow))
+        #expect(await !coalescer.startIfIdle(forKey: "k", compute: slow))
+        let (value, joined) = try await coalescer.value(forKey: "k", compute: slow)
+        #expect(value == 1 && joined)
+        #expect(await counter.value == 1)
+        #expect(await coalescer.inFlightCount == 0)
+    }
+}
