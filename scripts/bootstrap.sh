@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Installs what building and testing BioGateway needs, if it is missing:
 #   - libsqlite3-dev (Debian): GRDB links the system SQLite
+#   - zlib1g-dev (Debian): compress-nio links the system zlib (gzip cache bodies)
 #   - from PyPI (scripts/requirements-test.txt): openapi-spec-validator, which validates openapi.yaml;
 #     pytest, ckanapi and nhm-pyportal, for the tests that drive a live gateway with the real clients
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! dpkg -s libsqlite3-dev >/dev/null 2>&1; then
-    echo "== installing libsqlite3-dev"
+missing=()
+for package in libsqlite3-dev zlib1g-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing ${missing[*]}"
     sudo_cmd=""
     if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libsqlite3-dev
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 
 if ! python3 -c "import openapi_spec_validator, pytest, requests, ckanapi, pyportal" >/dev/null 2>&1; then

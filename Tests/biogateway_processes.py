@@ -1,0 +1,57 @@
+"""Starts BioGateway processes (the built binary) for the Python tests: gateway, simulator, demo."""
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+BINARY = os.environ.get("BIOGATEWAY_BIN", str(REPOSITORY / ".build" / "debug" / "biogateway"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(arguments, url, environment=None, timeout=180):
+    """Runs `biogateway <arguments>` and waits until `url` answers; returns the process."""
+    process = subprocess.Popen(
+        [BINARY, *arguments],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(environment or {})},
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"biogateway {arguments[0]} exited: {process.stderr.read().decode(errors='replace')}")
+        try:
+            requests.get(url, timeout=1)
+            return process
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"biogateway {arguments[0]} did not start within {timeout} s")
+        time.sleep(0.1)
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run(arguments, environment=None):
+    """Runs a `biogateway` command to completion; returns the CompletedProcess (text output)."""
+    return subprocess.run(
+        [BINARY, *arguments], capture_output=True, text=True, timeout=120, env={**os.environ, **(environment or {})}
+    )
