@@ -83,6 +83,14 @@ struct CacheFreshnessTests {
                 #expect(stale.headers["BioGateway-Notice"].contains { $0.hasPrefix("stale answer stored 100 s ago") })
             }
 
+            // a client that refuses stored answers (no-cache, or a max-age the entry is past) sees the failure
+            for directive in ["no-cache", "max-age=50"] {
+                await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1))
+                let refused = try await gateway.get(nhmPath, query: nhmQuery, headers: [("Cache-Control", directive)])
+                #expect(refused.status == 502, "\(directive)")
+                #expect(refused.header("cache-status") == "BioGateway; fwd=request; fwd-status=503; detail=upstream-status-503")
+            }
+
             // outside stale-if-error the failure is the client's to see
             clock.advance(by: 600)
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 500, count: 1))

@@ -42,9 +42,12 @@ public struct SearchGateway: Sendable {
     public func answer(_ request: CanonicalRequest, preferences: ClientPreferences, logger: Logger) async -> GatewayAnswer {
         let stored = await self.storedEntry(request.key, logger: logger)
         var forwardReason = CacheStatus.ForwardReason.miss
+        // the stored entry, if the client's Cache-Control lets it stand in for a failed upstream
+        var fallback: CachedResponse?
         if let stored {
             let now = self.now()
             let acceptable = !preferences.noCache && preferences.maxAge.map { stored.age(at: now) <= Double($0) } ?? true
+            fallback = acceptable ? stored : nil
             switch self.policy.freshness(of: stored, at: now) {
             case .fresh(let remaining):
                 if acceptable, let body = await self.cachedBody(stored, preferences, .hit(ttl: Int(remaining)), logger) {
@@ -60,18 +63,19 @@ public struct SearchGateway: Sendable {
                 }
                 forwardReason = acceptable ? .stale : .request
             case .stale:
-                forwardReason = .stale
+                forwardReason = acceptable ? .stale : .request
             }
         }
         if preferences.onlyIfCached { return .notCached }
-        return await self.forward(request, stored: stored, reason: forwardReason, preferences: preferences, logger: logger)
+        return await self.forward(request, stored: stored, fallback: fallback, reason: forwardReason, preferences: preferences, logger: logger)
     }
 
-    /// Goes upstream (or joins the fetch already in flight) and answers with its outcome, or with a
-    /// stale entry if the upstream failed and the entry is within stale-if-error.
+    /// Goes upstream (or joins the fetch already in flight) and answers with its outcome, or with the
+    /// `fallback` entry if the upstream failed and that entry is within stale-if-error.
     private func forward(
         _ request: CanonicalRequest,
         stored: CachedResponse?,
+        fallback: CachedResponse?,
         reason: CacheStatus.ForwardReason,
         preferences: ClientPreferences,
         logger: Logger
@@ -116,7 +120,7 @@ public struct SearchGateway: Sendable {
             )
         case .failed(let error):
             let failedStatus = error.upstreamStatus ?? error.problem.status
-            if let stored, reason != .request, self.policy.isUsableOnError(stored, at: self.now()) {
+            if let stored = fallback, self.policy.isUsableOnError(stored, at: self.now()) {
                 let staleFor = stored.age(at: self.now()) - self.policy.lifetime(of: stored)
                 let cacheStatus = CacheStatus.staleOnError(ttl: -Int(staleFor), status: failedStatus, reason: error.reason, collapsed: joined)
                 if var body = await self.cachedBody(stored, preferences, cacheStatus, logger) {
