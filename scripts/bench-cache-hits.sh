@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark: cache-hit throughput and latency of the drop-in endpoints, on loopback.
 # Starts `biogateway demo` (simulator + gateway), warms two entries (an NHM page of 100 records and a
-# VertNet page of 1000 records, about 1 MB), then drives each with wrk and prints wrk's figures.
+# VertNet page of 1000 records, about 1 MB), then drives each with wrk and prints wrk's figures, twice:
+# for a client that takes gzip (the stored bytes are sent as they are) and for one that does not (the
+# stored gzip is decompressed for it).
 #   BIOGATEWAY_BIN   binary to use (default: builds and uses .build/release/biogateway)
 #   DURATION         seconds per run (default 10)
 #   CONNECTIONS      concurrent connections (default 32)
@@ -34,7 +36,11 @@ for url in "$nhm" "$vertnet"; do
     curl -sf -o /dev/null "$url"    # the miss that fills the entry
     size=$(curl -sf "$url" | wc -c)
     status=$(curl -sf -D - -o /dev/null "$url" | tr -d '\r' | grep -i '^cache-status' || true)
+    gzip_size=$(curl -sf -H 'Accept-Encoding: gzip' "$url" | wc -c)
     echo "== $url"
-    echo "   body $size bytes; $status"
+    echo "   body $size bytes ($gzip_size gzipped); $status"
+    echo "   -- Accept-Encoding: gzip"
+    wrk -t2 -c"$connections" -d"${duration}s" --latency -H 'Accept-Encoding: gzip' "$url" | sed 's/^/   /'
+    echo "   -- no Accept-Encoding"
     wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" | sed 's/^/   /'
 done
