@@ -83,10 +83,13 @@ struct CacheMaintenance: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: self.interval)
+                if Task.isCancelled { break }
                 await self.flush()
             }
         }
-        await self.flush()
+        // the last write must happen even when the service's task was cancelled rather than shut down
+        // gracefully, so it runs in a task of its own that does not inherit the cancellation
+        await Task { await self.flush() }.value
         try self.cache.close()
     }
 

@@ -1,4 +1,5 @@
 import BioGatewayAPI
+import BioGatewayCache
 import BioGatewayQuery
 import BioGatewaySimulator
 import BioGatewayTestSupport
@@ -98,6 +99,10 @@ struct CacheBehaviourTests {
             #expect(first.body == second.body)
             #expect(await simulator.calls(.vertnet) == 1)
         }
+        // the batched counters were written when the gateways stopped
+        let statistics = try await SQLiteResponseCache(path: cachePath).statistics()
+        #expect(statistics.hits == 1)
+        #expect(statistics.misses == 1)
     }
 
     @Test func expiredEntriesAreNotServed() async throws {
