@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Canonical queries and cache keys: parsing, validation and enforcement of the upstreams' rules.
@@ -33,11 +34,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Upstream HTTP clients (NHM Data Portal, VertNet).
+        // Upstream HTTP clients (NHM Data Portal, VertNet) with pacing, retries and circuit breaking.
         .target(
             name: "BioGatewayUpstream",
             dependencies: [
                 "BioGatewayQuery",
+                "BioGatewayRateLimit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -52,6 +54,14 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Rate limiting: GCRA budgets, clients (API keys, trusted proxies) and their limits.
+        .target(
+            name: "BioGatewayRateLimit",
+            dependencies: [
+                .product(name: "Yams", package: "Yams")
             ],
             swiftSettings: swiftSettings
         ),
@@ -74,6 +84,7 @@ let package = Package(
                 "BioGatewayQuery",
                 "BioGatewayUpstream",
                 "BioGatewayCache",
+                "BioGatewayRateLimit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,6 +130,11 @@ let package = Package(
         .testTarget(
             name: "BioGatewayCacheTests",
             dependencies: ["BioGatewayCache", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewayRateLimitTests",
+            dependencies: ["BioGatewayRateLimit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

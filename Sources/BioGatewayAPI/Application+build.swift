@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import BioGatewayCache
+import BioGatewayQuery
+import BioGatewayRateLimit
 import BioGatewayUpstream
 import Foundation
 import HTTPTypes
@@ -31,7 +33,7 @@ public func buildApplication(
             decompression: .disabled
         )
     )
-    let upstream = UpstreamClient(
+    let upstreamClient = UpstreamClient(
         httpClient: httpClient,
         configuration: UpstreamConfiguration(
             nhmBaseURL: configuration.nhmURL,
@@ -39,12 +41,19 @@ public func buildApplication(
             timeout: .seconds(configuration.upstreamTimeout)
         )
     )
+    let upstream = ResilientUpstream(
+        client: upstreamClient,
+        limits: Dictionary(uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, configuration.upstreamLimits(for: $0)) }),
+        retries: configuration.upstreamRetries
+    )
     let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: now)
+    let limits = try ClientRateLimits(configuration: configuration)
 
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: ProblemMiddleware())
-    NHMDropInController(gateway: gateway).register(on: router)
-    VertNetDropInController(gateway: gateway).register(on: router)
+    NHMDropInController(gateway: gateway).register(on: router, limits: limits)
+    VertNetDropInController(gateway: gateway).register(on: router, limits: limits)
+    SourcesController(upstream: upstream).register(on: router)
     MetaController().register(on: router)
     if let token = configuration.adminToken {
         AdminCacheController(cache: cache, token: token).register(on: router)

@@ -1,12 +1,18 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// The gateway's request context.
-public struct GatewayRequestContext: RequestContext {
+public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The peer's address (a proxy's, when behind one).
+    public let remoteAddress: SocketAddress?
+    /// The client, once the rate limiter has identified it.
+    public var client: RateLimitedClient?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// NHM POST bodies are small JSON objects; anything larger is refused with 413.

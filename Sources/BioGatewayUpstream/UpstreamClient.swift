@@ -64,10 +64,12 @@ public struct UpstreamClient: Sendable {
     /// Sends a request and returns the upstream's answer if it is one the gateway may pass on.
     /// - Throws: ``UpstreamError`` for connection failures, timeouts, 429s, 5xx and bodies that are not
     ///   the upstream's JSON envelope.
-    public func send(_ request: CanonicalRequest, logger: Logger? = nil) async throws(UpstreamError) -> UpstreamResponse {
+    /// - Parameter timeout: how long to wait for the whole answer (default: the configured timeout).
+    public func send(_ request: CanonicalRequest, timeout: Duration? = nil, logger: Logger? = nil) async throws(UpstreamError) -> UpstreamResponse {
         let source = request.source
         let httpRequest = self.makeHTTPRequest(for: request)
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(self.configuration.timeout.components.seconds * 1_000_000_000))
+        let wait = timeout ?? self.configuration.timeout
+        let deadline = NIODeadline.now() + .nanoseconds(wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)
         logger?.debug("upstream request", metadata: ["upstream": "\(source.rawValue)", "url": "\(httpRequest.url)"])
         let status: Int
         let headers: HTTPHeaders

@@ -10,6 +10,8 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
         case rateLimited
         case badStatus
         case invalidBody
+        case overloaded
+        case circuitOpen
     }
 
     private let code: Code
@@ -62,6 +64,43 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
         UpstreamError(.invalidBody, source: source, status: status, message: message)
     }
 
+    /// The gateway did not send the request: the upstream's queue is full, the wait in it ran out, or the
+    /// upstream is paused (it asked the gateway to wait); `retryAfter` says when to try again.
+    public static func overloaded(_ source: UpstreamSource, retryAfter: Int, _ message: String) -> UpstreamError {
+        UpstreamError(.overloaded, source: source, retryAfter: String(retryAfter), message: message)
+    }
+
+    /// The gateway did not send the request: the upstream's circuit breaker is open after repeated failures.
+    public static func circuitOpen(_ source: UpstreamSource, retryAfter: Int) -> UpstreamError {
+        UpstreamError(
+            .circuitOpen,
+            source: source,
+            retryAfter: String(retryAfter),
+            message: "\(source.displayName) failed repeatedly; the gateway stopped sending requests to it for a while"
+        )
+    }
+
+    /// Whether another attempt may succeed: connection failures, timeouts and 502/503/504.
+    public var isRetryable: Bool {
+        switch self.code {
+        case .unreachable, .timeout: true
+        case .badStatus: [502, 503, 504].contains(self.upstreamStatus ?? 0)
+        default: false
+        }
+    }
+
+    /// Whether the failure counts against the upstream's health (circuit breaker): it failed to answer,
+    /// not the gateway refusing to ask, and not the upstream asking to slow down.
+    public var countsAsUpstreamFailure: Bool {
+        switch self.code {
+        case .unreachable, .timeout, .badStatus, .invalidBody: true
+        case .rateLimited, .overloaded, .circuitOpen: false
+        }
+    }
+
+    /// The gateway held the request back (queue, pause or open breaker); nothing reached the upstream.
+    public var isHeldBack: Bool { self.code == .overloaded || self.code == .circuitOpen }
+
     public var isTimeout: Bool { self.code == .timeout }
     public var isRateLimited: Bool { self.code == .rateLimited }
 
@@ -73,6 +112,8 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
         case .rateLimited: "rate-limited"
         case .badStatus: "upstream-status-\(self.upstreamStatus ?? 0)"
         case .invalidBody: "invalid-body"
+        case .overloaded: "upstream-queue"
+        case .circuitOpen: "circuit-open"
         }
     }
 

@@ -25,6 +25,11 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.cachePath = self.cachePath
         configuration.nhmURL = simulatorURL
         configuration.vertnetURL = simulatorURL
+        // the simulator is local: pace it gently, not at the real upstreams' 1-2 requests per second
+        configuration.nhmMaxRPS = 50
+        configuration.vertnetMaxRPS = 50
+        configuration.nhmMaxConcurrent = 8
+        configuration.vertnetMaxConcurrent = 8
         let simulator = UpstreamSimulator(configuration: SimulatorConfiguration(port: self.simulatorPort))
             .makeApplication(logger: makeLogger("biogateway.simulator"))
         let gatewayURL = "http://127.0.0.1:\(self.port)"

@@ -50,6 +50,23 @@ struct GatewayOptions: ParsableArguments {
     var staleIfError: Int?
     @Option(help: "Bound on the cache size in bytes, K/M/G suffixes allowed (BIOGATEWAY_CACHE_MAX_BYTES, default 1G).")
     var cacheMaxBytes: String?
+    @Option(help: "JSON or YAML file of API keys (BIOGATEWAY_KEYS_FILE).") var keysFile: String?
+    @Option(help: "CIDRs whose X-Forwarded-For is believed, comma-separated (BIOGATEWAY_TRUSTED_PROXIES).") var trustedProxies: String?
+    @Option(help: "Refuse requests without an API key: true or false (BIOGATEWAY_REQUIRE_KEY, default false).") var requireKey: String?
+    @Option(help: "Requests per minute per client (BIOGATEWAY_RATE_LIMIT, default 600).") var rateLimit: Int?
+    @Option(help: "Cache misses per minute per client (BIOGATEWAY_UPSTREAM_RATE_LIMIT, default 60).") var upstreamRateLimit: Int?
+    @Option(help: "Requests per second sent to NHM (BIOGATEWAY_NHM_MAX_RPS, default 1).") var nhmMaxRps: Double?
+    @Option(help: "Requests per second sent to VertNet (BIOGATEWAY_VERTNET_MAX_RPS, default 2).") var vertnetMaxRps: Double?
+    @Option(help: "Requests in flight to NHM (BIOGATEWAY_NHM_MAX_CONCURRENT, default 2).") var nhmMaxConcurrent: Int?
+    @Option(help: "Requests in flight to VertNet (BIOGATEWAY_VERTNET_MAX_CONCURRENT, default 2).") var vertnetMaxConcurrent: Int?
+    @Option(help: "Requests that may wait per upstream (BIOGATEWAY_UPSTREAM_QUEUE, default 100).") var upstreamQueue: Int?
+    @Option(help: "Seconds a request may wait for an upstream (BIOGATEWAY_UPSTREAM_QUEUE_TIMEOUT, default 30).")
+    var upstreamQueueTimeout: Int?
+    @Option(help: "Retries after connection failures, timeouts, 502/503/504 (BIOGATEWAY_UPSTREAM_RETRIES, default 2).")
+    var upstreamRetries: Int?
+    @Option(help: "Consecutive failures that open an upstream's breaker (BIOGATEWAY_BREAKER_THRESHOLD, default 5).")
+    var breakerThreshold: Int?
+    @Option(help: "Seconds an open breaker waits before one probe (BIOGATEWAY_BREAKER_COOLDOWN, default 30).") var breakerCooldown: Int?
 
     /// The flags given on the command line, by configuration key.
     var flagValues: [String: String] {
@@ -67,6 +84,20 @@ struct GatewayOptions: ParsableArguments {
         values["biogateway.stale.while.revalidate"] = self.staleWhileRevalidate.map(String.init)
         values["biogateway.stale.if.error"] = self.staleIfError.map(String.init)
         values["biogateway.cache.max.bytes"] = self.cacheMaxBytes
+        values["biogateway.keys.file"] = self.keysFile
+        values["biogateway.trusted.proxies"] = self.trustedProxies
+        values["biogateway.require.key"] = self.requireKey
+        values["biogateway.rate.limit"] = self.rateLimit.map(String.init)
+        values["biogateway.upstream.rate.limit"] = self.upstreamRateLimit.map(String.init)
+        values["biogateway.nhm.max.rps"] = self.nhmMaxRps.map { String($0) }
+        values["biogateway.vertnet.max.rps"] = self.vertnetMaxRps.map { String($0) }
+        values["biogateway.nhm.max.concurrent"] = self.nhmMaxConcurrent.map(String.init)
+        values["biogateway.vertnet.max.concurrent"] = self.vertnetMaxConcurrent.map(String.init)
+        values["biogateway.upstream.queue"] = self.upstreamQueue.map(String.init)
+        values["biogateway.upstream.queue.timeout"] = self.upstreamQueueTimeout.map(String.init)
+        values["biogateway.upstream.retries"] = self.upstreamRetries.map(String.init)
+        values["biogateway.breaker.threshold"] = self.breakerThreshold.map(String.init)
+        values["biogateway.breaker.cooldown"] = self.breakerCooldown.map(String.init)
         return values
     }
 
@@ -91,6 +122,8 @@ func exitWithConfigurationError(_ message: String) -> Never {
 func openOrExit<App>(_ cachePath: String, _ build: () throws -> App) -> App {
     do {
         return try build()
+    } catch let error as GatewayConfiguration.InvalidSetting {
+        exitWithConfigurationError(error.description)
     } catch let error as DatabaseError {
         exitWithConfigurationError("cannot open the cache database at \(cachePath): \(error.message ?? error.description)")
     } catch {

@@ -62,6 +62,7 @@ struct CacheFreshnessTests {
             $0.staleWhileRevalidate = 0
             $0.staleIfError = 600
             $0.upstreamTimeout = 1
+            $0.upstreamRetries = 0
         }
         try await withStack(configure: configure, now: clock.now) { simulator, gateway in
             let nhmQuery = [("resource_id", specimens), ("q", "bufo"), ("limit", "5")]
@@ -71,7 +72,7 @@ struct CacheFreshnessTests {
                 (SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1), "fwd-status=503"),
                 (SimulatorFault(source: "nhm", kind: .reset, count: 1), "fwd-status=502"),
                 (SimulatorFault(source: "nhm", kind: .latency, latencyMs: 1_500, count: 1), "fwd-status=504"),
-                (SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 30, count: 1), "fwd-status=429"),
+                (SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 1, count: 1), "fwd-status=429"),
             ]
             for (fault, forwardStatus) in faults {
                 await simulator.state.inject(fault)

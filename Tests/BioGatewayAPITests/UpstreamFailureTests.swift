@@ -1,3 +1,4 @@
+import BioGatewayAPI
 import BioGatewayQuery
 import BioGatewaySimulator
 import BioGatewayTestSupport
@@ -17,7 +18,7 @@ struct UpstreamFailureTests {
 
     @Test(arguments: Self.faults)
     func failuresAreReportedAndNotStored(_ fault: SimulatorFault, _ expectedStatus: Int) async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withStack(configure: { $0.upstreamRetries = 0 }) { simulator, gateway in
             for (path, query) in [
                 (nhmPath, [("resource_id", specimens), ("q", "salmo")]),
                 (vertnetPath, [("q", #"{"q":"genus:puma","l":5}"#)]),
@@ -43,7 +44,11 @@ struct UpstreamFailureTests {
 
     @Test func aSlowUpstreamIsA504AndNothingIsStored() async throws {
         try await withSimulator { simulator async throws in
-            try await withGateway(upstreamURL: simulator.baseURL, configure: { $0.upstreamTimeout = 1 }) { gateway in
+            let configure: (inout GatewayConfiguration) -> Void = {
+                $0.upstreamTimeout = 1
+                $0.upstreamRetries = 0
+            }
+            try await withGateway(upstreamURL: simulator.baseURL, configure: configure) { gateway in
                 await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 2_500, count: 1))
                 let query = [("q", #"{"q":"genus:puma","l":5}"#)]
                 let slow = try await gateway.get(vertnetPath, query: query)

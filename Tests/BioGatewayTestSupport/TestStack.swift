@@ -45,6 +45,15 @@ public func withGateway<Result: Sendable>(
     configuration.nhmURL = upstreamURL
     configuration.vertnetURL = upstreamURL
     configuration.upstreamTimeout = 10
+    // generous limits, so that tests about other things are not slowed or refused; the rate-limiting tests
+    // set their own
+    configuration.rateLimit = 1_000_000
+    configuration.upstreamRateLimit = 1_000_000
+    configuration.nhmMaxRPS = 10_000
+    configuration.vertnetMaxRPS = 10_000
+    configuration.nhmMaxConcurrent = 256
+    configuration.vertnetMaxConcurrent = 256
+    configuration.upstreamQueue = 10_000
     configure(&configuration)
     let finalConfiguration = configuration
     return try await withRunningApplication(

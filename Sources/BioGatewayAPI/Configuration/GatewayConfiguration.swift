@@ -1,4 +1,7 @@
 import BioGatewayCache
+import BioGatewayQuery
+import BioGatewayRateLimit
+import BioGatewayUpstream
 import Configuration
 import Foundation
 
@@ -33,6 +36,34 @@ public struct GatewayConfiguration: Sendable {
     public var cacheMaxBytes: Int = 1 << 30
     /// Enables `/admin/cache` behind `Authorization: Bearer <token>` when set.
     public var adminToken: String?
+    /// A JSON or YAML file of API keys (name and optional limits per key).
+    public var keysFile: String?
+    /// Comma-separated CIDRs whose `X-Forwarded-For` is believed.
+    public var trustedProxies: String = ""
+    /// Whether every request must carry an API key.
+    public var requireKey: Bool = false
+    /// Requests per minute per client.
+    public var rateLimit: Int = 600
+    /// Requests per minute per client that go upstream (cache misses).
+    public var upstreamRateLimit: Int = 60
+    /// Requests per second sent to NHM.
+    public var nhmMaxRPS: Double = 1
+    /// Requests per second sent to VertNet.
+    public var vertnetMaxRPS: Double = 2
+    /// Requests in flight to NHM at once.
+    public var nhmMaxConcurrent: Int = 2
+    /// Requests in flight to VertNet at once.
+    public var vertnetMaxConcurrent: Int = 2
+    /// Requests that may wait for an upstream, per upstream.
+    public var upstreamQueue: Int = 100
+    /// Seconds a request may wait for an upstream.
+    public var upstreamQueueTimeout: Int = 30
+    /// Further attempts after a connection failure, timeout or 502/503/504.
+    public var upstreamRetries: Int = 2
+    /// Consecutive failures that open an upstream's circuit breaker.
+    public var breakerThreshold: Int = 5
+    /// Seconds an open breaker waits before letting one probe through.
+    public var breakerCooldown: Int = 30
     /// Seconds the gateway waits for one upstream answer.
     public var upstreamTimeout: Int = 60
 
@@ -72,6 +103,20 @@ public struct GatewayConfiguration: Sendable {
         ),
         Setting(key: "biogateway.cache.max.bytes", flag: "--cache-max-bytes", meaning: "Bound on the cache size (bytes; K, M, G suffixes)"),
         Setting(key: "biogateway.admin.token", flag: "", meaning: "Bearer token enabling /admin/cache (environment only)"),
+        Setting(key: "biogateway.keys.file", flag: "--keys-file", meaning: "JSON or YAML file of API keys"),
+        Setting(key: "biogateway.trusted.proxies", flag: "--trusted-proxies", meaning: "CIDRs whose X-Forwarded-For is believed"),
+        Setting(key: "biogateway.require.key", flag: "--require-key", meaning: "Refuse requests without an API key"),
+        Setting(key: "biogateway.rate.limit", flag: "--rate-limit", meaning: "Requests per minute per client"),
+        Setting(key: "biogateway.upstream.rate.limit", flag: "--upstream-rate-limit", meaning: "Cache misses per minute per client"),
+        Setting(key: "biogateway.nhm.max.rps", flag: "--nhm-max-rps", meaning: "Requests per second sent to NHM"),
+        Setting(key: "biogateway.vertnet.max.rps", flag: "--vertnet-max-rps", meaning: "Requests per second sent to VertNet"),
+        Setting(key: "biogateway.nhm.max.concurrent", flag: "--nhm-max-concurrent", meaning: "Requests in flight to NHM"),
+        Setting(key: "biogateway.vertnet.max.concurrent", flag: "--vertnet-max-concurrent", meaning: "Requests in flight to VertNet"),
+        Setting(key: "biogateway.upstream.queue", flag: "--upstream-queue", meaning: "Requests that may wait per upstream"),
+        Setting(key: "biogateway.upstream.queue.timeout", flag: "--upstream-queue-timeout", meaning: "Seconds a request may wait for an upstream"),
+        Setting(key: "biogateway.upstream.retries", flag: "--upstream-retries", meaning: "Retries after connection failures, timeouts, 502/503/504"),
+        Setting(key: "biogateway.breaker.threshold", flag: "--breaker-threshold", meaning: "Consecutive failures that open a breaker"),
+        Setting(key: "biogateway.breaker.cooldown", flag: "--breaker-cooldown", meaning: "Seconds a breaker stays open"),
         Setting(key: "biogateway.upstream.timeout", flag: "--upstream-timeout", meaning: "Seconds to wait for an upstream"),
     ]
 
@@ -131,6 +176,49 @@ public struct GatewayConfiguration: Sendable {
         )
         self.staleIfError = try Self.integer(reader, "biogateway.stale.if.error", default: self.staleIfError, range: seconds)
         self.cacheMaxBytes = try Self.byteSize(reader, "biogateway.cache.max.bytes", default: self.cacheMaxBytes)
+        if let path = reader.string(forKey: "biogateway.keys.file"), !path.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw InvalidSetting(key: "biogateway.keys.file", value: path, reason: "no readable file there")
+            }
+            self.keysFile = path
+        }
+        if let proxies = reader.string(forKey: "biogateway.trusted.proxies") {
+            do {
+                _ = try TrustedProxies(parsing: proxies)
+            } catch {
+                throw InvalidSetting(key: "biogateway.trusted.proxies", value: proxies, reason: "\(error)")
+            }
+            self.trustedProxies = proxies
+        }
+        if let text = reader.string(forKey: "biogateway.require.key") {
+            switch text.lowercased().trimmingCharacters(in: .whitespaces) {
+            case "true", "1", "yes", "on": self.requireKey = true
+            case "false", "0", "no", "off", "": self.requireKey = false
+            default: throw InvalidSetting(key: "biogateway.require.key", value: text, reason: "must be true or false")
+            }
+        }
+        let perMinute = 1...1_000_000
+        self.rateLimit = try Self.integer(reader, "biogateway.rate.limit", default: self.rateLimit, range: perMinute)
+        self.upstreamRateLimit = try Self.integer(reader, "biogateway.upstream.rate.limit", default: self.upstreamRateLimit, range: perMinute)
+        self.nhmMaxRPS = try Self.rate(reader, "biogateway.nhm.max.rps", default: self.nhmMaxRPS)
+        self.vertnetMaxRPS = try Self.rate(reader, "biogateway.vertnet.max.rps", default: self.vertnetMaxRPS)
+        self.nhmMaxConcurrent = try Self.integer(reader, "biogateway.nhm.max.concurrent", default: self.nhmMaxConcurrent, range: 1...1_000)
+        self.vertnetMaxConcurrent = try Self.integer(
+            reader,
+            "biogateway.vertnet.max.concurrent",
+            default: self.vertnetMaxConcurrent,
+            range: 1...1_000
+        )
+        self.upstreamQueue = try Self.integer(reader, "biogateway.upstream.queue", default: self.upstreamQueue, range: 0...100_000)
+        self.upstreamQueueTimeout = try Self.integer(
+            reader,
+            "biogateway.upstream.queue.timeout",
+            default: self.upstreamQueueTimeout,
+            range: 1...3_600
+        )
+        self.upstreamRetries = try Self.integer(reader, "biogateway.upstream.retries", default: self.upstreamRetries, range: 0...10)
+        self.breakerThreshold = try Self.integer(reader, "biogateway.breaker.threshold", default: self.breakerThreshold, range: 1...1_000)
+        self.breakerCooldown = try Self.integer(reader, "biogateway.breaker.cooldown", default: self.breakerCooldown, range: 1...86_400)
         if let token = reader.string(forKey: "biogateway.admin.token", isSecret: true) {
             guard token.count >= 16 else {
                 throw InvalidSetting(key: "biogateway.admin.token", value: "(secret)", reason: "must be at least 16 characters")
@@ -176,6 +264,27 @@ public struct GatewayConfiguration: Sendable {
             )
         }
         return number * multiplier
+    }
+
+    static func rate(_ reader: ConfigReader, _ key: String, default value: Double) throws -> Double {
+        guard let text = reader.string(forKey: ConfigKey(key)) else { return value }
+        guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number > 0, number <= 10_000 else {
+            throw InvalidSetting(key: key, value: text, reason: "must be a number of requests per second above 0 (e.g. 1 or 0.5)")
+        }
+        return number
+    }
+
+    /// The pacing, queue and breaker settings of one upstream.
+    public func upstreamLimits(for source: UpstreamSource) -> UpstreamLimits {
+        UpstreamLimits(
+            maximumRate: source == .nhm ? self.nhmMaxRPS : self.vertnetMaxRPS,
+            burst: 2,
+            maximumConcurrent: source == .nhm ? self.nhmMaxConcurrent : self.vertnetMaxConcurrent,
+            queueLimit: self.upstreamQueue,
+            queueTimeout: Double(self.upstreamQueueTimeout),
+            breakerThreshold: self.breakerThreshold,
+            breakerCooldown: Double(self.breakerCooldown)
+        )
     }
 
     /// The cache policy these settings describe.

@@ -13,9 +13,10 @@ protocol DropInEndpoint: Sendable {
 }
 
 extension DropInEndpoint {
-    /// Registers GET and POST on every path; every answer, errors included, carries `Cache-Status`.
-    func register(on router: Router<GatewayRequestContext>) {
-        let group = router.group().add(middleware: CacheStatusMiddleware())
+    /// Registers GET and POST on every path, behind the client rate limits; every answer, errors included,
+    /// carries `Cache-Status`.
+    func register(on router: Router<GatewayRequestContext>, limits: ClientRateLimits) {
+        let group = router.group().add(middleware: CacheStatusMiddleware()).add(middleware: RateLimitMiddleware(limits: limits))
         for path in Self.paths {
             group.get(RouterPath(path), use: self.search)
             group.post(RouterPath(path), use: self.search)
@@ -25,7 +26,16 @@ extension DropInEndpoint {
     /// Answers a validated request from the cache or the upstream, with the given notices, honouring the
     /// client's `Cache-Control` and `Accept-Encoding` (`headers`).
     func forward(_ request: CanonicalRequest, headers: HTTPFields, notices: [String], context: GatewayRequestContext) async -> Response {
-        let answer = await self.gateway.answer(request, preferences: ClientPreferences(headers: headers), logger: context.logger)
+        let client = context.client
+        let answer = await self.gateway.answer(
+            request,
+            preferences: ClientPreferences(headers: headers),
+            admitUpstream: {
+                guard let client, let refusal = client.admitUpstream() else { return nil }
+                return .rateLimited(budget: "upstream", client: client.upstream, retryAfter: refusal.retryAfter)
+            },
+            logger: context.logger
+        )
         return answer.response(cacheKey: request.key, notices: notices)
     }
 }

@@ -35,6 +35,9 @@ extension GatewayAnswer {
         case .failure(let error, let cacheStatus):
             headers[.cacheStatus] = cacheStatus.description
             return error.problem.response(headers: headers)
+        case .refused(let problem):
+            headers[.cacheStatus] = "\(CacheStatus.cacheName); detail=rate-limited"
+            return problem.response(headers: headers)
         case .notCached:
             headers[.cacheStatus] = CacheStatus.notCached.description
             return ProblemDetails(
@@ -52,6 +55,16 @@ extension UpstreamError {
     /// How an upstream failure is told to the client: 504 for a timeout, 503 (with `Retry-After`) when
     /// the upstream is rate limiting the gateway, 502 for everything else.
     var problem: ProblemDetails {
+        if self.isHeldBack {
+            return ProblemDetails(
+                slug: self.reason == "circuit-open" ? "upstream-circuit-open" : "upstream-busy",
+                title: self.reason == "circuit-open" ? "Upstream unavailable" : "Upstream busy",
+                status: 503,
+                detail: "\(self.message). Nothing was sent upstream; retry after the delay given in Retry-After.",
+                retryAfter: self.retryAfter.flatMap { Int($0) } ?? 30,
+                upstream: self.source.rawValue
+            )
+        }
         if self.isTimeout {
             return ProblemDetails(
                 slug: "upstream-timeout",

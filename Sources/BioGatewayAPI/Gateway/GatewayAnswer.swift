@@ -10,6 +10,8 @@ public enum GatewayAnswer: Sendable {
     case failure(UpstreamError, cacheStatus: CacheStatus)
     /// `only-if-cached` and nothing usable stored.
     case notCached
+    /// Not answered: the gateway refused to go upstream for this client (its upstream budget is spent).
+    case refused(ProblemDetails)
 }
 
 /// An answer's bytes and how to describe them.

@@ -17,7 +17,7 @@ import NIOFoundationCompat
 /// - the client's `no-cache`, `max-age` and `only-if-cached` are honoured.
 public struct SearchGateway: Sendable {
     let cache: SQLiteResponseCache
-    let upstream: UpstreamClient
+    let upstream: ResilientUpstream
     let policy: CachePolicy
     let now: @Sendable () -> Date
     private let coalescer = RequestCoalescer<FetchOutcome>()
@@ -31,7 +31,7 @@ public struct SearchGateway: Sendable {
         case failed(UpstreamError)
     }
 
-    public init(cache: SQLiteResponseCache, upstream: UpstreamClient, policy: CachePolicy, now: @escaping @Sendable () -> Date) {
+    public init(cache: SQLiteResponseCache, upstream: ResilientUpstream, policy: CachePolicy, now: @escaping @Sendable () -> Date) {
         self.cache = cache
         self.upstream = upstream
         self.policy = policy
@@ -39,7 +39,14 @@ public struct SearchGateway: Sendable {
     }
 
     /// Answers a canonical request from the cache or the upstream.
-    public func answer(_ request: CanonicalRequest, preferences: ClientPreferences, logger: Logger) async -> GatewayAnswer {
+    /// - Parameter admitUpstream: asked before this request makes its own upstream fetch (not when it joins
+    ///   one in flight); a problem it returns (the client's upstream budget is spent) is the answer.
+    public func answer(
+        _ request: CanonicalRequest,
+        preferences: ClientPreferences,
+        admitUpstream: @Sendable () -> ProblemDetails? = { nil },
+        logger: Logger
+    ) async -> GatewayAnswer {
         let stored = await self.storedEntry(request.key, logger: logger)
         var forwardReason = CacheStatus.ForwardReason.miss
         // the stored entry, if the client's Cache-Control lets it stand in for a failed upstream
@@ -67,6 +74,7 @@ public struct SearchGateway: Sendable {
             }
         }
         if preferences.onlyIfCached { return .notCached }
+        if await !self.coalescer.isRunning(request.key), let refusal = admitUpstream() { return .refused(refusal) }
         return await self.forward(request, stored: stored, fallback: fallback, reason: forwardReason, preferences: preferences, logger: logger)
     }
 

@@ -1,0 +1,50 @@
+import BioGatewayQuery
+import BioGatewayUpstream
+import Foundation
+import Hummingbird
+
+/// `GET /v1/sources`: each upstream with its base URL, breaker state, pause, queue, in-flight count,
+/// recent error rate and latency, and the pacing it is held to.
+struct SourcesController: Sendable {
+    let upstream: ResilientUpstream
+
+    func register(on router: Router<GatewayRequestContext>) {
+        router.get("/v1/sources") { _, _ in
+            var sources = JSONObject()
+            for source in UpstreamSource.allCases {
+                let gate = self.upstream.gates[source]!
+                let snapshot = await gate.snapshot
+                let limits = gate.limits
+                var object = JSONObject()
+                object["name"] = .string(source.displayName)
+                object["baseUrl"] = .string(self.upstream.client.configuration.baseURL(for: source))
+                object["state"] = .string(snapshot.breaker.rawValue)
+                object["pausedUntil"] = snapshot.pausedUntil.map { .string($0.formatted(.iso8601)) } ?? .null
+                object["queueDepth"] = .integer(Int64(snapshot.queueDepth))
+                object["inFlight"] = .integer(Int64(snapshot.inFlight))
+                object["consecutiveFailures"] = .integer(Int64(snapshot.consecutiveFailures))
+                object["recentErrorRate"] = snapshot.recentErrorRate.map { .double(Self.rounded($0)) } ?? .null
+                object["recentLatencySeconds"] =
+                    snapshot.recentLatency.map { ["median": .double(Self.rounded($0.median)), "p95": .double(Self.rounded($0.p95))] } ?? .null
+                object["limits"] = [
+                    "maxRequestsPerSecond": .double(limits.maximumRate),
+                    "burst": .integer(Int64(limits.burst)),
+                    "maxConcurrent": .integer(Int64(limits.maximumConcurrent)),
+                    "queueLimit": .integer(Int64(limits.queueLimit)),
+                    "queueTimeoutSeconds": .double(limits.queueTimeout),
+                    "breakerThreshold": .integer(Int64(limits.breakerThreshold)),
+                    "breakerCooldownSeconds": .double(limits.breakerCooldown),
+                ]
+                sources[source.rawValue] = .object(object)
+            }
+            let document: JSONValue = ["sources": .object(sources)]
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(document)))
+            )
+        }
+    }
+
+    static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+}

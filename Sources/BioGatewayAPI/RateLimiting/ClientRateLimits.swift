@@ -1,0 +1,124 @@
+import BioGatewayRateLimit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Who a request comes from, and their two budgets.
+public struct RateLimitedClient: Sendable {
+    /// The limiter's key: `key:<name>` or `ip:<address>`. Never the API key itself.
+    public var id: String
+    /// For logs: the key's name, or the address.
+    public var name: String
+    /// Every request.
+    public var requests: GCRA
+    /// Requests that go upstream (cache misses).
+    public var upstream: GCRA
+    /// The limiter, to charge the upstream budget when a request turns out to be a miss.
+    let limits: ClientRateLimits
+    /// The latest upstream-budget decision, for the response headers.
+    let upstreamDecision: UpstreamDecisionBox
+
+    /// Spends one request of the upstream budget; returns the refusal, or nil when allowed.
+    func admitUpstream() -> GCRA.Decision? {
+        let decision = self.limits.limiter.attempt(client: self.id, budget: "upstream", self.upstream, at: self.limits.now())
+        self.upstreamDecision.value.withLock { $0 = decision }
+        return decision.allowed ? nil : decision
+    }
+}
+
+/// Holds the upstream-budget decision made while answering, for the middleware to report.
+final class UpstreamDecisionBox: Sendable {
+    let value = Mutex<GCRA.Decision?>(nil)
+}
+
+/// The gateway's client limits: who a request is from (API key, or address, believing `X-Forwarded-For`
+/// only from trusted proxies) and their two GCRA budgets.
+public struct ClientRateLimits: Sendable {
+    let limiter = ClientRateLimiter()
+    let keys: APIKeys
+    let trustedProxies: TrustedProxies
+    let requireKey: Bool
+    let requestsPerMinute: Int
+    let upstreamPerMinute: Int
+    let now: @Sendable () -> Double
+
+    init(
+        keys: APIKeys,
+        trustedProxies: TrustedProxies,
+        requireKey: Bool,
+        requestsPerMinute: Int,
+        upstreamPerMinute: Int,
+        now: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    ) {
+        self.keys = keys
+        self.trustedProxies = trustedProxies
+        self.requireKey = requireKey
+        self.requestsPerMinute = requestsPerMinute
+        self.upstreamPerMinute = upstreamPerMinute
+        self.now = now
+    }
+
+    /// Why a request cannot be attributed to a client.
+    enum Refusal: Error {
+        case missingKey
+        case unknownKey
+    }
+
+    /// The client a request comes from.
+    func identify(_ request: Request, peer: String) throws(Refusal) -> RateLimitedClient {
+        var presented = request.headers[.init("X-API-Key")!]
+        if presented == nil, let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { presented = String(parts[1]).trimmingCharacters(in: .whitespaces) }
+        }
+        if let presented {
+            guard let holder = self.keys.holder(of: presented) else { throw .unknownKey }
+            return self.client(
+                id: "key:\(holder.name)",
+                name: holder.name,
+                requests: holder.rateLimit ?? self.requestsPerMinute,
+                upstream: holder.upstreamRateLimit ?? self.upstreamPerMinute
+            )
+        }
+        if self.requireKey { throw .missingKey }
+        let address = self.trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .init("X-Forwarded-For")!])
+        return self.client(id: "ip:\(address)", name: address, requests: self.requestsPerMinute, upstream: self.upstreamPerMinute)
+    }
+
+    private func client(id: String, name: String, requests: Int, upstream: Int) -> RateLimitedClient {
+        RateLimitedClient(
+            id: id,
+            name: name,
+            requests: GCRA(limit: requests, window: 60),
+            upstream: GCRA(limit: upstream, window: 60),
+            limits: self,
+            upstreamDecision: UpstreamDecisionBox()
+        )
+    }
+}
+
+extension ClientRateLimits {
+    /// The limits the settings describe; an unusable keys file or proxy list is reported as an invalid setting.
+    init(configuration: GatewayConfiguration) throws {
+        let keys: APIKeys
+        do {
+            keys = try configuration.keysFile.map { try APIKeys.load(path: $0) } ?? APIKeys()
+        } catch {
+            throw GatewayConfiguration.InvalidSetting(key: "biogateway.keys.file", value: configuration.keysFile ?? "", reason: "\(error)")
+        }
+        let proxies: TrustedProxies
+        do {
+            proxies = try TrustedProxies(parsing: configuration.trustedProxies)
+        } catch {
+            throw GatewayConfiguration.InvalidSetting(key: "biogateway.trusted.proxies", value: configuration.trustedProxies, reason: "\(error)")
+        }
+        self.init(
+            keys: keys,
+            trustedProxies: proxies,
+            requireKey: configuration.requireKey,
+            requestsPerMinute: configuration.rateLimit,
+            upstreamPerMinute: configuration.upstreamRateLimit
+        )
+    }
+}

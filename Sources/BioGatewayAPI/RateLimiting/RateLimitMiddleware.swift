@@ -1,0 +1,82 @@
+import BioGatewayRateLimit
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+extension HTTPField.Name {
+    /// draft-ietf-httpapi-ratelimit-headers: the quota policy.
+    static let rateLimitPolicy = HTTPField.Name("RateLimit-Policy")!
+    /// draft-ietf-httpapi-ratelimit-headers: what is left of it.
+    static let rateLimit = HTTPField.Name("RateLimit")!
+}
+
+/// Identifies the client of each request and spends one request of its budget; over budget, the answer is
+/// 429 `application/problem+json` with `Retry-After`. Every answer carries `RateLimit-Policy` and
+/// `RateLimit` for the client's budget nearest exhaustion (all requests, or upstream requests).
+struct RateLimitMiddleware: RouterMiddleware {
+    let limits: ClientRateLimits
+
+    func handle(
+        _ request: Request,
+        context: GatewayRequestContext,
+        next: (Request, GatewayRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        let client: RateLimitedClient
+        do {
+            client = try self.limits.identify(request, peer: peer)
+        } catch {
+            let detail =
+                switch error {
+                case .missingKey: "This gateway needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
+                case .unknownKey: "The API key sent is not one of this gateway's keys."
+                }
+            var response = ProblemDetails(slug: "unauthorized", title: "Unauthorized", status: 401, detail: detail)
+                .response(headers: [.wwwAuthenticate: #"Bearer realm="biogateway""#])
+            response.headers[.cacheStatus] = "\(CacheStatus.cacheName); detail=unauthorized"
+            return response
+        }
+        let decision = self.limits.limiter.attempt(client: client.id, budget: "requests", client.requests, at: self.limits.now())
+        guard decision.allowed else {
+            context.logger.info("client over its request budget", metadata: ["client": "\(client.name)"])
+            var response = ProblemDetails.rateLimited(budget: "requests", client: client.requests, retryAfter: decision.retryAfter).response()
+            response.headers[.cacheStatus] = "\(CacheStatus.cacheName); detail=rate-limited"
+            Self.addHeaders(to: &response, requests: (client.requests, decision), upstream: nil)
+            return response
+        }
+        var context = context
+        context.client = client
+        var response = try await next(request, context)
+        let upstream =
+            client.upstreamDecision.value.withLock { $0 }
+            ?? self.limits.limiter.peek(client: client.id, budget: "upstream", client.upstream, at: self.limits.now())
+        Self.addHeaders(to: &response, requests: (client.requests, decision), upstream: (client.upstream, upstream))
+        return response
+    }
+
+    /// Sets the headers for whichever budget has the smaller share left.
+    static func addHeaders(to response: inout Response, requests: (GCRA, GCRA.Decision), upstream: (GCRA, GCRA.Decision)?) {
+        var (name, budget, decision) = ("requests", requests.0, requests.1)
+        if let upstream, Double(upstream.1.remaining) / Double(upstream.0.burst) < Double(decision.remaining) / Double(budget.burst) {
+            (name, budget, decision) = ("upstream", upstream.0, upstream.1)
+        }
+        response.headers[.rateLimitPolicy] = "\"\(name)\";q=\(budget.limit);w=\(Int(budget.window))"
+        let reset = decision.allowed ? decision.resetAfter : decision.retryAfter
+        response.headers[.rateLimit] = "\"\(name)\";r=\(decision.remaining);t=\(Int(reset.rounded(.up)))"
+    }
+}
+
+extension ProblemDetails {
+    /// 429: a client over one of its budgets.
+    static func rateLimited(budget: String, client: GCRA, retryAfter: Double) -> ProblemDetails {
+        let what = budget == "upstream" ? "requests that go to the upstream (cache misses)" : "requests"
+        return ProblemDetails(
+            slug: "rate-limited",
+            title: "Too many requests",
+            status: 429,
+            detail: "This client may send \(client.limit) \(what) per \(Int(client.window)) s and has used them; "
+                + "retry after the delay in Retry-After. Answers already in the cache cost only the general budget.",
+            retryAfter: max(1, Int(retryAfter.rounded(.up)))
+        )
+    }
+}

@@ -1,0 +1,52 @@
+import Synchronization
+
+/// Per-client GCRA state for a set of named budgets, bounded in memory.
+///
+/// State that is back to a full bucket is dropped (every `sweepInterval` seconds, and whenever the table
+/// reaches `maximumClients`): as GCRA state, dropping it changes nothing. If the table is still full
+/// after a sweep, the clients closest to a full bucket are dropped first; they come back with at most a
+/// full bucket, never more.
+public final class ClientRateLimiter: Sendable {
+    private struct Table {
+        var states: [String: [String: Double]] = [:]
+        var lastSweep: Double = 0
+    }
+
+    private let table = Mutex(Table())
+    /// The most clients kept at once.
+    public let maximumClients: Int
+    private let sweepInterval: Double
+
+    public init(maximumClients: Int = 100_000, sweepInterval: Double = 60) {
+        self.maximumClients = maximumClients
+        self.sweepInterval = sweepInterval
+    }
+
+    /// Spends one request of `budget` (named `name`) for `client` at `now`.
+    public func attempt(client: String, budget name: String, _ budget: GCRA, at now: Double) -> GCRA.Decision {
+        self.table.withLock { table in
+            if now - table.lastSweep >= self.sweepInterval || table.states.count >= self.maximumClients {
+                Self.sweep(&table, at: now, keepingAtMost: self.maximumClients - 1)
+            }
+            let decision = budget.attempt(at: now, state: table.states[client]?[name])
+            if decision.allowed { table.states[client, default: [:]][name] = decision.state }
+            return decision
+        }
+    }
+
+    /// Looks at a budget without spending from it.
+    public func peek(client: String, budget name: String, _ budget: GCRA, at now: Double) -> GCRA.Decision {
+        self.table.withLock { table in budget.attempt(at: now, state: table.states[client]?[name]) }
+    }
+
+    /// How many clients have state.
+    public var trackedClients: Int { self.table.withLock { $0.states.count } }
+
+    private static func sweep(_ table: inout Table, at now: Double, keepingAtMost limit: Int) {
+        table.lastSweep = now
+        table.states = table.states.filter { _, budgets in budgets.values.contains { $0 > now } }
+        guard table.states.count > limit else { return }
+        let byFullness = table.states.map { ($0.key, $0.value.values.max() ?? now) }.sorted { $0.1 < $1.1 }
+        for (client, _) in byFullness.prefix(table.states.count - limit) { table.states[client] = nil }
+    }
+}

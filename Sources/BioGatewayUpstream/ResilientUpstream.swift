@@ -1,0 +1,76 @@
+import BioGatewayQuery
+import Foundation
+import Logging
+
+/// The upstream as the gateway uses it: every request waits its turn at its upstream's ``UpstreamGate``
+/// (pacing, concurrency, queue, pause, circuit breaker); connection failures, timeouts and 502/503/504 are
+/// retried with exponential backoff and jitter, all inside one overall deadline (counted from the first
+/// attempt).
+public struct ResilientUpstream: Sendable {
+    /// The HTTP client.
+    public let client: UpstreamClient
+    /// One gate per upstream.
+    public let gates: [UpstreamSource: UpstreamGate]
+    /// Further attempts after a retryable failure.
+    public let retries: Int
+    /// The first backoff, in seconds (doubled each time, with ±50% jitter, at most 8 s).
+    public let initialBackoff: Double
+
+    public init(client: UpstreamClient, limits: [UpstreamSource: UpstreamLimits], retries: Int = 2, initialBackoff: Double = 0.25) {
+        self.client = client
+        self.gates = Dictionary(
+            uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, UpstreamGate(source: $0, limits: limits[$0] ?? UpstreamLimits())) }
+        )
+        self.retries = retries
+        self.initialBackoff = initialBackoff
+    }
+
+    /// Sends a request through its upstream's gate, retrying what may succeed on another attempt.
+    public func send(_ request: CanonicalRequest, logger: Logger? = nil) async throws(UpstreamError) -> UpstreamResponse {
+        let gate = self.gates[request.source]!
+        let clock = ContinuousClock()
+        // the deadline covers the attempts and the pauses between them; the wait for the first turn is
+        // bounded by the queue timeout instead
+        var firstAttempt: ContinuousClock.Instant?
+        var attempt = 0
+        while true {
+            let turn = try await gate.take()
+            if firstAttempt == nil { firstAttempt = clock.now }
+            let deadline = firstAttempt! + self.client.configuration.timeout
+            let remaining = deadline - clock.now
+            guard remaining > .zero else {
+                await gate.cancel(turn)
+                throw .timeout(request.source, "\(request.source.displayName) did not answer within \(self.client.configuration.timeout)")
+            }
+            do {
+                let response = try await self.client.send(request, timeout: remaining, logger: logger)
+                await gate.finish(turn, failed: false)
+                return response
+            } catch {
+                let pause = error.isRateLimited ? Self.seconds(retryAfter: error.retryAfter) : nil
+                await gate.finish(turn, failed: error.countsAsUpstreamFailure, pauseFor: pause)
+                guard error.isRetryable, attempt < self.retries else { throw error }
+                let backoff = min(self.initialBackoff * pow(2, Double(attempt)), 8) * Double.random(in: 0.5...1.5)
+                guard clock.now + .seconds(backoff) < deadline else { throw error }
+                logger?.info(
+                    "retrying upstream request",
+                    metadata: ["upstream": "\(request.source.rawValue)", "attempt": "\(attempt + 2)", "error": "\(error.reason)"]
+                )
+                try? await Task.sleep(for: .seconds(backoff))
+                attempt += 1
+            }
+        }
+    }
+
+    /// Seconds from a `Retry-After` value (delta-seconds or an HTTP date); 60 when absent or unreadable.
+    static func seconds(retryAfter: String?) -> Double {
+        guard let retryAfter = retryAfter?.trimmingCharacters(in: .whitespaces) else { return 60 }
+        if let seconds = Double(retryAfter), seconds >= 0 { return seconds }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        if let date = formatter.date(from: retryAfter) { return max(0, date.timeIntervalSinceNow) }
+        return 60
+    }
+}
