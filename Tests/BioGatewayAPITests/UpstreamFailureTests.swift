@@ -18,7 +18,8 @@ struct UpstreamFailureTests {
 
     @Test(arguments: Self.faults)
     func failuresAreReportedAndNotStored(_ fault: SimulatorFault, _ expectedStatus: Int) async throws {
-        try await withStack(configure: { $0.upstreamRetries = 0 }) { simulator, gateway in
+        let noRetries: (inout GatewayConfiguration) -> Void = { $0.upstreamRetries = 0 }
+        try await withStack(configure: noRetries) { simulator, gateway in
             for (path, query) in [
                 (nhmPath, [("resource_id", specimens), ("q", "salmo")]),
                 (vertnetPath, [("q", #"{"q":"genus:puma","l":5}"#)]),
