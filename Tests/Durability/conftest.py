@@ -34,6 +34,13 @@ def gateway(simulator_url, tmp_path):
                 "BIOGATEWAY_NHM_URL": simulator_url,
                 "BIOGATEWAY_VERTNET_URL": simulator_url,
                 "BIOGATEWAY_ADMIN_TOKEN": self.token,
+                # the simulator is local: these tests are about the cache, not about sparing the upstreams
+                "BIOGATEWAY_RATE_LIMIT": "1000000",
+                "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "1000000",
+                "BIOGATEWAY_NHM_MAX_RPS": "1000",
+                "BIOGATEWAY_VERTNET_MAX_RPS": "1000",
+                "BIOGATEWAY_NHM_MAX_CONCURRENT": "32",
+                "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "32",
                 **settings,
             }
             url = f"http://127.0.0.1:{port}"

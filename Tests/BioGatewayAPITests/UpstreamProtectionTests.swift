@@ -1,0 +1,146 @@
+import BioGatewayAPI
+import BioGatewayQuery
+import BioGatewaySimulator
+import BioGatewayTestSupport
+import Foundation
+import Testing
+
+@Suite("Upstream protection: pacing, pauses, retries, circuit breaker")
+struct UpstreamProtectionTests {
+    func nhmQuery(_ number: Int) -> [(String, String)] {
+        [("resource_id", specimens), ("q", "bufo"), ("limit", "3"), ("offset", String(number))]
+    }
+
+    @Test func concurrentMissesArePacedAndLimited() async throws {
+        try await withSimulator(latency: .milliseconds(150)) { simulator async throws in
+            let configure: (inout GatewayConfiguration) -> Void = {
+                $0.nhmMaxRPS = 5
+                $0.nhmMaxConcurrent = 2
+            }
+            try await withGateway(upstreamURL: simulator.baseURL, configure: configure) { gateway async throws in
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for number in 0..<30 { group.addTask { try await gateway.get(nhmPath, query: self.nhmQuery(number)).status } }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+                #expect(statuses.allSatisfy { $0 == 200 })
+            }
+            let arrivals = await simulator.state.requests(source: .nhm).map(\.receivedAt).sorted()
+            #expect(arrivals.count == 30)
+            #expect(await simulator.state.maximumInFlight <= 2)
+            // GCRA at 5/s with a burst of 2: no one-second window holds more than 5 + 2 arrivals
+            let busiest = arrivals.indices.map { start in arrivals[start...].prefix { $0.timeIntervalSince(arrivals[start]) < 1 }.count }.max()
+            #expect((busiest ?? 0) <= 7, "\(busiest ?? 0) requests arrived within one second")
+            #expect(arrivals.last!.timeIntervalSince(arrivals.first!) >= 5.2)
+        }
+    }
+
+    @Test func anUpstream429PausesAllTrafficToIt() async throws {
+        try await withStack { simulator, gateway async throws in
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 5, count: 1))
+            let limited = try await gateway.get(nhmPath, query: self.nhmQuery(0))
+            #expect(limited.status == 503)
+            #expect(limited.header("retry-after") == "5")
+            let sources = try await gateway.request("/v1/sources").json()
+            #expect(sources["sources"]?["nhm"]?["pausedUntil"]?.stringValue != nil)
+            // VertNet is not paused
+            #expect(try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma","l":1}"#)]).status == 200)
+            // NHM requests wait for the pause to end
+            let waited = try await withThrowingTaskGroup(of: Int.self) { group in
+                for number in 1...3 { group.addTask { try await gateway.get(nhmPath, query: self.nhmQuery(number)).status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(waited == [200, 200, 200])
+            let arrivals = await simulator.state.requests(source: .nhm).map(\.receivedAt).sorted()
+            #expect(arrivals.count == 4)
+            #expect(arrivals[1].timeIntervalSince(arrivals[0]) >= 4.9, "sent \(arrivals[1].timeIntervalSince(arrivals[0])) s after the 429")
+        }
+    }
+
+    @Test func retriesFailuresThatMaySucceedAndNothingElse() async throws {
+        try await withStack { simulator, gateway async throws in
+            let retried: [SimulatorFault] = [
+                SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1),
+                SimulatorFault(source: "nhm", kind: .reset, count: 1),
+                SimulatorFault(source: "nhm", kind: .status, status: 502, count: 2),
+            ]
+            var expectedCalls = 0
+            for (index, fault) in retried.enumerated() {
+                await simulator.state.inject(fault)
+                let response = try await gateway.get(nhmPath, query: self.nhmQuery(index))
+                #expect(response.status == 200)
+                #expect(response.header("cache-status") == "BioGateway; fwd=miss; stored")
+                expectedCalls += 1 + (fault.count ?? 1)
+                #expect(await simulator.calls(.nhm) == expectedCalls)
+            }
+            // a 400 and a 409 are answers, not failures: passed on once
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 400, count: 1))
+            #expect(try await gateway.get(nhmPath, query: self.nhmQuery(10)).status == 400)
+            #expect(try await gateway.get(nhmPath, query: [("resource_id", "not-a-datastore-resource")]).status == 409)
+            #expect(await simulator.calls(.nhm) == expectedCalls + 2)
+            // three failures in a row (the first try and two retries) end as a 502
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 503, count: 3))
+            #expect(try await gateway.get(nhmPath, query: self.nhmQuery(11)).status == 502)
+            #expect(await simulator.calls(.nhm) == expectedCalls + 5)
+        }
+    }
+
+    @Test func theBreakerOpensAnswersFastAndClosesAfterAProbe() async throws {
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.breakerThreshold = 3
+            $0.breakerCooldown = 2
+            $0.upstreamRetries = 0
+        }
+        try await withStack(configure: configure) { simulator, gateway async throws in
+            func query(_ genus: String) -> [(String, String)] { [("q", #"{"q":"genus:\#(genus)","l":1}"#)] }
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 3))
+            for genus in ["puma", "bufo", "junco"] {
+                #expect(try await gateway.get(vertnetPath, query: query(genus)).status == 502)
+            }
+            let started = Date()
+            let fast = try await gateway.get(vertnetPath, query: query("rana"))
+            #expect(Date().timeIntervalSince(started) < 0.5)
+            #expect(fast.status == 503)
+            #expect(try fast.json()["type"] == "urn:biogateway:problem:upstream-circuit-open")
+            #expect(fast.header("retry-after") != nil)
+            #expect(await simulator.calls(.vertnet) == 3)
+            #expect(try await gateway.request("/v1/sources").json()["sources"]?["vertnet"]?["state"] == "open")
+            // NHM has its own breaker
+            #expect(try await gateway.get(nhmPath, query: self.nhmQuery(0)).status == 200)
+
+            try await Task.sleep(for: .milliseconds(2_100))
+            #expect(try await gateway.get(vertnetPath, query: query("rana")).status == 200)
+            #expect(await simulator.calls(.vertnet) == 4)
+            let sources = try await gateway.request("/v1/sources").json()
+            #expect(sources["sources"]?["vertnet"]?["state"] == "closed")
+            #expect(sources["sources"]?["vertnet"]?["baseUrl"]?.stringValue == simulator.baseURL)
+            #expect(sources["sources"]?["vertnet"]?["recentErrorRate"]?.doubleValue == 0.75)
+        }
+    }
+
+    @Test func aFullQueueAnswersAtOnceWithAStaleEntryOr503() async throws {
+        let clock = ManualClock()
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.nhmMaxConcurrent = 1
+            $0.upstreamQueue = 1
+            $0.cacheTTL = 60
+            $0.staleWhileRevalidate = 0
+        }
+        try await withStack(configure: configure, now: clock.now) { simulator, gateway async throws in
+            _ = try await gateway.get(nhmPath, query: self.nhmQuery(2))
+            clock.advance(by: 120)
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 1_500, count: 2))
+            async let first = gateway.get(nhmPath, query: self.nhmQuery(0))  // in flight
+            try await Task.sleep(for: .milliseconds(200))
+            async let second = gateway.get(nhmPath, query: self.nhmQuery(1))  // waiting in the queue
+            try await Task.sleep(for: .milliseconds(200))
+            let refused = try await gateway.get(nhmPath, query: self.nhmQuery(3))
+            #expect(refused.status == 503)
+            #expect(try refused.json()["type"] == "urn:biogateway:problem:upstream-busy")
+            let stale = try await gateway.get(nhmPath, query: self.nhmQuery(2))
+            #expect(stale.status == 200)
+            #expect(stale.header("cache-status")?.contains("stale") == true)
+            #expect(try await first.status == 200)
+            #expect(try await second.status == 200)
+        }
+    }
+}
