@@ -22,7 +22,8 @@ work=$(mktemp -d)
 port=18480
 simulator_port=18481
 
-"$bin" demo --port "$port" --simulator-port "$simulator_port" --cache-path "$work/cache.sqlite" >"$work/demo.log" 2>&1 &
+# wrk is one client: lift the per-client limits, which would otherwise answer 429 after 600 requests
+BIOGATEWAY_RATE_LIMIT=1000000 "$bin" demo --port "$port" --simulator-port "$simulator_port" --cache-path "$work/cache.sqlite" >"$work/demo.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do

@@ -10,7 +10,8 @@ import ServiceLifecycle
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start the upstream simulator and a gateway pointed at it, and print commands to try."
+        abstract: "Start the upstream simulator and a gateway pointed at it, and print commands to try.",
+        discussion: "Other settings (rate limits, TTLs, …) are read from BIOGATEWAY_* variables, as for serve."
     )
 
     @Option(help: "Port of the gateway.") var port: Int = 8080
@@ -20,16 +21,28 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger("biogateway")
         let simulatorURL = "http://127.0.0.1:\(self.simulatorPort)"
-        var configuration = GatewayConfiguration()
-        configuration.port = self.port
-        configuration.cachePath = self.cachePath
-        configuration.nhmURL = simulatorURL
-        configuration.vertnetURL = simulatorURL
-        // the simulator is local: pace it gently, not at the real upstreams' 1-2 requests per second
-        configuration.nhmMaxRPS = 50
-        configuration.vertnetMaxRPS = 50
-        configuration.nhmMaxConcurrent = 8
-        configuration.vertnetMaxConcurrent = 8
+        // the gateway's other settings come from BIOGATEWAY_* variables as for `serve`; the simulator is
+        // local, so unless told otherwise it is paced gently, not at the real upstreams' 1-2 requests a second
+        var flags = [
+            "biogateway.port": String(self.port),
+            "biogateway.cache.path": self.cachePath,
+            "biogateway.nhm.url": simulatorURL,
+            "biogateway.vertnet.url": simulatorURL,
+        ]
+        let environment = ProcessInfo.processInfo.environment
+        let demoPacing = [
+            "biogateway.nhm.max.rps": "50", "biogateway.vertnet.max.rps": "50",
+            "biogateway.nhm.max.concurrent": "8", "biogateway.vertnet.max.concurrent": "8",
+        ]
+        for (key, value) in demoPacing where environment[key.uppercased().replacingOccurrences(of: ".", with: "_")] == nil {
+            flags[key] = value
+        }
+        let configuration: GatewayConfiguration
+        do {
+            configuration = try GatewayConfiguration.load(flags: flags, environment: environment)
+        } catch {
+            exitWithConfigurationError("\(error)")
+        }
         let simulator = UpstreamSimulator(configuration: SimulatorConfiguration(port: self.simulatorPort))
             .makeApplication(logger: makeLogger("biogateway.simulator"))
         let gatewayURL = "http://127.0.0.1:\(self.port)"
