@@ -50,10 +50,12 @@ public func buildApplication(
     let limits = try ClientRateLimits(configuration: configuration)
 
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     NHMDropInController(gateway: gateway).register(on: router, limits: limits)
     VertNetDropInController(gateway: gateway).register(on: router, limits: limits)
     SourcesController(upstream: upstream).register(on: router)
+    HealthController(cache: cache, upstream: upstream).register(on: router)
     MetaController().register(on: router)
     if let token = configuration.adminToken {
         AdminCacheController(cache: cache, token: token).register(on: router)

@@ -9,6 +9,8 @@ public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext
     public let remoteAddress: SocketAddress?
     /// The client, once the rate limiter has identified it.
     public var client: RateLimitedClient?
+    /// What inner middleware tells the request log.
+    let facts = RequestFacts()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -119,3 +119,14 @@ extension SQLiteResponseCache {
         return VerificationReport(integrity: integrity, intact: intact, dropped: dropped)
     }
 }
+
+extension SQLiteResponseCache {
+    /// Takes the database's write lock and writes a row, proving the file (and its disk) take writes.
+    public func checkWritable() async throws {
+        try await self.database.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS readiness_probe (checked_at REAL NOT NULL)")
+            try db.execute(sql: "DELETE FROM readiness_probe")
+            try db.execute(sql: "INSERT INTO readiness_probe (checked_at) VALUES (?)", arguments: [Date().timeIntervalSince1970])
+        }
+    }
+}

@@ -131,11 +131,23 @@ func openOrExit<App>(_ cachePath: String, _ build: () throws -> App) -> App {
     }
 }
 
-/// A logger writing to standard error at `BIOGATEWAY_LOG_LEVEL` (default `info`).
+/// A logger writing to standard error at `BIOGATEWAY_LOG_LEVEL` (default `info`), as text or, with
+/// `BIOGATEWAY_LOG_FORMAT=json`, as one JSON object per line.
 func makeLogger(_ label: String) -> Logger {
-    var logger = Logger(label: label)
-    logger.logLevel =
-        ConfigReader(provider: EnvironmentVariablesProvider()).string(forKey: "biogateway.log.level")
-        .flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    let environment = ConfigReader(provider: EnvironmentVariablesProvider())
+    let format = environment.string(forKey: "biogateway.log.format")?.lowercased() ?? "text"
+    var logger: Logger
+    switch format {
+    case "json": logger = Logger(label: label) { label in JSONLogHandler(label: label) }
+    case "text": logger = Logger(label: label)
+    default: exitWithConfigurationError("Invalid value '\(format)' for biogateway.log.format (BIOGATEWAY_LOG_FORMAT): must be text or json")
+    }
+    let level = environment.string(forKey: "biogateway.log.level") ?? "info"
+    guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+        exitWithConfigurationError(
+            "Invalid value '\(level)' for biogateway.log.level (BIOGATEWAY_LOG_LEVEL): must be trace, debug, info, notice, warning, error or critical"
+        )
+    }
+    logger.logLevel = parsed
     return logger
 }

@@ -36,6 +36,7 @@ struct RateLimitMiddleware: RouterMiddleware {
             response.headers[.cacheStatus] = "\(CacheStatus.cacheName); detail=unauthorized"
             return response
         }
+        context.facts.client = client.name
         let decision = self.limits.limiter.attempt(client: client.id, budget: "requests", client.requests, at: self.limits.now())
         guard decision.allowed else {
             context.logger.info("client over its request budget", metadata: ["client": "\(client.name)"])

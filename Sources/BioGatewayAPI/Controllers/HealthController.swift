@@ -1,0 +1,42 @@
+import BioGatewayCache
+import BioGatewayQuery
+import BioGatewayUpstream
+import Hummingbird
+
+/// `GET /healthz` (the process answers) and `GET /readyz` (the cache database takes writes; each
+/// upstream's breaker state is reported, and an open breaker does not make the gateway unready, since
+/// the cache can still answer).
+struct HealthController: Sendable {
+    let cache: SQLiteResponseCache
+    let upstream: ResilientUpstream
+
+    func register(on router: Router<GatewayRequestContext>) {
+        router.get("/healthz") { _, _ in
+            Self.json(["status": "ok"], status: .ok)
+        }
+        router.get("/readyz") { _, context in
+            var upstreams = JSONObject()
+            for source in UpstreamSource.allCases {
+                upstreams[source.rawValue] = .string(await self.upstream.gates[source]!.snapshot.breaker.rawValue)
+            }
+            do {
+                try await self.cache.checkWritable()
+                return Self.json(["status": "ready", "cache": "writable", "upstreams": .object(upstreams)], status: .ok)
+            } catch {
+                context.logger.error("not ready: the cache database does not take writes", metadata: ["error": "\(error)"])
+                return Self.json(
+                    ["status": "not-ready", "cache": .string("not writable: \(error)"), "upstreams": .object(upstreams)],
+                    status: .serviceUnavailable
+                )
+            }
+        }
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(value)))
+        )
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+extension HTTPField.Name {
+    /// The request's id: taken from the client (or a proxy) when usable, generated otherwise.
+    static let requestID = HTTPField.Name("X-Request-Id")!
+}
+
+/// What inner middleware learns about a request that the request log reports (the client's name).
+final class RequestFacts: Sendable {
+    private let clientName = Mutex<String?>(nil)
+
+    var client: String? {
+        get { self.clientName.withLock { $0 } }
+        set { self.clientName.withLock { $0 = newValue } }
+    }
+}
+
+/// Gives every request an id (`X-Request-Id`, kept from the request when it is 1–128 visible ASCII
+/// characters, else a new UUID) that is returned and present in every log line of the request, and logs
+/// one line per request: method, route, status, duration, cache status and client (a key's name, never
+/// the key).
+struct RequestLogMiddleware: RouterMiddleware {
+    func handle(
+        _ request: Request,
+        context: GatewayRequestContext,
+        next: (Request, GatewayRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        let id = Self.usableID(request.headers[.requestID]) ?? UUID().uuidString.lowercased()
+        var context = context
+        context.logger[metadataKey: "request_id"] = .string(id)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = ProblemMiddleware.response(for: error, request: request, context: context)
+        }
+        response.headers[.requestID] = id
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "route": .string(context.endpointPath ?? "unmatched"),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.1f", milliseconds)),
+        ]
+        if let cacheStatus = response.headers[.cacheStatus] { metadata["cache_status"] = .string(cacheStatus) }
+        if let client = context.facts.client { metadata["client"] = .string(client) }
+        context.logger.info("request", metadata: metadata)
+        return response
+    }
+
+    static func usableID(_ value: String?) -> String? {
+        guard let value, (1...128).contains(value.utf8.count), value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { return nil }
+        return value
+    }
+}
