@@ -55,7 +55,8 @@ struct ObservabilityTests {
     @Test func apiKeysNeverReachTheLogs() async throws {
         let log = CapturedLog()
         let keysFile = try writeKeysFile()
-        try await withStack(configure: { $0.keysFile = keysFile }, logger: log.logger) { _, gateway async throws in
+        let configure: (inout GatewayConfiguration) -> Void = { $0.keysFile = keysFile }
+        try await withStack(configure: configure, logger: log.logger) { _, gateway async throws in
             let response = try await gateway.get(
                 vertnetPath,
                 query: [("q", #"{"q":"genus:puma","l":2}"#)],
