@@ -41,21 +41,30 @@ public func buildApplication(
             timeout: .seconds(configuration.upstreamTimeout)
         )
     )
+    let metrics = GatewayMetrics()
     let upstream = ResilientUpstream(
         client: upstreamClient,
         limits: Dictionary(uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, configuration.upstreamLimits(for: $0)) }),
-        retries: configuration.upstreamRetries
+        retries: configuration.upstreamRetries,
+        observe: { source, outcome, duration in metrics.recordUpstream(source, outcome: outcome, duration: duration) }
     )
     let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: now)
-    let limits = try ClientRateLimits(configuration: configuration)
+    let limits = try ClientRateLimits(configuration: configuration, metrics: metrics)
 
     let router = Router(context: GatewayRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
     NHMDropInController(gateway: gateway).register(on: router, limits: limits)
     VertNetDropInController(gateway: gateway).register(on: router, limits: limits)
     SourcesController(upstream: upstream).register(on: router)
     HealthController(cache: cache, upstream: upstream).register(on: router)
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.exposition(cache: cache, upstream: upstream)))
+        )
+    }
     MetaController().register(on: router)
     if let token = configuration.adminToken {
         AdminCacheController(cache: cache, token: token).register(on: router)

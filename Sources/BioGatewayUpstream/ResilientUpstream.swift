@@ -15,8 +15,18 @@ public struct ResilientUpstream: Sendable {
     public let retries: Int
     /// The first backoff, in seconds (doubled each time, with ±50% jitter, at most 8 s).
     public let initialBackoff: Double
+    /// Told of every attempt sent upstream: the source, the outcome (`ok`, `error-envelope`, or the failure's
+    /// reason) and how long it took.
+    public let observe: @Sendable (UpstreamSource, String, Duration) -> Void
 
-    public init(client: UpstreamClient, limits: [UpstreamSource: UpstreamLimits], retries: Int = 2, initialBackoff: Double = 0.25) {
+    public init(
+        client: UpstreamClient,
+        limits: [UpstreamSource: UpstreamLimits],
+        retries: Int = 2,
+        initialBackoff: Double = 0.25,
+        observe: @escaping @Sendable (UpstreamSource, String, Duration) -> Void = { _, _, _ in }
+    ) {
+        self.observe = observe
         self.client = client
         self.gates = Dictionary(
             uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, UpstreamGate(source: $0, limits: limits[$0] ?? UpstreamLimits())) }
@@ -42,11 +52,14 @@ public struct ResilientUpstream: Sendable {
                 await gate.cancel(turn)
                 throw .timeout(request.source, "\(request.source.displayName) did not answer within \(self.client.configuration.timeout)")
             }
+            let sent = clock.now
             do {
                 let response = try await self.client.send(request, timeout: remaining, logger: logger)
+                self.observe(request.source, response.isResult ? "ok" : "error-envelope", clock.now - sent)
                 await gate.finish(turn, failed: false)
                 return response
             } catch {
+                self.observe(request.source, error.reason, clock.now - sent)
                 let pause = error.isRateLimited ? Self.seconds(retryAfter: error.retryAfter) : nil
                 await gate.finish(turn, failed: error.countsAsUpstreamFailure, pauseFor: pause)
                 guard error.isRetryable, attempt < self.retries else { throw error }

@@ -24,6 +24,7 @@ final class RequestFacts: Sendable {
 /// one line per request: method, route, status, duration, cache status and client (a key's name, never
 /// the key).
 struct RequestLogMiddleware: RouterMiddleware {
+    let metrics: GatewayMetrics
     func handle(
         _ request: Request,
         context: GatewayRequestContext,
@@ -41,6 +42,12 @@ struct RequestLogMiddleware: RouterMiddleware {
         }
         response.headers[.requestID] = id
         let elapsed = ContinuousClock.now - started
+        self.metrics.recordRequest(
+            route: context.endpointPath ?? "unmatched",
+            method: request.method.rawValue,
+            status: response.status.code,
+            duration: elapsed
+        )
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),

@@ -23,6 +23,7 @@ public struct RateLimitedClient: Sendable {
     func admitUpstream() -> GCRA.Decision? {
         let decision = self.limits.limiter.attempt(client: self.id, budget: "upstream", self.upstream, at: self.limits.now())
         self.upstreamDecision.value.withLock { $0 = decision }
+        if !decision.allowed { self.limits.metrics.recordRateLimited(budget: "upstream") }
         return decision.allowed ? nil : decision
     }
 }
@@ -42,6 +43,8 @@ public struct ClientRateLimits: Sendable {
     let requestsPerMinute: Int
     let upstreamPerMinute: Int
     let now: @Sendable () -> Double
+    /// Where refusals are counted.
+    let metrics: GatewayMetrics
 
     init(
         keys: APIKeys,
@@ -49,8 +52,10 @@ public struct ClientRateLimits: Sendable {
         requireKey: Bool,
         requestsPerMinute: Int,
         upstreamPerMinute: Int,
+        metrics: GatewayMetrics,
         now: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     ) {
+        self.metrics = metrics
         self.keys = keys
         self.trustedProxies = trustedProxies
         self.requireKey = requireKey
@@ -100,7 +105,7 @@ public struct ClientRateLimits: Sendable {
 
 extension ClientRateLimits {
     /// The limits the settings describe; an unusable keys file or proxy list is reported as an invalid setting.
-    init(configuration: GatewayConfiguration) throws {
+    init(configuration: GatewayConfiguration, metrics: GatewayMetrics) throws {
         let keys: APIKeys
         do {
             keys = try configuration.keysFile.map { try APIKeys.load(path: $0) } ?? APIKeys()
@@ -118,7 +123,8 @@ extension ClientRateLimits {
             trustedProxies: proxies,
             requireKey: configuration.requireKey,
             requestsPerMinute: configuration.rateLimit,
-            upstreamPerMinute: configuration.upstreamRateLimit
+            upstreamPerMinute: configuration.upstreamRateLimit,
+            metrics: metrics
         )
     }
 }

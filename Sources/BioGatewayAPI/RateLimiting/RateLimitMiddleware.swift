@@ -40,6 +40,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         let decision = self.limits.limiter.attempt(client: client.id, budget: "requests", client.requests, at: self.limits.now())
         guard decision.allowed else {
             context.logger.info("client over its request budget", metadata: ["client": "\(client.name)"])
+            self.limits.metrics.recordRateLimited(budget: "requests")
             var response = ProblemDetails.rateLimited(budget: "requests", client: client.requests, retryAfter: decision.retryAfter).response()
             response.headers[.cacheStatus] = "\(CacheStatus.cacheName); detail=rate-limited"
             Self.addHeaders(to: &response, requests: (client.requests, decision), upstream: nil)

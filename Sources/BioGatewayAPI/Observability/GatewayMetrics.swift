@@ -1,0 +1,95 @@
+import BioGatewayCache
+import BioGatewayQuery
+import BioGatewayUpstream
+import CoreMetrics
+import Foundation
+import Prometheus
+import Synchronization
+
+/// The gateway's metrics, recorded through swift-metrics into a Prometheus registry of this application's
+/// own (so that several gateways in one process, as in the tests, do not mix), served at `/metrics`.
+///
+/// Requests, upstream calls and rate-limited answers are counted as they happen; cache figures, queue
+/// depth and breaker state are read when scraped.
+public final class GatewayMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    /// Cache counters already exported (the cache keeps its own counts across restarts).
+    private let exportedCacheCounts = Mutex<[String: Int]>([:])
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: self.registry)
+        factory.durationHistogramBuckets["biogateway_upstream_request_duration_seconds"] = [
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
+            .seconds(5), .seconds(10), .seconds(20), .seconds(30), .seconds(60),
+        ]
+        self.factory = factory
+    }
+
+    /// One answered request.
+    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        Counter(
+            label: "biogateway_http_requests_total",
+            dimensions: [("route", route), ("method", method), ("status", String(status))],
+            factory: self.factory
+        ).increment()
+        Timer(label: "biogateway_http_request_duration_seconds", dimensions: [("route", route)], factory: self.factory)
+            .recordNanoseconds(Self.nanoseconds(duration))
+    }
+
+    /// One attempt sent upstream and how it ended.
+    func recordUpstream(_ source: UpstreamSource, outcome: String, duration: Duration) {
+        Counter(
+            label: "biogateway_upstream_requests_total",
+            dimensions: [("source", source.rawValue), ("outcome", outcome)],
+            factory: self.factory
+        ).increment()
+        Timer(label: "biogateway_upstream_request_duration_seconds", dimensions: [("source", source.rawValue)], factory: self.factory)
+            .recordNanoseconds(Self.nanoseconds(duration))
+    }
+
+    /// A 429 from the client limits (`budget`: requests or upstream).
+    func recordRateLimited(budget: String) {
+        Counter(label: "biogateway_rate_limited_total", dimensions: [("budget", budget)], factory: self.factory).increment()
+    }
+
+    /// The Prometheus text exposition, after reading the cache and the upstream gates.
+    func exposition(cache: SQLiteResponseCache, upstream: ResilientUpstream) async -> [UInt8] {
+        if let statistics = try? await cache.statistics() {
+            let counts = [
+                "hits": statistics.hits, "misses": statistics.misses, "stale_served": statistics.staleServed,
+                "coalesced": statistics.coalesced, "evictions": statistics.evictions,
+                "background_refreshes": statistics.backgroundRefreshes,
+            ]
+            let deltas = self.exportedCacheCounts.withLock { exported in
+                defer { exported = counts }
+                return counts.map { ($0.key, $0.value - (exported[$0.key] ?? 0)) }
+            }
+            for (name, delta) in deltas where delta > 0 {
+                Counter(label: "biogateway_cache_\(name)_total", factory: self.factory).increment(by: delta)
+            }
+            for name in counts.keys { Counter(label: "biogateway_cache_\(name)_total", factory: self.factory).increment(by: 0) }
+            Gauge(label: "biogateway_cache_entries", factory: self.factory).record(statistics.entries)
+            Gauge(label: "biogateway_cache_bytes", factory: self.factory).record(statistics.bytes)
+            Gauge(label: "biogateway_cache_max_bytes", factory: self.factory).record(statistics.maximumBytes)
+        }
+        for (source, gate) in upstream.gates {
+            let snapshot = await gate.snapshot
+            let labels = [("source", source.rawValue)]
+            Gauge(label: "biogateway_upstream_queue_depth", dimensions: labels, factory: self.factory).record(snapshot.queueDepth)
+            Gauge(label: "biogateway_upstream_in_flight", dimensions: labels, factory: self.factory).record(snapshot.inFlight)
+            for state in [UpstreamGate.BreakerState.closed, .open, .halfOpen] {
+                Gauge(label: "biogateway_upstream_breaker_state", dimensions: labels + [("state", state.rawValue)], factory: self.factory)
+                    .record(snapshot.breaker == state ? 1 : 0)
+            }
+        }
+        for budget in ["requests", "upstream"] {
+            Counter(label: "biogateway_rate_limited_total", dimensions: [("budget", budget)], factory: self.factory).increment(by: 0)
+        }
+        return self.registry.emitToBuffer()
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+}
