@@ -27,7 +27,8 @@ struct MetricsTests {
     }
 
     @Test func exposesEveryFamilyAndCountsMove() async throws {
-        try await withStack(configure: { $0.upstreamRateLimit = 2 }) { _, gateway async throws in
+        let configure: (inout GatewayConfiguration) -> Void = { $0.upstreamRateLimit = 2 }
+        try await withStack(configure: configure) { _, gateway async throws in
             let before = try await self.scrape(gateway)
             for family in [
                 "biogateway_cache_hits_total", "biogateway_cache_misses_total", "biogateway_cache_stale_served_total",
