@@ -19,7 +19,6 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "SQLite cache file.") var cachePath: String = "./biogateway-demo-cache.sqlite"
 
     func run() async throws {
-        let logger = makeLogger("biogateway")
         let simulatorURL = "http://127.0.0.1:\(self.simulatorPort)"
         // the gateway's other settings come from BIOGATEWAY_* variables as for `serve`; the simulator is
         // local, so unless told otherwise it is paced gently, not at the real upstreams' 1-2 requests a second
@@ -43,6 +42,7 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             exitWithConfigurationError("\(error)")
         }
+        let logger = makeLogger("biogateway", configuration)
         let simulator = UpstreamSimulator(configuration: SimulatorConfiguration(port: self.simulatorPort))
             .makeApplication(logger: makeLogger("biogateway.simulator"))
         let gatewayURL = "http://127.0.0.1:\(self.port)"

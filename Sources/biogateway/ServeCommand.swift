@@ -10,14 +10,20 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the gateway.",
-        discussion: "Every flag can also be set with its environment variable (BIOGATEWAY_HOST, BIOGATEWAY_PORT, …); flags win."
+        discussion: """
+            Every flag can also be set with its environment variable (BIOGATEWAY_HOST, BIOGATEWAY_PORT, …) or in a \
+            configuration file (--config); flags win over the environment, the environment over the file.
+            """
     )
 
     @OptionGroup var options: GatewayOptions
 
     func run() async throws {
-        let logger = makeLogger("biogateway")
         let configuration = try self.options.gatewayConfiguration()
+        let logger = makeLogger("biogateway", configuration)
+        for variable in GatewayConfiguration.unknownVariables(in: ProcessInfo.processInfo.environment) {
+            logger.warning("ignoring \(variable): no such setting (see biogateway config check)")
+        }
         let app = openOrExit(configuration.cachePath) {
             try buildApplication(
                 configuration: configuration,
@@ -33,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// The gateway's flags. Optional, so that an absent flag falls through to the environment.
 struct GatewayOptions: ParsableArguments {
+    @Option(help: "A YAML or JSON configuration file (BIOGATEWAY_CONFIG); flags and variables override it.") var config: String?
     @Option(help: "Address to listen on (BIOGATEWAY_HOST, default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (BIOGATEWAY_PORT, default 8080).") var port: Int?
     @Option(help: "SQLite cache file (BIOGATEWAY_CACHE_PATH, default ./biogateway-cache.sqlite).") var cachePath: String?
@@ -103,10 +110,21 @@ struct GatewayOptions: ParsableArguments {
 
     /// Flags, then environment, then defaults; an unusable value stops the command with a readable message.
     func gatewayConfiguration() throws -> GatewayConfiguration {
+        let environment = ProcessInfo.processInfo.environment
         do {
-            return try GatewayConfiguration.load(flags: self.flagValues)
+            return try GatewayConfiguration.load(flags: self.flagValues, environment: environment, file: self.configurationFile())
         } catch let error as GatewayConfiguration.InvalidSetting {
             exitWithConfigurationError(error.description)
+        }
+    }
+
+    /// The configuration file named by `--config` or `BIOGATEWAY_CONFIG`, read and checked.
+    func configurationFile() -> ConfigurationFile? {
+        guard let path = self.config ?? ProcessInfo.processInfo.environment["BIOGATEWAY_CONFIG"] else { return nil }
+        do {
+            return try ConfigurationFile.load(path: path)
+        } catch {
+            exitWithConfigurationError("\(error)")
         }
     }
 }
@@ -131,23 +149,20 @@ func openOrExit<App>(_ cachePath: String, _ build: () throws -> App) -> App {
     }
 }
 
-/// A logger writing to standard error at `BIOGATEWAY_LOG_LEVEL` (default `info`), as text or, with
+/// A logger writing to standard error at the configured level, as text or, with
 /// `BIOGATEWAY_LOG_FORMAT=json`, as one JSON object per line.
-func makeLogger(_ label: String) -> Logger {
-    let environment = ConfigReader(provider: EnvironmentVariablesProvider())
-    let format = environment.string(forKey: "biogateway.log.format")?.lowercased() ?? "text"
-    var logger: Logger
-    switch format {
-    case "json": logger = Logger(label: label) { label in JSONLogHandler(label: label) }
-    case "text": logger = Logger(label: label)
-    default: exitWithConfigurationError("Invalid value '\(format)' for biogateway.log.format (BIOGATEWAY_LOG_FORMAT): must be text or json")
-    }
-    let level = environment.string(forKey: "biogateway.log.level") ?? "info"
-    guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
-        exitWithConfigurationError(
-            "Invalid value '\(level)' for biogateway.log.level (BIOGATEWAY_LOG_LEVEL): must be trace, debug, info, notice, warning, error or critical"
-        )
-    }
-    logger.logLevel = parsed
+func makeLogger(_ label: String, _ configuration: GatewayConfiguration) -> Logger {
+    var logger =
+        configuration.logFormat == "json" ? Logger(label: label) { label in JSONLogHandler(label: label) } : Logger(label: label)
+    logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
     return logger
+}
+
+/// A logger for commands without gateway settings (the simulator), from the environment alone.
+func makeLogger(_ label: String) -> Logger {
+    do {
+        return makeLogger(label, try GatewayConfiguration.load(flags: [:]))
+    } catch {
+        exitWithConfigurationError("\(error)")
+    }
 }

@@ -1,4 +1,5 @@
 import BioGatewayAPI
+import Foundation
 import Testing
 
 @Suite("Configuration")
@@ -24,12 +25,71 @@ struct GatewayConfigurationTests {
         #expect(configuration.vertnetURL == "https://api.vertnet-portal.appspot.com")
     }
 
+    @Test func fileValuesComeBelowEnvironmentAndFlags() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).yaml").path
+        try """
+        port: 9100
+        cache:
+          ttl: 120
+          max_bytes: 64M
+        stale_while_revalidate: 30
+        biogateway.upstream.timeout: 15
+        rate-limit: 99
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let file = try ConfigurationFile.load(path: path)
+        let configuration = try GatewayConfiguration.load(
+            flags: ["biogateway.port": "9001"],
+            environment: ["BIOGATEWAY_PORT": "9002", "BIOGATEWAY_CACHE_TTL": "60"],
+            file: file
+        )
+        #expect(configuration.port == 9001)  // flag over environment over file
+        #expect(configuration.cacheTTL == 60)  // environment over file
+        #expect(configuration.cacheMaxBytes == 64 << 20)  // file over default
+        #expect(configuration.staleWhileRevalidate == 30)
+        #expect(configuration.upstreamTimeout == 15)
+        #expect(configuration.rateLimit == 99)
+        #expect(configuration.emptyTTL == 300)  // default
+        let sources = GatewayConfiguration.sources(flags: ["biogateway.port": "9001"], environment: ["BIOGATEWAY_CACHE_TTL": "60"], file: file)
+        #expect(sources["biogateway.port"] == "flag")
+        #expect(sources["biogateway.cache.ttl"] == "environment")
+        #expect(sources["biogateway.cache.max.bytes"] == "file")
+        #expect(sources["biogateway.empty.ttl"] == "default")
+    }
+
+    @Test func configurationFilesAreChecked() throws {
+        for (text, expected) in [
+            ("port: 8080\ncache:\n  tll: 5\n", "unknown setting 'cache.tll'"),
+            ("- port\n", "must be a mapping"),
+            ("port: [1, 2]\n", "must be a single value"),
+            ("port: {{\n", "not YAML or JSON"),
+        ] {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).yaml").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: ConfigurationFile.Invalid.self) { try ConfigurationFile.load(path: path) }
+            do { _ = try ConfigurationFile.load(path: path) } catch { #expect("\(error)".contains(expected), "\(error)") }
+        }
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).json").path
+        try #"{"port": 8181, "vertnet": {"max_rps": 0.5}}"#.write(toFile: json, atomically: true, encoding: .utf8)
+        let configuration = try GatewayConfiguration.load(flags: [:], environment: [:], file: try ConfigurationFile.load(path: json))
+        #expect(configuration.port == 8181)
+        #expect(configuration.vertnetMaxRPS == 0.5)
+        #expect(
+            GatewayConfiguration.unknownVariables(in: ["BIOGATEWAY_CACHE_TTl": "1", "BIOGATEWAY_PORT": "1", "HOME": "/"]) == ["BIOGATEWAY_CACHE_TTl"]
+        )
+    }
+
     @Test(arguments: [
         ("BIOGATEWAY_PORT", "eighty", "must be a whole number"),
         ("BIOGATEWAY_PORT", "70000", "between 0 and 65535"),
         ("BIOGATEWAY_CACHE_TTL", "-1", "between 0"),
         ("BIOGATEWAY_NHM_URL", "data.nhm.ac.uk", "http:// or https://"),
         ("BIOGATEWAY_CACHE_PATH", "", "must not be empty"),
+        ("BIOGATEWAY_CACHE_MAX_BYTES", "lots", "positive number of bytes"),
+        ("BIOGATEWAY_NHM_MAX_RPS", "0", "above 0"),
+        ("BIOGATEWAY_REQUIRE_KEY", "maybe", "true or false"),
+        ("BIOGATEWAY_TRUSTED_PROXIES", "10.0.0.0/40", "not an address or CIDR"),
+        ("BIOGATEWAY_LOG_FORMAT", "xml", "text or json"),
+        ("BIOGATEWAY_KEYS_FILE", "/nonexistent/keys.yaml", "no readable file"),
     ])
     func unusableValuesAreReportedByName(_ variable: String, _ value: String, _ reason: String) {
         do {

@@ -66,6 +66,10 @@ public struct GatewayConfiguration: Sendable {
     public var breakerCooldown: Int = 30
     /// Seconds the gateway waits for one upstream answer.
     public var upstreamTimeout: Int = 60
+    /// `trace` … `critical`.
+    public var logLevel: String = "info"
+    /// `text` or `json`.
+    public var logFormat: String = "text"
 
     public init() {}
 
@@ -117,6 +121,8 @@ public struct GatewayConfiguration: Sendable {
         Setting(key: "biogateway.upstream.retries", flag: "--upstream-retries", meaning: "Retries after connection failures, timeouts, 502/503/504"),
         Setting(key: "biogateway.breaker.threshold", flag: "--breaker-threshold", meaning: "Consecutive failures that open a breaker"),
         Setting(key: "biogateway.breaker.cooldown", flag: "--breaker-cooldown", meaning: "Seconds a breaker stays open"),
+        Setting(key: "biogateway.log.level", flag: "", meaning: "trace, debug, info, notice, warning, error or critical"),
+        Setting(key: "biogateway.log.format", flag: "", meaning: "text or json"),
         Setting(key: "biogateway.upstream.timeout", flag: "--upstream-timeout", meaning: "Seconds to wait for an upstream"),
     ]
 
@@ -132,21 +138,87 @@ public struct GatewayConfiguration: Sendable {
     }
 
     /// Reads the settings in order of precedence: flags (by configuration key, e.g. `biogateway.port`),
-    /// then environment variables (`BIOGATEWAY_PORT`), then the defaults.
+    /// then environment variables (`BIOGATEWAY_PORT`), then a configuration file, then the defaults.
     public static func load(
         flags: [String: String],
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        file: ConfigurationFile? = nil
     ) throws -> GatewayConfiguration {
-        var values: [AbsoluteConfigKey: ConfigValue] = [:]
-        for (key, value) in flags {
-            values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: false)
+        try GatewayConfiguration(reader: Self.reader(flags: flags, environment: environment, file: file))
+    }
+
+    /// The providers in order of precedence.
+    public static func reader(flags: [String: String], environment: [String: String], file: ConfigurationFile?) -> ConfigReader {
+        func provider(_ name: String, _ pairs: [String: String]) -> InMemoryProvider {
+            var values: [AbsoluteConfigKey: ConfigValue] = [:]
+            for (key, value) in pairs {
+                values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(
+                    .string(value),
+                    isSecret: key == "biogateway.admin.token"
+                )
+            }
+            return InMemoryProvider(name: name, values: values)
         }
-        return try GatewayConfiguration(
-            reader: ConfigReader(providers: [
-                InMemoryProvider(name: "flags", values: values),
-                EnvironmentVariablesProvider(environmentVariables: environment),
-            ])
-        )
+        return ConfigReader(providers: [
+            provider("flags", flags),
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["BIOGATEWAY_ADMIN_TOKEN"])),
+            provider("file", file?.values ?? [:]),
+        ])
+    }
+
+    /// Where each setting's value comes from: `flag`, `environment`, `file` or `default`.
+    public static func sources(
+        flags: [String: String],
+        environment: [String: String],
+        file: ConfigurationFile?
+    ) -> [String: String] {
+        var sources: [String: String] = [:]
+        for setting in Self.settings {
+            if flags[setting.key] != nil {
+                sources[setting.key] = "flag"
+            } else if environment[setting.environmentVariable] != nil {
+                sources[setting.key] = "environment"
+            } else if file?.values[setting.key] != nil {
+                sources[setting.key] = "file"
+            } else {
+                sources[setting.key] = "default"
+            }
+        }
+        return sources
+    }
+
+    /// `BIOGATEWAY_*` variables that name no setting (typos, or settings of another version).
+    public static func unknownVariables(in environment: [String: String]) -> [String] {
+        let known = Set(Self.settings.map(\.environmentVariable) + ["BIOGATEWAY_CONFIG"])
+        return environment.keys.filter { $0.hasPrefix("BIOGATEWAY_") && !known.contains($0) }.sorted()
+    }
+
+    /// The effective value of every setting as text, secrets redacted.
+    public var effectiveValues: [(setting: Setting, value: String)] {
+        let values: [String: String] = [
+            "biogateway.host": self.host, "biogateway.port": String(self.port), "biogateway.cache.path": self.cachePath,
+            "biogateway.nhm.url": self.nhmURL, "biogateway.vertnet.url": self.vertnetURL,
+            "biogateway.cache.ttl": String(self.cacheTTL), "biogateway.nhm.ttl": String(self.nhmTTL ?? self.cacheTTL),
+            "biogateway.vertnet.ttl": String(self.vertnetTTL ?? self.cacheTTL), "biogateway.empty.ttl": String(self.emptyTTL),
+            "biogateway.stale.while.revalidate": String(self.staleWhileRevalidate),
+            "biogateway.stale.if.error": String(self.staleIfError), "biogateway.cache.max.bytes": String(self.cacheMaxBytes),
+            "biogateway.admin.token": self.adminToken == nil ? "(unset)" : "(secret, set)",
+            "biogateway.keys.file": self.keysFile ?? "(unset)",
+            "biogateway.trusted.proxies": self.trustedProxies.isEmpty ? "(none)" : self.trustedProxies,
+            "biogateway.require.key": String(self.requireKey), "biogateway.rate.limit": String(self.rateLimit),
+            "biogateway.upstream.rate.limit": String(self.upstreamRateLimit), "biogateway.nhm.max.rps": String(self.nhmMaxRPS),
+            "biogateway.vertnet.max.rps": String(self.vertnetMaxRPS),
+            "biogateway.nhm.max.concurrent": String(self.nhmMaxConcurrent),
+            "biogateway.vertnet.max.concurrent": String(self.vertnetMaxConcurrent),
+            "biogateway.upstream.queue": String(self.upstreamQueue),
+            "biogateway.upstream.queue.timeout": String(self.upstreamQueueTimeout),
+            "biogateway.upstream.retries": String(self.upstreamRetries),
+            "biogateway.breaker.threshold": String(self.breakerThreshold),
+            "biogateway.breaker.cooldown": String(self.breakerCooldown),
+            "biogateway.upstream.timeout": String(self.upstreamTimeout),
+            "biogateway.log.level": self.logLevel, "biogateway.log.format": self.logFormat,
+        ]
+        return Self.settings.map { ($0, values[$0.key] ?? "") }
     }
 
     /// Reads every setting; values that are present but unusable are reported, not ignored.
@@ -219,6 +291,19 @@ public struct GatewayConfiguration: Sendable {
         self.upstreamRetries = try Self.integer(reader, "biogateway.upstream.retries", default: self.upstreamRetries, range: 0...10)
         self.breakerThreshold = try Self.integer(reader, "biogateway.breaker.threshold", default: self.breakerThreshold, range: 1...1_000)
         self.breakerCooldown = try Self.integer(reader, "biogateway.breaker.cooldown", default: self.breakerCooldown, range: 1...86_400)
+        if let level = reader.string(forKey: "biogateway.log.level") {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(level.lowercased()) else {
+                throw InvalidSetting(key: "biogateway.log.level", value: level, reason: "must be one of \(levels.joined(separator: ", "))")
+            }
+            self.logLevel = level.lowercased()
+        }
+        if let format = reader.string(forKey: "biogateway.log.format") {
+            guard ["text", "json"].contains(format.lowercased()) else {
+                throw InvalidSetting(key: "biogateway.log.format", value: format, reason: "must be text or json")
+            }
+            self.logFormat = format.lowercased()
+        }
         if let token = reader.string(forKey: "biogateway.admin.token", isSecret: true) {
             guard token.count >= 16 else {
                 throw InvalidSetting(key: "biogateway.admin.token", value: "(secret)", reason: "must be at least 16 characters")
