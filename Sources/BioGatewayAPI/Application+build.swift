@@ -18,11 +18,13 @@ import ServiceLifecycle
 ///   - logger: the application logger.
 ///   - now: the clock the cache uses for ages, freshness and access times (tests inject one).
 ///   - onServerRunning: called with the listening channel (tests read the port from it).
+///   - reloadConfiguration: when given, SIGHUP calls it and applies the settings that can change at run time.
 public func buildApplication(
     configuration: GatewayConfiguration,
     logger: Logger = Logger(label: "biogateway"),
     now: @escaping @Sendable () -> Date = { Date() },
-    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+    reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
     let cache = try SQLiteResponseCache(path: configuration.cachePath, maximumBytes: configuration.cacheMaxBytes)
     let httpClient = HTTPClient(
@@ -70,13 +72,19 @@ public func buildApplication(
         AdminCacheController(cache: cache, token: token).register(on: router)
     }
 
+    var services: [any Service] = [HTTPClientService(client: httpClient), CacheMaintenance(cache: cache, logger: logger)]
+    if let reloadConfiguration {
+        services.append(
+            SettingsReloader(load: reloadConfiguration, running: configuration, gateway: gateway, limits: limits, logger: logger)
+        )
+    }
     return Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "BioGateway"
         ),
-        services: [HTTPClientService(client: httpClient), CacheMaintenance(cache: cache, logger: logger)],
+        services: services,
         onServerRunning: onServerRunning,
         logger: logger
     )

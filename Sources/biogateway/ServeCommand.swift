@@ -30,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger,
                 onServerRunning: { channel in
                     logger.info("BioGateway listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
-                }
+                },
+                reloadConfiguration: { [options] in try options.loadConfiguration() }
             )
         }
         try await app.runService()
@@ -116,6 +117,16 @@ struct GatewayOptions: ParsableArguments {
         } catch let error as GatewayConfiguration.InvalidSetting {
             exitWithConfigurationError(error.description)
         }
+    }
+
+    /// Flags, environment and file as they are now; throws what is wrong (for SIGHUP).
+    func loadConfiguration() throws -> GatewayConfiguration {
+        let path = self.config ?? ProcessInfo.processInfo.environment["BIOGATEWAY_CONFIG"]
+        return try GatewayConfiguration.load(
+            flags: self.flagValues,
+            environment: ProcessInfo.processInfo.environment,
+            file: try path.map { try ConfigurationFile.load(path: $0) }
+        )
     }
 
     /// The configuration file named by `--config` or `BIOGATEWAY_CONFIG`, read and checked.

@@ -18,7 +18,9 @@ import NIOFoundationCompat
 public struct SearchGateway: Sendable {
     let cache: SQLiteResponseCache
     let upstream: ResilientUpstream
-    let policy: CachePolicy
+    let livePolicy: Reloadable<CachePolicy>
+    /// The freshness policy now (SIGHUP may change it).
+    var policy: CachePolicy { self.livePolicy.value }
     let now: @Sendable () -> Date
     private let coalescer = RequestCoalescer<FetchOutcome>()
 
@@ -34,7 +36,7 @@ public struct SearchGateway: Sendable {
     public init(cache: SQLiteResponseCache, upstream: ResilientUpstream, policy: CachePolicy, now: @escaping @Sendable () -> Date) {
         self.cache = cache
         self.upstream = upstream
-        self.policy = policy
+        self.livePolicy = Reloadable(policy)
         self.now = now
     }
 

@@ -36,12 +36,17 @@ final class UpstreamDecisionBox: Sendable {
 /// The gateway's client limits: who a request is from (API key, or address, believing `X-Forwarded-For`
 /// only from trusted proxies) and their two GCRA budgets.
 public struct ClientRateLimits: Sendable {
+    /// What SIGHUP may change.
+    struct Settings: Sendable {
+        var keys: APIKeys
+        var trustedProxies: TrustedProxies
+        var requireKey: Bool
+        var requestsPerMinute: Int
+        var upstreamPerMinute: Int
+    }
+
     let limiter = ClientRateLimiter()
-    let keys: APIKeys
-    let trustedProxies: TrustedProxies
-    let requireKey: Bool
-    let requestsPerMinute: Int
-    let upstreamPerMinute: Int
+    let settings: Reloadable<Settings>
     let now: @Sendable () -> Double
     /// Where refusals are counted.
     let metrics: GatewayMetrics
@@ -56,11 +61,15 @@ public struct ClientRateLimits: Sendable {
         now: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     ) {
         self.metrics = metrics
-        self.keys = keys
-        self.trustedProxies = trustedProxies
-        self.requireKey = requireKey
-        self.requestsPerMinute = requestsPerMinute
-        self.upstreamPerMinute = upstreamPerMinute
+        self.settings = Reloadable(
+            Settings(
+                keys: keys,
+                trustedProxies: trustedProxies,
+                requireKey: requireKey,
+                requestsPerMinute: requestsPerMinute,
+                upstreamPerMinute: upstreamPerMinute
+            )
+        )
         self.now = now
     }
 
@@ -72,23 +81,24 @@ public struct ClientRateLimits: Sendable {
 
     /// The client a request comes from.
     func identify(_ request: Request, peer: String) throws(Refusal) -> RateLimitedClient {
+        let settings = self.settings.value
         var presented = request.headers[.init("X-API-Key")!]
         if presented == nil, let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" { presented = String(parts[1]).trimmingCharacters(in: .whitespaces) }
         }
         if let presented {
-            guard let holder = self.keys.holder(of: presented) else { throw .unknownKey }
+            guard let holder = settings.keys.holder(of: presented) else { throw .unknownKey }
             return self.client(
                 id: "key:\(holder.name)",
                 name: holder.name,
-                requests: holder.rateLimit ?? self.requestsPerMinute,
-                upstream: holder.upstreamRateLimit ?? self.upstreamPerMinute
+                requests: holder.rateLimit ?? settings.requestsPerMinute,
+                upstream: holder.upstreamRateLimit ?? settings.upstreamPerMinute
             )
         }
-        if self.requireKey { throw .missingKey }
-        let address = self.trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .init("X-Forwarded-For")!])
-        return self.client(id: "ip:\(address)", name: address, requests: self.requestsPerMinute, upstream: self.upstreamPerMinute)
+        if settings.requireKey { throw .missingKey }
+        let address = settings.trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .init("X-Forwarded-For")!])
+        return self.client(id: "ip:\(address)", name: address, requests: settings.requestsPerMinute, upstream: settings.upstreamPerMinute)
     }
 
     private func client(id: String, name: String, requests: Int, upstream: Int) -> RateLimitedClient {
@@ -106,6 +116,19 @@ public struct ClientRateLimits: Sendable {
 extension ClientRateLimits {
     /// The limits the settings describe; an unusable keys file or proxy list is reported as an invalid setting.
     init(configuration: GatewayConfiguration, metrics: GatewayMetrics) throws {
+        let settings = try Self.settings(for: configuration)
+        self.init(
+            keys: settings.keys,
+            trustedProxies: settings.trustedProxies,
+            requireKey: settings.requireKey,
+            requestsPerMinute: settings.requestsPerMinute,
+            upstreamPerMinute: settings.upstreamPerMinute,
+            metrics: metrics
+        )
+    }
+
+    /// The reloadable settings a configuration describes (reading the keys file).
+    static func settings(for configuration: GatewayConfiguration) throws -> Settings {
         let keys: APIKeys
         do {
             keys = try configuration.keysFile.map { try APIKeys.load(path: $0) } ?? APIKeys()
@@ -118,13 +141,12 @@ extension ClientRateLimits {
         } catch {
             throw GatewayConfiguration.InvalidSetting(key: "biogateway.trusted.proxies", value: configuration.trustedProxies, reason: "\(error)")
         }
-        self.init(
+        return Settings(
             keys: keys,
             trustedProxies: proxies,
             requireKey: configuration.requireKey,
             requestsPerMinute: configuration.rateLimit,
-            upstreamPerMinute: configuration.upstreamRateLimit,
-            metrics: metrics
+            upstreamPerMinute: configuration.upstreamRateLimit
         )
     }
 }
