@@ -50,8 +50,8 @@ def stop(process):
         process.wait()
 
 
-def run(arguments, environment=None):
-    """Runs a `biogateway` command to completion; returns the CompletedProcess (text output)."""
-    return subprocess.run(
-        [BINARY, *arguments], capture_output=True, text=True, timeout=120, env={**os.environ, **(environment or {})}
-    )
+def run(arguments, environment=None, clean=False):
+    """Runs a `biogateway` command to completion; returns the CompletedProcess (text output).
+    With clean=True the command sees only PATH, HOME and `environment` (no BIOGATEWAY_* of the test run)."""
+    base = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ} if clean else dict(os.environ)
+    return subprocess.run([BINARY, *arguments], capture_output=True, text=True, timeout=120, env={**base, **(environment or {})})

@@ -2,6 +2,7 @@
 # Installs what building and testing BioGateway needs, if it is missing:
 #   - libsqlite3-dev (Debian): GRDB links the system SQLite
 #   - zlib1g-dev (Debian): compress-nio links the system zlib (gzip cache bodies)
+#   - systemd (Debian): systemd-analyze verifies deploy/biogateway.service
 #   - from PyPI (scripts/requirements-test.txt): openapi-spec-validator, which validates openapi.yaml;
 #     pytest, ckanapi and nhm-pyportal, for the tests that drive a live gateway with the real clients
 set -euo pipefail
@@ -11,6 +12,7 @@ missing=()
 for package in libsqlite3-dev zlib1g-dev; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing ${missing[*]}"
     sudo_cmd=""
@@ -19,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 
-if ! python3 -c "import openapi_spec_validator, pytest, requests, ckanapi, pyportal" >/dev/null 2>&1; then
+if ! python3 -c "import openapi_spec_validator, pytest, requests, ckanapi, pyportal, yaml" >/dev/null 2>&1; then
     echo "== installing Python test tools"
     python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 fi

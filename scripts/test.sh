@@ -21,8 +21,8 @@ cmp openapi.yaml Sources/BioGatewayAPI/Resources/openapi.yaml || {
 echo "== build"
 swift build --build-tests
 
-echo "== existing clients, the cache CLI and SIGKILL durability against live processes (pytest)"
-BIOGATEWAY_BIN=.build/debug/biogateway python3 -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/Durability
+echo "== existing clients, the cache CLI, SIGKILL durability, config check and deploy/ against the real binary (pytest)"
+BIOGATEWAY_BIN=.build/debug/biogateway python3 -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/Durability Tests/Operations
 
 echo "== swift test"
 swift test --skip-build
