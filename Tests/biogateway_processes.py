@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,17 +20,21 @@ def free_port() -> int:
 
 
 def start(arguments, url, environment=None, timeout=180):
-    """Runs `biogateway <arguments>` and waits until `url` answers; returns the process."""
+    """Runs `biogateway <arguments>` and waits until `url` answers; returns the process.
+    Its log goes to a file (a pipe nobody reads would fill up and stall the process); `process.log_path`
+    says where."""
+    log = tempfile.NamedTemporaryFile(prefix=f"biogateway-{arguments[0]}-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [BINARY, *arguments],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         env={**os.environ, **(environment or {})},
     )
+    process.log_path = log.name
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"biogateway {arguments[0]} exited: {process.stderr.read().decode(errors='replace')}")
+            raise RuntimeError(f"biogateway {arguments[0]} exited: {Path(log.name).read_text(errors='replace')}")
         try:
             requests.get(url, timeout=1)
             return process

@@ -4,6 +4,7 @@ import Configuration
 import Foundation
 import GRDB
 import Logging
+import ServiceLifecycle
 
 /// `biogateway serve`: the gateway, configured by flags, then `BIOGATEWAY_*` variables, then defaults.
 struct ServeCommand: AsyncParsableCommand {
@@ -34,7 +35,13 @@ struct ServeCommand: AsyncParsableCommand {
                 reloadConfiguration: { [options] in try options.loadConfiguration() }
             )
         }
-        try await app.runService()
+        // SIGTERM/SIGINT: stop accepting, let in-flight requests finish for up to 25 s (inside the 30 s that
+        // systemd, Docker and Kubernetes give by default), then the cache writes its batched access times and
+        // counters and closes the database
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(25)
+        group.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: group).run()
     }
 }
 
