@@ -28,6 +28,7 @@ def gateway(simulator_url, tmp_path):
         processes = []
 
         def start(self, **settings):
+            """Starts a gateway; a setting given as None is left unset."""
             port = free_port()
             environment = {
                 "BIOGATEWAY_PORT": str(port),
@@ -44,6 +45,7 @@ def gateway(simulator_url, tmp_path):
                 "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "32",
                 **settings,
             }
+            environment = {name: value for name, value in environment.items() if value is not None}
             url = f"http://127.0.0.1:{port}"
             process = start(["serve"], url + "/", environment)
             self.processes.append(process)
