@@ -69,7 +69,7 @@ struct CacheBehaviourTests {
 
     @Test func fiftyConcurrentIdenticalRequestsMakeOneUpstreamCall() async throws {
         try await withStack { simulator, gateway async throws in
-            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 2_000, count: 1))
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 5_000, count: 1))
             let query = [("q", #"{"q":"genus:junco","l":50}"#)]
             let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for _ in 0..<50 { group.addTask { try await gateway.get(vertnetPath, query: query) } }
