@@ -67,6 +67,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Unified Darwin Core records (the shape /v1/records will serve), from either upstream's records.
+        .target(
+            name: "BioGatewayRecords",
+            dependencies: ["BioGatewayQuery"],
+            swiftSettings: swiftSettings
+        ),
         // The upstream simulator (`biogateway simulate`).
         .target(
             name: "BioGatewaySimulator",
@@ -135,6 +141,11 @@ let package = Package(
         .testTarget(
             name: "BioGatewayCacheTests",
             dependencies: ["BioGatewayCache", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewayRecordsTests",
+            dependencies: ["BioGatewayRecords"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
