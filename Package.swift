@@ -145,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BioGatewayRecordsTests",
-            dependencies: ["BioGatewayRecords"],
+            dependencies: ["BioGatewayRecords", "BioGatewayQuery"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
