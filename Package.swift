@@ -155,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BioGatewaySimulatorTests",
-            dependencies: ["BioGatewaySimulator", "BioGatewayTestSupport"],
+            dependencies: ["BioGatewaySimulator", "BioGatewayTestSupport", "BioGatewayRecords"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
