@@ -74,18 +74,11 @@ public struct APIKeys: Sendable {
     public func holder(of key: String) -> Holder? {
         let presented = Array(key.utf8)
         var found: Holder?
-        for (candidate, holder) in self.holders where Self.constantTimeEquals(Array(candidate.utf8), presented) {
+        for (candidate, holder) in self.holders where Credentials.constantTimeEquals(Array(candidate.utf8), presented) {
             found = holder
         }
         return found
     }
 
     public var count: Int { self.holders.count }
-
-    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
-    }
 }

@@ -19,14 +19,14 @@ struct AdminCacheController: Sendable {
 
     @Sendable func statistics(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try Self.rejectParameters(of: request, allowed: [])
-        return Self.json(try await self.cache.statistics().json)
+        return .uncachedJSON(try await self.cache.statistics().json)
     }
 
     @Sendable func purge(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let scope = try Self.purgeScope(of: request)
         let purged = try await self.cache.purge(scope)
         context.logger.notice("cache purged", metadata: ["scope": "\(scope)", "entries": "\(purged)"])
-        return Self.json(["purged": .integer(Int64(purged))])
+        return .uncachedJSON(["purged": .integer(Int64(purged))])
     }
 
     /// Reads `source` or `key` (at most one); anything else is a 400 naming the parameter.
@@ -65,13 +65,5 @@ struct AdminCacheController: Sendable {
                 }
             )
         }
-    }
-
-    static func json(_ value: JSONValue) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(value)))
-        )
     }
 }

@@ -1,5 +1,5 @@
 import BioGatewayQuery
-import Foundation
+import BioGatewayRateLimit
 import HTTPTypes
 import Hummingbird
 
@@ -15,8 +15,8 @@ struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let presented = Self.bearerToken(request.headers[.authorization]),
-            Self.constantTimeEquals(Array(SHA256Hex.digest(Array(presented.utf8)).utf8), self.tokenDigest)
+        guard let presented = Credentials.bearerToken(request.headers[.authorization]),
+            Credentials.constantTimeEquals(Array(SHA256Hex.digest(Array(presented.utf8)).utf8), self.tokenDigest)
         else {
             return ProblemDetails(
                 slug: "unauthorized",
@@ -26,21 +26,5 @@ struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
             ).response(headers: [.wwwAuthenticate: #"Bearer realm="biogateway-admin""#])
         }
         return try await next(request, context)
-    }
-
-    /// The token of an `Authorization: Bearer …` header (scheme case-insensitive).
-    static func bearerToken(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1]).trimmingCharacters(in: .whitespaces)
-    }
-
-    /// Equality that always looks at every byte.
-    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
     }
 }

@@ -12,7 +12,7 @@ struct HealthController: Sendable {
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/healthz") { _, _ in
-            Self.json(["status": "ok"], status: .ok)
+            Response.uncachedJSON(["status": "ok"], status: .ok)
         }
         router.get("/readyz") { _, context in
             var upstreams = JSONObject()
@@ -21,10 +21,10 @@ struct HealthController: Sendable {
             }
             do {
                 try await self.cache.checkWritable()
-                return Self.json(["status": "ready", "cache": "writable", "upstreams": .object(upstreams)], status: .ok)
+                return Response.uncachedJSON(["status": "ready", "cache": "writable", "upstreams": .object(upstreams)], status: .ok)
             } catch {
                 context.logger.error("not ready: the cache database does not take writes", metadata: ["error": "\(error)"])
-                return Self.json(
+                return Response.uncachedJSON(
                     ["status": "not-ready", "cache": .string("not writable: \(error)"), "upstreams": .object(upstreams)],
                     status: .serviceUnavailable
                 )
@@ -32,11 +32,4 @@ struct HealthController: Sendable {
         }
     }
 
-    static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(value)))
-        )
-    }
 }

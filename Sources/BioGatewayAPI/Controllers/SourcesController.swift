@@ -37,12 +37,7 @@ struct SourcesController: Sendable {
                 ]
                 sources[source.rawValue] = .object(object)
             }
-            let document: JSONValue = ["sources": .object(sources)]
-            return Response(
-                status: .ok,
-                headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(document)))
-            )
+            return Response.uncachedJSON(["sources": .object(sources)])
         }
     }
 

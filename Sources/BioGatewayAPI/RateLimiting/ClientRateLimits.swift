@@ -51,25 +51,10 @@ public struct ClientRateLimits: Sendable {
     /// Where refusals are counted.
     let metrics: GatewayMetrics
 
-    init(
-        keys: APIKeys,
-        trustedProxies: TrustedProxies,
-        requireKey: Bool,
-        requestsPerMinute: Int,
-        upstreamPerMinute: Int,
-        metrics: GatewayMetrics,
-        now: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-    ) {
+    init(settings: Settings, metrics: GatewayMetrics, now: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })
+    {
+        self.settings = Reloadable(settings)
         self.metrics = metrics
-        self.settings = Reloadable(
-            Settings(
-                keys: keys,
-                trustedProxies: trustedProxies,
-                requireKey: requireKey,
-                requestsPerMinute: requestsPerMinute,
-                upstreamPerMinute: upstreamPerMinute
-            )
-        )
         self.now = now
     }
 
@@ -82,12 +67,7 @@ public struct ClientRateLimits: Sendable {
     /// The client a request comes from.
     func identify(_ request: Request, peer: String) throws(Refusal) -> RateLimitedClient {
         let settings = self.settings.value
-        var presented = request.headers[.init("X-API-Key")!]
-        if presented == nil, let authorization = request.headers[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { presented = String(parts[1]).trimmingCharacters(in: .whitespaces) }
-        }
-        if let presented {
+        if let presented = request.headers[.init("X-API-Key")!] ?? Credentials.bearerToken(request.headers[.authorization]) {
             guard let holder = settings.keys.holder(of: presented) else { throw .unknownKey }
             return self.client(
                 id: "key:\(holder.name)",
@@ -116,15 +96,7 @@ public struct ClientRateLimits: Sendable {
 extension ClientRateLimits {
     /// The limits the settings describe; an unusable keys file or proxy list is reported as an invalid setting.
     init(configuration: GatewayConfiguration, metrics: GatewayMetrics) throws {
-        let settings = try Self.settings(for: configuration)
-        self.init(
-            keys: settings.keys,
-            trustedProxies: settings.trustedProxies,
-            requireKey: settings.requireKey,
-            requestsPerMinute: settings.requestsPerMinute,
-            upstreamPerMinute: settings.upstreamPerMinute,
-            metrics: metrics
-        )
+        self.init(settings: try Self.settings(for: configuration), metrics: metrics)
     }
 
     /// The reloadable settings a configuration describes (reading the keys file).

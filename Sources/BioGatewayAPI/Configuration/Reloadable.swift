@@ -1,4 +1,3 @@
-import BioGatewayCache
 import Synchronization
 
 /// A value that SIGHUP may replace while the gateway runs.
