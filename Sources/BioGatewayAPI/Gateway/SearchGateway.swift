@@ -108,7 +108,8 @@ public struct SearchGateway: Sendable {
         case .cached(let entry):
             let remaining = Int(self.policy.lifetime(of: entry) - entry.age(at: self.now()))
             if let body = await self.cachedBody(entry, preferences, .hit(ttl: remaining), logger) { return .body(body) }
-            return .notCached
+            // the entry another request just stored does not decompress (and is now deleted): fetch it anew
+            return await self.forward(request, stored: nil, fallback: nil, reason: reason, preferences: preferences, logger: logger)
         case .fetched(let response, let entry, let wasStored):
             let status: CacheStatus =
                 wasStored
