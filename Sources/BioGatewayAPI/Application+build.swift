@@ -58,7 +58,10 @@ public func buildApplication(
     router.add(middleware: ProblemMiddleware())
     NHMDropInController(gateway: gateway).register(on: router, limits: limits)
     VertNetDropInController(gateway: gateway).register(on: router, limits: limits)
-    SourcesController(upstream: upstream).register(on: router)
+    // the gateway's own informational routes count against the client's request budget too; health,
+    // metrics and admin routes do not (probes and operators must always get through)
+    let limited = router.group().add(middleware: RateLimitMiddleware(limits: limits))
+    SourcesController(upstream: upstream).register(on: limited)
     HealthController(cache: cache, upstream: upstream).register(on: router)
     router.get("/metrics") { _, _ in
         Response(
@@ -67,7 +70,7 @@ public func buildApplication(
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.exposition(cache: cache, upstream: upstream)))
         )
     }
-    MetaController().register(on: router)
+    MetaController().register(on: limited)
     if let token = configuration.adminToken {
         AdminCacheController(cache: cache, token: token).register(on: router)
     }

@@ -8,7 +8,7 @@ struct MetaController: Sendable {
         .flatMap { try? Data(contentsOf: $0) }
         .map { ByteBuffer(bytes: $0) }
 
-    func register(on router: Router<GatewayRequestContext>) {
+    func register(on router: some RouterMethods<GatewayRequestContext>) {
         router.get("/openapi.yaml") { _, _ in
             guard let document = Self.openAPIDocument else {
                 throw ProblemDetails(

@@ -8,7 +8,7 @@ import Hummingbird
 struct SourcesController: Sendable {
     let upstream: ResilientUpstream
 
-    func register(on router: Router<GatewayRequestContext>) {
+    func register(on router: some RouterMethods<GatewayRequestContext>) {
         router.get("/v1/sources") { _, _ in
             var sources = JSONObject()
             for source in UpstreamSource.allCases {
