@@ -27,9 +27,6 @@ final class PendingWrites: Sendable {
     /// Counter increments not yet written.
     var pendingCounters: [CacheEvent: Int] { self.state.withLock { $0.counters } }
 
-    /// Number of keys with an unwritten access time.
-    var pendingAccessCount: Int { self.state.withLock { $0.accesses.count } }
-
     /// Takes everything pending (the caller writes it, or puts it back with ``restore(_:_:)`` on failure).
     func take() -> (accesses: [String: Date], counters: [CacheEvent: Int]) {
         self.state.withLock { state in
