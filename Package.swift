@@ -67,10 +67,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Unified Darwin Core records (the shape /v1/records will serve), from either upstream's records.
+        // The unified schema of /v1/records: its query, filter translation, Darwin Core records, signed
+        // cursors and output formats.
         .target(
             name: "BioGatewayRecords",
-            dependencies: ["BioGatewayQuery"],
+            dependencies: [
+                "BioGatewayQuery",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The upstream simulator (`biogateway simulate`).
@@ -93,6 +97,7 @@ let package = Package(
                 "BioGatewayUpstream",
                 "BioGatewayCache",
                 "BioGatewayRateLimit",
+                "BioGatewayRecords",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BioGatewayCache
 import BioGatewayQuery
 import BioGatewayRateLimit
+import BioGatewayRecords
 import BioGatewayUpstream
 import Foundation
 import HTTPTypes
@@ -62,6 +63,10 @@ public func buildApplication(
     // metrics and admin routes do not (probes and operators must always get through)
     let limited = router.group().add(middleware: RateLimitMiddleware(limits: limits))
     SourcesController(upstream: upstream).register(on: limited)
+    RecordsController(
+        search: RecordSearch(fetcher: SourceFetcher(gateway: gateway)),
+        signer: CursorSigner(secret: try cursorSecret(configuration, cache: cache))
+    ).register(on: limited)
     HealthController(cache: cache, upstream: upstream).register(on: router)
     router.get("/metrics") { _, _ in
         Response(
@@ -91,6 +96,17 @@ public func buildApplication(
         onServerRunning: onServerRunning,
         logger: logger
     )
+}
+
+/// The key that signs `/v1/records` cursors: the configured one, or one generated the first time and kept
+/// in the cache database (so cursors survive restarts).
+func cursorSecret(_ configuration: GatewayConfiguration, cache: SQLiteResponseCache) throws -> [UInt8] {
+    if let secret = configuration.cursorSecret { return Array(secret.utf8) }
+    let stored = try cache.secret(named: "cursor") {
+        var generator = SystemRandomNumberGenerator()
+        return Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+    return Array(stored)
 }
 
 /// Shuts the upstream HTTP client down when the application stops.

@@ -19,4 +19,14 @@ public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext
 
     /// NHM POST bodies are small JSON objects; anything larger is refused with 413.
     public var maxUploadSize: Int { 1024 * 1024 }
+
+    /// Asked before a request makes its own upstream fetch: charges the client's upstream budget, and
+    /// returns the 429 problem when it is spent.
+    var upstreamAdmission: @Sendable () -> ProblemDetails? {
+        let client = self.client
+        return {
+            guard let client, let refusal = client.admitUpstream() else { return nil }
+            return .rateLimited(budget: "upstream", client: client.upstream, retryAfter: refusal.retryAfter)
+        }
+    }
 }

@@ -58,6 +58,12 @@ enum CacheSchema {
                 table.column("value", .integer).notNull()
             }
         }
+        migrator.registerMigration("v3: gateway secrets") { db in
+            try db.create(table: "gateway_secret") { table in
+                table.primaryKey("name", .text)
+                table.column("value", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

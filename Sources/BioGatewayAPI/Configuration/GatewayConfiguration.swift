@@ -36,6 +36,8 @@ public struct GatewayConfiguration: Sendable {
     public var cacheMaxBytes: Int = 1 << 30
     /// Enables `/admin/cache` behind `Authorization: Bearer <token>` when set.
     public var adminToken: String?
+    /// The key that signs `/v1/records` cursors; when unset, one is generated and kept in the cache database.
+    public var cursorSecret: String?
     /// A JSON or YAML file of API keys (name and optional limits per key).
     public var keysFile: String?
     /// Comma-separated CIDRs whose `X-Forwarded-For` is believed.
@@ -107,6 +109,11 @@ public struct GatewayConfiguration: Sendable {
         ),
         Setting(key: "biogateway.cache.max.bytes", flag: "--cache-max-bytes", meaning: "Bound on the cache size (bytes; K, M, G suffixes)"),
         Setting(key: "biogateway.admin.token", flag: "", meaning: "Bearer token enabling /admin/cache (environment only)"),
+        Setting(
+            key: "biogateway.cursor.secret",
+            flag: "",
+            meaning: "Key signing /v1/records cursors (environment only; generated and kept in the cache when unset)"
+        ),
         Setting(key: "biogateway.keys.file", flag: "--keys-file", meaning: "JSON or YAML file of API keys"),
         Setting(key: "biogateway.trusted.proxies", flag: "--trusted-proxies", meaning: "CIDRs whose X-Forwarded-For is believed"),
         Setting(key: "biogateway.require.key", flag: "--require-key", meaning: "Refuse requests without an API key"),
@@ -154,14 +161,17 @@ public struct GatewayConfiguration: Sendable {
             for (key, value) in pairs {
                 values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(
                     .string(value),
-                    isSecret: key == "biogateway.admin.token"
+                    isSecret: key == "biogateway.admin.token" || key == "biogateway.cursor.secret"
                 )
             }
             return InMemoryProvider(name: name, values: values)
         }
         return ConfigReader(providers: [
             provider("flags", flags),
-            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["BIOGATEWAY_ADMIN_TOKEN"])),
+            EnvironmentVariablesProvider(
+                environmentVariables: environment,
+                secretsSpecifier: .specific(["BIOGATEWAY_ADMIN_TOKEN", "BIOGATEWAY_CURSOR_SECRET"])
+            ),
             provider("file", file?.values ?? [:]),
         ])
     }
@@ -203,6 +213,7 @@ public struct GatewayConfiguration: Sendable {
             "biogateway.stale.while.revalidate": String(self.staleWhileRevalidate),
             "biogateway.stale.if.error": String(self.staleIfError), "biogateway.cache.max.bytes": String(self.cacheMaxBytes),
             "biogateway.admin.token": self.adminToken == nil ? "(unset)" : "(secret, set)",
+            "biogateway.cursor.secret": self.cursorSecret == nil ? "(unset: generated, kept in the cache)" : "(secret, set)",
             "biogateway.keys.file": self.keysFile ?? "(unset)",
             "biogateway.trusted.proxies": self.trustedProxies.isEmpty ? "(none)" : self.trustedProxies,
             "biogateway.require.key": String(self.requireKey), "biogateway.rate.limit": String(self.rateLimit),
@@ -309,6 +320,12 @@ public struct GatewayConfiguration: Sendable {
                 throw InvalidSetting(key: "biogateway.admin.token", value: "(secret)", reason: "must be at least 16 characters")
             }
             self.adminToken = token
+        }
+        if let secret = reader.string(forKey: "biogateway.cursor.secret", isSecret: true) {
+            guard secret.utf8.count >= 32 else {
+                throw InvalidSetting(key: "biogateway.cursor.secret", value: "(secret)", reason: "must be at least 32 characters")
+            }
+            self.cursorSecret = secret
         }
         self.upstreamTimeout = try Self.integer(reader, "biogateway.upstream.timeout", default: self.upstreamTimeout, range: 1...3_600)
     }

@@ -26,14 +26,10 @@ extension DropInEndpoint {
     /// Answers a validated request from the cache or the upstream, with the given notices, honouring the
     /// client's `Cache-Control` and `Accept-Encoding` (`headers`).
     func forward(_ request: CanonicalRequest, headers: HTTPFields, notices: [String], context: GatewayRequestContext) async -> Response {
-        let client = context.client
         let answer = await self.gateway.answer(
             request,
             preferences: ClientPreferences(headers: headers),
-            admitUpstream: {
-                guard let client, let refusal = client.admitUpstream() else { return nil }
-                return .rateLimited(budget: "upstream", client: client.upstream, retryAfter: refusal.retryAfter)
-            },
+            admitUpstream: context.upstreamAdmission,
             logger: context.logger
         )
         return answer.response(cacheKey: request.key, notices: notices)

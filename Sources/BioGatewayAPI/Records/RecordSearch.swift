@@ -1,0 +1,222 @@
+import BioGatewayQuery
+import BioGatewayRecords
+import Logging
+
+/// A federated search over the sources of a ``RecordQuery``, one page at a time.
+///
+/// Each page shares its `limit` among the sources that still have records, asks them concurrently, and
+/// when one comes up short (exhausted, or failed) asks the others for the rest. The returned
+/// ``PagePosition`` records exactly where each source got to, so following it visits every record once.
+struct RecordSearch: Sendable {
+    let fetcher: SourceFetcher
+
+    /// A source's translated filters.
+    enum Translated: Sendable, Hashable {
+        case nhm(JSONObject)
+        case vertnet(String)
+    }
+
+    /// What the named sources make of the query's filters.
+    struct Plan: Sendable {
+        /// The sources that will be searched, with their requests.
+        var translated: [UpstreamSource: Translated] = [:]
+        /// The sources that cannot express the filters exactly, with why.
+        var skipped: [UpstreamSource: [QueryProblem]] = [:]
+        /// The named sources in order.
+        var sources: [UpstreamSource] = []
+    }
+
+    /// Translates the filters for each named source. With one source named that cannot express them, or
+    /// none that can, the request is refused naming the filters.
+    static func plan(_ query: RecordQuery) throws(QueryRejection) -> Plan {
+        var plan = Plan(sources: query.sources)
+        for source in query.sources {
+            switch source {
+            case .nhm:
+                switch query.filters.nhmParameters(resourceID: SourceFetcher.nhmResourceID) {
+                case .request(let parameters): plan.translated[source] = .nhm(parameters)
+                case .unsupported(let problems): plan.skipped[source] = problems
+                }
+            case .vertnet:
+                switch query.filters.vertnetQuery {
+                case .request(let q): plan.translated[source] = .vertnet(q)
+                case .unsupported(let problems): plan.skipped[source] = problems
+                }
+            }
+        }
+        if plan.translated.isEmpty {
+            var problems: [QueryProblem] = []
+            for source in query.sources {
+                for problem in plan.skipped[source] ?? [] where !problems.contains(problem) { problems.append(problem) }
+            }
+            throw QueryRejection(problems)
+        }
+        return plan
+    }
+
+    /// One source's part of a page.
+    struct SourceReport: Sendable {
+        enum State: Sendable {
+            case ok
+            case error(String)
+            case skipped(String)
+        }
+
+        var state: State = .ok
+        var total: RecordTotal?
+        var returned = 0
+        /// `hit`, `stale`, `miss`, or `none` when the source was not asked (already exhausted, or skipped).
+        var cache = "none"
+    }
+
+    /// A page of a federated search.
+    struct Page: Sendable {
+        var records: [JSONObject] = []
+        var reports: [UpstreamSource: SourceReport] = [:]
+        /// Where the next page starts, or nil when every source is exhausted.
+        var next: PagePosition?
+        var warnings: [String] = []
+
+        /// The sum of the sources' totals; a lower bound when any is, or when a searched source's is unknown.
+        var total: RecordTotal {
+            var total = RecordTotal(value: 0, isLowerBound: false)
+            for report in self.reports.values {
+                if case .skipped = report.state { continue }
+                if let known = report.total {
+                    total.value += known.value
+                    total.isLowerBound = total.isLowerBound || known.isLowerBound
+                } else {
+                    total.isLowerBound = true
+                }
+            }
+            return total
+        }
+
+        /// Every source that was asked for this page failed.
+        var allFailed: Bool {
+            let asked = self.reports.values.filter { $0.cache != "none" || $0.isError }
+            return !asked.isEmpty && asked.allSatisfy(\.isError) && self.records.isEmpty
+        }
+    }
+
+    /// Why no page could be made.
+    enum Failure: Error {
+        /// The client's upstream budget is spent.
+        case refused(ProblemDetails)
+    }
+
+    /// The page of up to `limit` records from `position`.
+    func page(
+        plan: Plan,
+        from position: PagePosition,
+        limit: Int,
+        preferences: ClientPreferences,
+        admitUpstream: @escaping @Sendable () -> ProblemDetails?,
+        logger: Logger
+    ) async throws(Failure) -> Page {
+        var position = position
+        var page = Page()
+        for source in plan.sources {
+            if let problems = plan.skipped[source] {
+                let reasons = problems.map { "\($0.parameter): \($0.detail)" }.joined(separator: "; ")
+                page.reports[source] = SourceReport(state: .skipped("not searched, it cannot express this query exactly (\(reasons))"))
+            } else {
+                let progress = position.progress[source] ?? PagePosition.Progress()
+                position.progress[source] = progress
+                page.reports[source] = SourceReport(total: progress.total)
+            }
+        }
+        var active = plan.sources.filter { plan.translated[$0] != nil && position.progress[$0]?.done == false }
+        var remaining = limit
+        var rounds = 0
+        while remaining > 0, !active.isEmpty, rounds < 4 {
+            rounds += 1
+            let shares = Self.shares(of: remaining, among: active)
+            let outcomes = await withTaskGroup(of: (UpstreamSource, Int, SourceFetcher.Outcome).self) { group in
+                for (source, count) in shares {
+                    let translation = plan.translated[source]!
+                    let progress = position.progress[source]!
+                    group.addTask {
+                        let outcome = await self.fetcher.fetch(
+                            source,
+                            translation: translation,
+                            progress: progress,
+                            count: count,
+                            preferences: preferences,
+                            admitUpstream: admitUpstream,
+                            logger: logger
+                        )
+                        return (source, count, outcome)
+                    }
+                }
+                var outcomes: [UpstreamSource: (Int, SourceFetcher.Outcome)] = [:]
+                for await (source, count, outcome) in group { outcomes[source] = (count, outcome) }
+                return outcomes
+            }
+            var stillActive: [UpstreamSource] = []
+            for source in active {
+                guard let (count, outcome) = outcomes[source] else { continue }
+                var progress = position.progress[source]!
+                var report = page.reports[source]!
+                switch outcome {
+                case .refused(let problem):
+                    throw .refused(problem)
+                case .failed(let reason):
+                    logger.warning("source failed in a federated search", metadata: ["source": "\(source.rawValue)", "error": "\(reason)"])
+                    report.state = .error(reason)
+                    progress.failures += 1
+                    if progress.failures >= PagePosition.maximumFailures {
+                        progress.done = true
+                        page.warnings.append(
+                            "\(source.displayName) failed \(progress.failures) pages in a row and was given up: "
+                                + "its records after the first \(progress.offset) are missing from this result"
+                        )
+                    }
+                case .page(let fetched, let cache):
+                    page.records += fetched.records
+                    report.returned += fetched.records.count
+                    report.total = fetched.total
+                    report.cache = report.cache == "none" || report.cache == cache ? cache : "mixed"
+                    if case .error = report.state {} else { report.state = .ok }
+                    progress.failures = 0
+                    progress.offset += fetched.records.count
+                    progress.total = fetched.total
+                    switch source {
+                    case .nhm:
+                        progress.after = fetched.after
+                        progress.done = fetched.after == nil || fetched.records.count < count
+                    case .vertnet:
+                        progress.cursor = fetched.cursor
+                        progress.done = fetched.cursor == nil || fetched.records.isEmpty
+                    }
+                    remaining -= fetched.records.count
+                    if !progress.done && fetched.records.count == count { stillActive.append(source) }
+                }
+                position.progress[source] = progress
+                page.reports[source] = report
+            }
+            active = stillActive
+        }
+        let unfinished = plan.sources.contains { plan.translated[$0] != nil && position.progress[$0]?.done == false }
+        page.next = unfinished ? position : nil
+        return page
+    }
+
+    /// `total` shared as evenly as possible among `sources` (the first ones get the remainder); a source
+    /// whose share would be 0 is left out.
+    static func shares(of total: Int, among sources: [UpstreamSource]) -> [(UpstreamSource, Int)] {
+        let base = total / sources.count
+        let extra = total % sources.count
+        return sources.enumerated().compactMap { index, source in
+            let share = base + (index < extra ? 1 : 0)
+            return share > 0 ? (source, share) : nil
+        }
+    }
+}
+
+extension RecordSearch.SourceReport {
+    var isError: Bool {
+        if case .error = self.state { return true }
+        return false
+    }
+}

@@ -1,0 +1,205 @@
+import BioGatewayCache
+import BioGatewayQuery
+import BioGatewayRecords
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+extension HTTPField.Name {
+    /// The `next` cursor of a page, for formats without an envelope (NDJSON, CSV).
+    static let nextCursor = HTTPField.Name("BioGateway-Next-Cursor")!
+    /// The page's total, `<value>; relation=eq|gte`.
+    static let recordTotal = HTTPField.Name("BioGateway-Total")!
+    /// Each source's status, `nhm=ok, vertnet=error`.
+    static let sourceStatus = HTTPField.Name("BioGateway-Source-Status")!
+    static let link = HTTPField.Name("Link")!
+}
+
+/// `/v1/records`: one schema for both sources. A federated Darwin Core search with signed cursors, in
+/// JSON, NDJSON, CSV or GeoJSON; and `/v1/records/export`, which streams every matching record.
+struct RecordsController: Sendable {
+    let search: RecordSearch
+    let signer: CursorSigner
+
+    func register(on router: RouterGroup<GatewayRequestContext>) {
+        router.get("/v1/records", use: self.page)
+        router.post("/v1/records", use: self.page)
+        router.get("/v1/records/export", use: self.export)
+    }
+
+    @Sendable func page(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let parsed = try await self.parse(request, context: context, endpoint: .page)
+        let format = parsed.query.format ?? request.headers[.accept].flatMap(RecordFormat.init(accept:)) ?? .json
+        let page: RecordSearch.Page
+        do {
+            page = try await self.search.page(
+                plan: parsed.plan,
+                from: parsed.position,
+                limit: parsed.query.limit,
+                preferences: ClientPreferences(headers: request.headers).identity,
+                admitUpstream: context.upstreamAdmission,
+                logger: context.logger
+            )
+        } catch .refused(let problem) {
+            return problem.response()
+        }
+        if page.allFailed { return Self.allFailed(page).response() }
+        let next = page.next.map { self.signer.cursor(for: $0, fingerprint: parsed.query.fingerprint) }
+        let warnings = parsed.query.warnings + page.warnings
+        let metadata = Self.metadata(page, next: next, warnings: warnings)
+        let writer = RecordWriter(format: format, fields: parsed.query.fields)
+        var headers: HTTPFields = [.contentType: format.contentType]
+        headers[.recordTotal] = Self.totalHeader(page.total)
+        headers[.sourceStatus] = Self.statusHeader(page)
+        if let next {
+            headers[.nextCursor] = next
+            if request.method == .get { headers[.link] = "<\(Self.nextURL(request, cursor: next))>; rel=\"next\"" }
+        }
+        if !warnings.isEmpty { headers[.notice] = warnings.joined(separator: "; ") }
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.page(page.records, metadata: metadata)))
+        )
+    }
+
+    /// A validated request: the query, what each source makes of it, and where paging resumes.
+    struct Parsed: Sendable {
+        var query: RecordQuery
+        var plan: RecordSearch.Plan
+        var position: PagePosition
+    }
+
+    /// Reads and validates a request; a bad one throws a 400 problem naming each bad parameter.
+    func parse(_ request: Request, context: GatewayRequestContext, endpoint: RecordQuery.Endpoint) async throws -> Parsed {
+        let parameters = try await Self.parameters(of: request, context: context)
+        let query: RecordQuery
+        let plan: RecordSearch.Plan
+        do {
+            query = try RecordQuery.parse(parameters, endpoint: endpoint)
+            plan = try RecordSearch.plan(query)
+        } catch {
+            throw ProblemDetails.invalidRequest(error.problems)
+        }
+        var position = PagePosition()
+        if let cursor = query.cursor {
+            do {
+                position = try self.signer.position(from: cursor, fingerprint: query.fingerprint)
+            } catch .invalid {
+                throw ProblemDetails.invalidRequest([
+                    QueryProblem(
+                        parameter: "cursor",
+                        detail: "is not a cursor this gateway issued, or was altered; pass the 'next' value of a page unchanged"
+                    )
+                ])
+            } catch .otherQuery {
+                throw ProblemDetails.invalidRequest([
+                    QueryProblem(
+                        parameter: "cursor",
+                        detail:
+                            "belongs to another query; send the same source and filters as the request that returned it (limit, fields and format may change)"
+                    )
+                ])
+            }
+        }
+        return Parsed(query: query, plan: plan, position: position)
+    }
+
+    /// The query string's parameters (repeated keys become lists), overridden by a POST body: a JSON
+    /// object, or a form.
+    static func parameters(of request: Request, context: GatewayRequestContext) async throws -> JSONObject {
+        var parameters = FormParameters(encoded: request.uri.query ?? "").ckanObject
+        guard request.method == .post else { return parameters }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard body.readableBytes > 0 else { return parameters }
+        if request.headers[.contentType]?.lowercased().contains("application/x-www-form-urlencoded") == true {
+            for (key, value) in FormParameters(encoded: String(buffer: body)).ckanObject { parameters[key] = value }
+            return parameters
+        }
+        guard case .object(let object) = try? JSONParser.parse(body.readableBytesView) else {
+            throw ProblemDetails.invalidRequest([
+                QueryProblem(parameter: "body", detail: "must be a JSON object of parameters, e.g. {\"genus\": \"Bufo\", \"limit\": 50}")
+            ])
+        }
+        for (key, value) in object { parameters[key] = value }
+        return parameters
+    }
+
+    /// The envelope's members after `records`.
+    static func metadata(_ page: RecordSearch.Page, next: String?, warnings: [String]) -> JSONObject {
+        var sources = JSONObject()
+        for (source, report) in page.reports.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            var item = JSONObject()
+            switch report.state {
+            case .ok: item["status"] = "ok"
+            case .error: item["status"] = "error"
+            case .skipped: item["status"] = "skipped"
+            }
+            item["total"] = report.total?.json ?? .null
+            item["returned"] = .integer(Int64(report.returned))
+            item["cache"] = .string(report.cache)
+            switch report.state {
+            case .ok: break
+            case .error(let message): item["error"] = .string(message)
+            case .skipped(let reason): item["reason"] = .string(reason)
+            }
+            sources[source.rawValue] = .object(item)
+        }
+        return JSONObject([
+            ("total", page.total.json),
+            ("sources", .object(sources)),
+            ("next", next.map { .string($0) } ?? .null),
+            ("warnings", .array(warnings.map { .string($0) })),
+        ])
+    }
+
+    /// 502: every source asked failed.
+    static func allFailed(_ page: RecordSearch.Page) -> ProblemDetails {
+        let reasons = page.reports.sorted { $0.key.rawValue < $1.key.rawValue }.compactMap { source, report -> String? in
+            guard case .error(let message) = report.state else { return nil }
+            return "\(source.displayName): \(message)"
+        }
+        return ProblemDetails(
+            slug: "upstream-failed",
+            title: "Every source failed",
+            status: 502,
+            detail: "No source could answer this page. " + reasons.joined(separator: "; ")
+        )
+    }
+
+    static func totalHeader(_ total: RecordTotal) -> String {
+        "\(total.value); relation=\(total.isLowerBound ? "gte" : "eq")"
+    }
+
+    static func statusHeader(_ page: RecordSearch.Page) -> String {
+        page.reports.sorted { $0.key.rawValue < $1.key.rawValue }.map { source, report in
+            let state =
+                switch report.state {
+                case .ok: "ok"
+                case .error: "error"
+                case .skipped: "skipped"
+                }
+            return "\(source.rawValue)=\(state)"
+        }.joined(separator: ", ")
+    }
+
+    /// This request's path and query with `cursor` replaced.
+    static func nextURL(_ request: Request, cursor: String) -> String {
+        var components = URLComponents()
+        components.path = request.uri.path
+        let kept = FormParameters(encoded: request.uri.query ?? "").pairs.filter { $0.key != "cursor" }
+        components.queryItems = kept.map { URLQueryItem(name: $0.key, value: $0.value) } + [URLQueryItem(name: "cursor", value: cursor)]
+        return components.string ?? request.uri.path
+    }
+}
+
+extension ClientPreferences {
+    /// The same preferences, asking for identity bytes (the records are read, not passed through).
+    var identity: ClientPreferences {
+        var preferences = self
+        preferences.acceptsGzip = false
+        return preferences
+    }
+}

@@ -1,0 +1,98 @@
+import BioGatewayQuery
+import BioGatewayRecords
+import Logging
+
+/// Fetches one page of one source for a federated search, as the drop-in endpoints would: the translated
+/// request goes through the same canonicalisation, enforcement and cache, so it shares cache entries with
+/// the equivalent drop-in request.
+struct SourceFetcher: Sendable {
+    let gateway: SearchGateway
+    /// The NHM resource `/v1/records` searches: the Data Portal's specimen collection.
+    static let nhmResourceID = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+
+    /// What one fetch came to.
+    enum Outcome: Sendable {
+        /// A page, and how the cache served it (`hit`, `stale` or `miss`).
+        case page(SourcePage, cache: String)
+        /// The source failed; a readable reason.
+        case failed(String)
+        /// The client's upstream budget is spent: the whole request is answered with this.
+        case refused(ProblemDetails)
+    }
+
+    /// The upstream request for `count` records from `progress`: NHM by offset inside its 10,000 window
+    /// and by `after` beyond it; VertNet by its cursor.
+    static func request(
+        _ source: UpstreamSource,
+        translation: RecordSearch.Translated,
+        progress: PagePosition.Progress,
+        count: Int
+    ) throws -> CanonicalRequest {
+        switch translation {
+        case .nhm(var parameters):
+            parameters["limit"] = .integer(Int64(count))
+            if progress.offset + count + 1 <= NHMSearchQuery.searchWindow {
+                parameters["offset"] = .integer(Int64(progress.offset))
+            } else if let after = progress.after {
+                parameters["after"] = .array(after)
+            } else {
+                throw SourcePage.Unreadable(description: "the NHM Data Portal gave no 'after' to page past record \(progress.offset)")
+            }
+            let query = try NHMSearchQuery.parse(parameters)
+            try query.enforcePagingRules()
+            return query.canonicalRequest
+        case .vertnet(let q):
+            var object = JSONObject([("q", .string(q)), ("l", .integer(Int64(count)))])
+            if let cursor = progress.cursor { object["c"] = .string(cursor) }
+            return try VertNetSearchQuery.parse(object).canonicalRequest
+        }
+    }
+
+    func fetch(
+        _ source: UpstreamSource,
+        translation: RecordSearch.Translated,
+        progress: PagePosition.Progress,
+        count: Int,
+        preferences: ClientPreferences,
+        admitUpstream: @escaping @Sendable () -> ProblemDetails?,
+        logger: Logger
+    ) async -> Outcome {
+        let request: CanonicalRequest
+        do {
+            request = try Self.request(source, translation: translation, progress: progress, count: count)
+        } catch {
+            return .failed("the gateway could not build the \(source.displayName) request: \(error)")
+        }
+        let answer = await self.gateway.answer(request, preferences: preferences, admitUpstream: admitUpstream, logger: logger)
+        switch answer {
+        case .body(let body):
+            guard body.status == 200 else {
+                return .failed("\(source.displayName) answered HTTP \(body.status): \(Self.excerpt(String(buffer: body.body)))")
+            }
+            do {
+                let page = try SourcePage.read(body.body.readableBytesView, source: source)
+                return .page(page, cache: Self.cacheLabel(body.cacheStatus))
+            } catch {
+                return .failed(error.description)
+            }
+        case .failure(let error, _):
+            return .failed(error.message)
+        case .notCached:
+            return .failed("not in the cache, and the request said only-if-cached")
+        case .refused(let problem):
+            return .refused(problem)
+        }
+    }
+
+    /// `hit`, `stale` (served past its freshness) or `miss`.
+    static func cacheLabel(_ status: CacheStatus) -> String {
+        let parameters = status.description.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        if parameters.contains("stale") { return "stale" }
+        return parameters.contains("hit") ? "hit" : "miss"
+    }
+
+    static func excerpt(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
+    }
+}
