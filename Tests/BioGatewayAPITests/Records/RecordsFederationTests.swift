@@ -1,0 +1,68 @@
+import BioGatewayAPI
+import BioGatewayQuery
+import BioGatewaySimulator
+import BioGatewayTestSupport
+import Testing
+
+@Suite("/v1/records: federated search when an upstream fails")
+struct RecordsFederationTests {
+    static let noRetries: @Sendable (inout GatewayConfiguration) -> Void = { $0.upstreamRetries = 0 }
+
+    @Test func oneFailingSourceLeavesTheOthersRecordsAndAnErrorStatus() async throws {
+        try await withStack(configure: Self.noRetries) { simulator, gateway in
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 1))
+            let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
+            #expect(answer.status == 200)
+            let page = try answer.json()
+            let records = page["records"]?.arrayValue ?? []
+            // NHM's share and VertNet's unused share: the page is still full
+            #expect(records.count == 10)
+            #expect(records.allSatisfy { $0["source"] == "nhm" })
+            #expect(page["sources"]?["vertnet"]?["status"] == "error")
+            #expect(page["sources"]?["vertnet"]?["error"]?.stringValue?.isEmpty == false)
+            #expect(page["sources"]?["nhm"]?["status"] == "ok")
+            #expect(page["total"]?["relation"] == "gte")
+            #expect(answer.header("BioGateway-Source-Status") == "nhm=ok, vertnet=error")
+
+            // the failing source is asked again from where it was: following next misses nothing of it
+            let next = try #require(page["next"]?.stringValue)
+            let second = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10"), ("cursor", next)]).json()
+            #expect(second["sources"]?["vertnet"]?["status"] == "ok")
+            #expect(await simulator.state.requests(source: .vertnet).last?.parameters["c"] == nil)
+        }
+    }
+
+    @Test func everySourceFailingIsA502Problem() async throws {
+        try await withStack(configure: Self.noRetries) { simulator, gateway in
+            await simulator.state.inject(SimulatorFault(kind: .status, status: 503, count: 2))
+            let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo")])
+            #expect(answer.status == 502)
+            #expect(answer.header("content-type") == "application/problem+json")
+            let detail = try answer.json()["detail"]?.stringValue ?? ""
+            #expect(detail.contains("NHM Data Portal") && detail.contains("VertNet"))
+        }
+    }
+
+    @Test func aSourceThatKeepsFailingIsGivenUpSoPagingEnds() async throws {
+        try await withStack(configure: Self.noRetries) { simulator, gateway in
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 100))
+            let (ids, _) = try await RecordsPagingTests.follow(gateway, [("genus", "Bufo"), ("limit", "1000")])
+            #expect(Set(ids).count == 2_500)
+            #expect(ids.allSatisfy { $0.hasPrefix("nhm:") })
+        }
+    }
+
+    @Test func bothSourcesAreAskedConcurrently() async throws {
+        try await withSimulator(latency: .milliseconds(400)) { simulator async throws in
+            try await withGateway(upstreamURL: simulator.baseURL) { gateway in
+                let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
+                #expect(answer.status == 200)
+                let requests = await simulator.state.requests()
+                try #require(requests.count == 2)
+                // each request started before the other finished
+                #expect(requests[0].receivedAt < requests[1].finishedAt ?? .distantFuture)
+                #expect(requests[1].receivedAt < requests[0].finishedAt ?? .distantFuture)
+            }
+        }
+    }
+}
