@@ -4,7 +4,8 @@
 #   - zlib1g-dev (Debian): compress-nio links the system zlib (gzip cache bodies)
 #   - systemd (Debian): systemd-analyze verifies deploy/biogateway.service
 #   - from PyPI (scripts/requirements-test.txt): openapi-spec-validator, which validates openapi.yaml;
-#     pytest, ckanapi and nhm-pyportal, for the tests that drive a live gateway with the real clients
+#     pytest, ckanapi and nhm-pyportal, for the tests that drive a live gateway with the real clients;
+#     schemathesis, which fuzzes a live gateway against openapi.yaml
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
 
-if ! python3 -c "import openapi_spec_validator, pytest, requests, ckanapi, pyportal, yaml" >/dev/null 2>&1; then
+if ! python3 -c "import openapi_spec_validator, pytest, requests, ckanapi, pyportal, yaml, schemathesis" >/dev/null 2>&1; then
     echo "== installing Python test tools"
     python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 fi

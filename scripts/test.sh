@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check BioGateway has: formatting, the OpenAPI document, the real clients (ckanapi, pyportal,
-# requests) against a live `biogateway demo`, the cache CLI and a crash test (SIGKILL under write load), and the whole Swift test suite (unit tests and end-to-end
+# requests) against a live `biogateway demo`, /v1/records's CSV/GeoJSON/export and schemathesis against a live gateway, the cache CLI and a crash test (SIGKILL under write load), and the whole Swift test suite (unit tests and end-to-end
 # tests that start the gateway and the upstream simulator on loopback).
 # Installs what it needs (scripts/bootstrap.sh) when it is missing.
 set -euo pipefail
@@ -21,8 +21,8 @@ cmp openapi.yaml Sources/BioGatewayAPI/Resources/openapi.yaml || {
 echo "== build"
 swift build --build-tests
 
-echo "== existing clients, the cache CLI, SIGKILL durability, config check and deploy/ against the real binary (pytest)"
-BIOGATEWAY_BIN=.build/debug/biogateway python3 -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/Durability Tests/Operations
+echo "== existing clients, /v1/records (formats, export memory, schemathesis), the cache CLI, SIGKILL durability, config check and deploy/ against the real binary (pytest)"
+BIOGATEWAY_BIN=.build/debug/biogateway python3 -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/RecordsAPI Tests/Durability Tests/Operations
 
 echo "== swift test"
 swift test --skip-build

@@ -152,7 +152,7 @@ struct ParameterReader {
         switch self.parameters[name] {
         case nil, .null: return nil
         case .string(let text):
-            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 self.fail(name, "is empty; leave it out or give a value")
                 return nil
             }

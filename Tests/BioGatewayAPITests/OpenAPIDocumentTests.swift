@@ -20,7 +20,8 @@ struct OpenAPIDocumentTests {
         let document = try String(contentsOf: Self.repositoryRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
         for path in [
             "/nhm/api/3/action/datastore_search:", "/nhm/api/action/datastore_search:", "/vertnet/api/search:",
-            "/vertnet/api/v1/search:", "/openapi.yaml:", "  /:", "/admin/cache:", "/v1/sources:", "/healthz:", "/readyz:", "/metrics:",
+            "/vertnet/api/v1/search:", "/openapi.yaml:", "  /:", "/admin/cache:", "/v1/sources:", "/v1/records:", "/v1/records/export:", "/healthz:",
+            "/readyz:", "/metrics:",
         ] {
             #expect(document.contains(path), "openapi.yaml does not describe \(path)")
         }

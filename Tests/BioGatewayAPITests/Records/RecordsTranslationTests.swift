@@ -23,7 +23,11 @@ struct RecordsTranslationTests {
         Case(parameter: ("institutionCode", "NHMUK"), nhm: [("institutionCode", "NHMUK")], vertnet: "institutioncode:NHMUK"),
         Case(parameter: ("collectionCode", "ZOO"), nhm: [("collectionCode", "ZOO")], vertnet: "collectioncode:ZOO"),
         Case(parameter: ("catalogNumber", "1885.6.27.215"), nhm: [("catalogNumber", "1885.6.27.215")], vertnet: "catalognumber:1885.6.27.215"),
-        Case(parameter: ("basisOfRecord", "PreservedSpecimen"), nhm: [("basisOfRecord", "PreservedSpecimen")], vertnet: "basisofrecord:PreservedSpecimen"),
+        Case(
+            parameter: ("basisOfRecord", "PreservedSpecimen"),
+            nhm: [("basisOfRecord", "PreservedSpecimen")],
+            vertnet: "basisofrecord:PreservedSpecimen"
+        ),
         Case(parameter: ("year", "1965"), nhm: [("year", "1965")], vertnet: "year:1965"),
         Case(parameter: ("hasCoordinates", "true"), nhm: [("_has_lat_long", true)], vertnet: "mappable:1"),
     ]

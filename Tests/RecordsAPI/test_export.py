@@ -1,0 +1,85 @@
+"""/v1/records/export: streams every record through the cache with flat memory, and stops when the client
+goes away."""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+import requests
+
+
+def resident_kib(process):
+    for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_an_export_of_12000_records_streams_them_all_with_flat_memory(gateway):
+    process, url = gateway.start()
+    # warm up first (allocator arenas, SQLite's page cache, connection pools), on another question
+    with requests.get(f"{url}/v1/records/export", params={"source": "nhm", "max": "3000"}, stream=True, timeout=120) as warm:
+        assert sum(1 for _ in warm.iter_lines()) == 3000
+    # ZOO holds 15,500 NHM records: 12,000 of them take the export past NHM's 10,000 window (onto `after`)
+    params = {"source": "nhm", "collectionCode": "ZOO", "max": "12000", "format": "ndjson"}
+    samples = {}
+    ids = set()
+    count = 0
+    with requests.get(f"{url}/v1/records/export", params=params, stream=True, timeout=120) as answer:
+        assert answer.status_code == 200
+        assert answer.headers.get("Transfer-Encoding") == "chunked"
+        assert answer.headers["BioGateway-Total"] == "15500; relation=eq"
+        for line in answer.iter_lines():
+            record = json.loads(line)
+            ids.add(record["id"])
+            count += 1
+            if count % 500 == 0:
+                samples[count] = resident_kib(process)
+    assert count == 12_000
+    assert len(ids) == 12_000
+    print("resident KiB by records streamed:", samples)
+    # Medians of the samples over the first and the last 3,000 records after the first 3,000 (the pages in
+    # flight make single samples jump by a page's worth). 6,000 records lie between the two windows: ~10 MB of
+    # NDJSON, several times that as parsed records, so a gateway holding what it sends would rise by tens of
+    # MB. Streamed page by page, the level holds.
+    early = statistics.median(value for records, value in samples.items() if 3000 < records <= 6000)
+    late = statistics.median(value for records, value in samples.items() if 9000 < records <= 12000)
+    assert late - early < 8 * 1024, f"resident memory rose from {early} to {late} KiB while streaming: {samples}"
+
+
+def test_export_formats(gateway):
+    _, url = gateway.start()
+    params = {"genus": "Bufo", "max": "2500"}
+    csv_answer = requests.get(f"{url}/v1/records/export", params={**params, "format": "csv"}, timeout=120)
+    assert csv_answer.headers["Content-Type"].startswith("text/csv")
+    assert len(csv_answer.text.rstrip("\r\n").split("\r\n")) == 2501 or csv_answer.text.count("\r\n") >= 2501
+    geojson = requests.get(f"{url}/v1/records/export", params=params, headers={"Accept": "application/geo+json"}, timeout=120)
+    collection = geojson.json()
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == 2500
+    assert len({feature["id"] for feature in collection["features"]}) == 2500
+    refused = requests.get(f"{url}/v1/records/export", params={**params, "format": "json"}, timeout=60)
+    assert refused.status_code == 400
+    assert refused.headers["Content-Type"] == "application/problem+json"
+
+
+def test_export_stops_when_the_client_disconnects(gateway, simulator_url):
+    _, url = gateway.start()
+    requests.delete(f"{simulator_url}/_simulator/requests", timeout=10)
+    # every NHM specimen (26,000) would be 26 upstream pages
+    answer = requests.get(f"{url}/v1/records/export", params={"source": "nhm", "max": "26000"}, stream=True, timeout=120)
+    lines = answer.iter_lines()
+    for _ in range(100):
+        next(lines)
+    answer.close()
+
+    def nhm_requests():
+        log = requests.get(f"{simulator_url}/_simulator/requests", timeout=10).json()
+        return len([entry for entry in log["requests"] if entry["source"] == "nhm"])
+
+    time.sleep(2)
+    settled = nhm_requests()
+    time.sleep(3)
+    assert nhm_requests() == settled, "the export went on fetching after the client left"
+    assert settled < 10, f"{settled} upstream pages fetched for a client that read 100 records"
