@@ -108,3 +108,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(nilLiteral: ()) { self = .null }
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
 }
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// An object with these members, in the order written.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
+}

@@ -1,0 +1,37 @@
+import BioGatewayAPI
+import BioGatewayTestSupport
+import Testing
+
+@Suite("/v1/records: behind the client rate limits")
+struct RecordsRateLimitTests {
+    @Test func eachUpstreamFetchSpendsTheUpstreamBudgetAndHitsDoNot() async throws {
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.rateLimit = 100
+            $0.upstreamRateLimit = 2
+        }
+        try await withStack(configure: configure) { simulator, gateway async throws in
+            // two sources: two upstream fetches, the whole budget
+            let first = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
+            #expect(first.status == 200)
+            #expect(first.header("ratelimit-policy") != nil)
+            for _ in 0..<5 {
+                #expect(try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")]).status == 200)
+            }
+            let miss = try await gateway.get("/v1/records", query: [("genus", "Puma"), ("limit", "10")])
+            #expect(miss.status == 429)
+            #expect(miss.header("content-type") == "application/problem+json")
+            #expect(miss.header("retry-after") != nil)
+            #expect(await simulator.state.requests().count == 2)
+        }
+    }
+
+    @Test func requestsCountAgainstTheRequestBudget() async throws {
+        let configure: (inout GatewayConfiguration) -> Void = { $0.rateLimit = 3 }
+        try await withStack(configure: configure) { _, gateway async throws in
+            for _ in 0..<3 {
+                #expect(try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "1")]).status == 200)
+            }
+            #expect(try await gateway.get("/v1/records/export", query: [("genus", "Bufo"), ("max", "1")]).status == 429)
+        }
+    }
+}
