@@ -81,6 +81,11 @@ struct DemoCommand: AsyncParsableCommand {
           # the same NHM question again: now a cache hit (see Cache-Status)
           curl -s -D - -o /dev/null '\(gatewayURL)/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
 
+          # both sources in one Darwin Core shape; CSV, NDJSON and GeoJSON too, and a streamed export
+          curl '\(gatewayURL)/v1/records?genus=Bufo&stateProvince=California&limit=5'
+          curl '\(gatewayURL)/v1/records?genus=Bufo&limit=5&format=csv'
+          curl '\(gatewayURL)/v1/records/export?genus=Bufo&max=2000&format=ndjson' > bufo.ndjson
+
         Stop with Ctrl-C.
         """
     }

@@ -24,7 +24,8 @@ struct MetaController: Sendable {
             let index = """
                 {"name":"BioGateway","description":"Caching gateway for the NHM Data Portal and VertNet search APIs",\
                 "openapi":"/openapi.yaml",\
-                "endpoints":{"nhm":"/nhm/api/3/action/datastore_search","vertnet":"/vertnet/api/search"}}
+                "endpoints":{"records":"/v1/records","export":"/v1/records/export",\
+                "nhm":"/nhm/api/3/action/datastore_search","vertnet":"/vertnet/api/search","sources":"/v1/sources"}}
                 """
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: index)))
         }
