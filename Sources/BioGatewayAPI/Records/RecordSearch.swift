@@ -105,7 +105,8 @@ struct RecordSearch: Sendable {
         case refused(ProblemDetails)
     }
 
-    /// The page of up to `limit` records from `position`.
+    /// The page of up to `limit` records from `position` (`limit` may exceed one upstream page: an export
+    /// asks for 1,000 per source).
     func page(
         plan: Plan,
         from position: PagePosition,
@@ -129,7 +130,7 @@ struct RecordSearch: Sendable {
         var active = plan.sources.filter { plan.translated[$0] != nil && position.progress[$0]?.done == false }
         var remaining = limit
         var rounds = 0
-        while remaining > 0, !active.isEmpty, rounds < 4 {
+        while remaining > 0, !active.isEmpty, rounds < 8 {
             rounds += 1
             let shares = Self.shares(of: remaining, among: active)
             let outcomes = await withTaskGroup(of: (UpstreamSource, Int, SourceFetcher.Outcome).self) { group in
@@ -202,13 +203,13 @@ struct RecordSearch: Sendable {
         return page
     }
 
-    /// `total` shared as evenly as possible among `sources` (the first ones get the remainder); a source
-    /// whose share would be 0 is left out.
+    /// `total` shared as evenly as possible among `sources` (the first ones get the remainder), each share at
+    /// most one upstream page (1,000); a source whose share would be 0 is left out.
     static func shares(of total: Int, among sources: [UpstreamSource]) -> [(UpstreamSource, Int)] {
         let base = total / sources.count
         let extra = total % sources.count
         return sources.enumerated().compactMap { index, source in
-            let share = base + (index < extra ? 1 : 0)
+            let share = min(base + (index < extra ? 1 : 0), RecordQuery.maximumLimit)
             return share > 0 ? (source, share) : nil
         }
     }

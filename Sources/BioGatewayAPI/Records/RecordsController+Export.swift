@@ -12,7 +12,7 @@ extension RecordsController {
     }
 
     /// `GET /v1/records/export`: every matching record (up to `max`) as one chunked NDJSON, CSV or GeoJSON
-    /// answer, fetched 1,000 at a time through the cache while it is written, so memory stays flat
+    /// answer, fetched 1,000 records per source and upstream request through the cache while it is written, so memory stays flat
     /// whatever the size. An export is complete or fails: a source failing before the first byte is a
     /// 502; failing later, the connection is closed without the final chunk, which clients report as an
     /// incomplete transfer. A client that disconnects stops the export at its next write.
@@ -29,7 +29,7 @@ extension RecordsController {
             first = try await self.search.page(
                 plan: parsed.plan,
                 from: parsed.position,
-                limit: min(RecordQuery.maximumLimit, maximum),
+                limit: min(RecordQuery.maximumLimit * parsed.plan.translated.count, maximum),
                 preferences: preferences,
                 admitUpstream: admitUpstream,
                 logger: logger
@@ -95,7 +95,7 @@ struct RecordExport: Sendable {
             if !chunk.isEmpty { try await body.write(ByteBuffer(bytes: chunk)) }
             guard written < self.maximum, let position = page.next else { break }
             try Task.checkCancellation()
-            page = try await self.nextPage(from: position, limit: min(RecordQuery.maximumLimit, self.maximum - written))
+            page = try await self.nextPage(from: position, limit: min(RecordQuery.maximumLimit * self.plan.translated.count, self.maximum - written))
             pages += 1
             if let failed = page.reports.first(where: { $0.value.isError }) {
                 throw RecordsController.ExportInterrupted(description: "\(failed.key.displayName) failed after \(written) records")

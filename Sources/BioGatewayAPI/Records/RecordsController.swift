@@ -187,11 +187,9 @@ struct RecordsController: Sendable {
 
     /// This request's path and query with `cursor` replaced.
     static func nextURL(_ request: Request, cursor: String) -> String {
-        var components = URLComponents()
-        components.path = request.uri.path
-        let kept = FormParameters(encoded: request.uri.query ?? "").pairs.filter { $0.key != "cursor" }
-        components.queryItems = kept.map { URLQueryItem(name: $0.key, value: $0.value) } + [URLQueryItem(name: "cursor", value: cursor)]
-        return components.string ?? request.uri.path
+        let kept = FormParameters(encoded: request.uri.query ?? "").pairs.filter { $0.key != "cursor" } + [("cursor", cursor)]
+        let query = kept.map { "\(FormParameters.encode($0.key))=\(FormParameters.encode($0.value))" }.joined(separator: "&")
+        return request.uri.path + "?" + query
     }
 }
 

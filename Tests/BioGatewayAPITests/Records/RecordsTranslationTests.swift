@@ -84,6 +84,19 @@ struct RecordsTranslationTests {
         }
     }
 
+    @Test func recordsWithoutCoordinatesComeFromVertNetOnly() async throws {
+        try await withStack { simulator, gateway in
+            let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("hasCoordinates", "false")])
+            #expect(try answer.json()["sources"]?["nhm"]?["status"] == "skipped")
+            #expect(await simulator.lastParameters(.vertnet)?["q"] == "genus:Bufo mappable:0")
+            let records = try answer.json()["records"]?.arrayValue ?? []
+            #expect(!records.isEmpty && records.allSatisfy { $0["decimalLatitude"] == .null || $0["decimalLongitude"] == .null })
+            let nhmAlone = try await gateway.get("/v1/records", query: [("source", "nhm"), ("hasCoordinates", "false")])
+            #expect(nhmAlone.status == 400)
+            #expect(await simulator.calls(.nhm) == 0)
+        }
+    }
+
     @Test func aUnifiedQueryAndTheEquivalentDropInQueryShareCacheEntries() async throws {
         try await withStack { simulator, gateway in
             let unified = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
