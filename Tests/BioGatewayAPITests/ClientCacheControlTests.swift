@@ -16,7 +16,9 @@ struct ClientCacheControlTests {
             #expect(refreshed.header("cache-status") == "BioGateway; fwd=request; stored")
             #expect(await simulator.calls(.vertnet) == 2)
 
-            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 500, count: 1))
+            // the refresh is slow enough that all ten overlap it even on a loaded machine (one arriving after it
+            // finished would rightly be served the just-stored answer as a hit)
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 3_000, count: 1))
             let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for _ in 0..<10 {
                     group.addTask { try await gateway.get(vertnetPath, query: self.query, headers: [("Cache-Control", "no-cache")]) }
