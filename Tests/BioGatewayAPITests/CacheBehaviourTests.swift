@@ -68,8 +68,10 @@ struct CacheBehaviourTests {
     }
 
     @Test func fiftyConcurrentIdenticalRequestsMakeOneUpstreamCall() async throws {
-        try await withStack { simulator, gateway async throws in
-            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 5_000, count: 1))
+        let patient: (inout GatewayConfiguration) -> Void = { $0.upstreamTimeout = 30 }
+        try await withStack(configure: patient) { simulator, gateway async throws in
+            // a slow upstream, so that the 50 really overlap its one call even when the whole suite loads the machine
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 10_000, count: 1))
             let query = [("q", #"{"q":"genus:junco","l":50}"#)]
             let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for _ in 0..<50 { group.addTask { try await gateway.get(vertnetPath, query: query) } }

@@ -46,11 +46,12 @@ struct UpstreamFailureTests {
     @Test func aSlowUpstreamIsA504AndNothingIsStored() async throws {
         try await withSimulator { simulator async throws in
             let configure: (inout GatewayConfiguration) -> Void = {
-                $0.upstreamTimeout = 1
+                $0.upstreamTimeout = 3
                 $0.upstreamRetries = 0
             }
             try await withGateway(upstreamURL: simulator.baseURL, configure: configure) { gateway in
-                await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 2_500, count: 1))
+                // a timeout with room to spare for the prompt second answer on a loaded machine
+                await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 7_000, count: 1))
                 let query = [("q", #"{"q":"genus:puma","l":5}"#)]
                 let slow = try await gateway.get(vertnetPath, query: query)
                 #expect(slow.status == 504)

@@ -87,7 +87,7 @@ struct UpstreamProtectionTests {
     @Test func theBreakerOpensAnswersFastAndClosesAfterAProbe() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
             $0.breakerThreshold = 3
-            $0.breakerCooldown = 2
+            $0.breakerCooldown = 6
             $0.upstreamRetries = 0
         }
         try await withStack(configure: configure) { simulator, gateway async throws in
@@ -107,7 +107,7 @@ struct UpstreamProtectionTests {
             // NHM has its own breaker
             #expect(try await gateway.get(nhmPath, query: self.nhmQuery(0)).status == 200)
 
-            try await Task.sleep(for: .milliseconds(2_100))
+            try await Task.sleep(for: .milliseconds(6_100))
             #expect(try await gateway.get(vertnetPath, query: query("rana")).status == 200)
             #expect(await simulator.calls(.vertnet) == 4)
             let sources = try await gateway.request("/v1/sources").json()
