@@ -37,6 +37,22 @@ public struct PagePosition: Sendable, Hashable {
         public var failures = 0
 
         public init() {}
+
+        /// Moves past a page fetched from here: NHM is exhausted when it sends no `after` or fewer records
+        /// than asked for; VertNet when its cursor is null or the page is empty.
+        public mutating func advance(past page: SourcePage, requested: Int, from source: UpstreamSource) {
+            self.failures = 0
+            self.offset += page.records.count
+            self.total = page.total
+            switch source {
+            case .nhm:
+                self.after = page.after
+                self.done = page.after == nil || page.records.count < requested
+            case .vertnet:
+                self.cursor = page.cursor
+                self.done = page.cursor == nil || page.records.isEmpty
+            }
+        }
     }
 
     /// Consecutive failed pages after which a source is given up on (so a script following `next` ends).

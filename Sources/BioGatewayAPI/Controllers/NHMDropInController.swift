@@ -29,30 +29,15 @@ struct NHMDropInController: DropInEndpoint {
         return await self.forward(query.canonicalRequest, headers: request.headers, notices: notices, context: context)
     }
 
-    /// CKAN's reading of a request: query-string parameters (repeated keys become lists), overridden by
-    /// a JSON or form body.
+    /// CKAN's reading of a request (``RequestParameters``), a bad body refused as CKAN refuses it.
     static func parameters(of request: Request, context: GatewayRequestContext) async throws -> JSONObject {
-        var parameters = FormParameters(encoded: request.uri.query ?? "").ckanObject
-        guard request.method == .post else { return parameters }
-        var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        guard body.readableBytes > 0 else { return parameters }
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        if contentType.contains("application/x-www-form-urlencoded") {
-            for (key, value) in FormParameters(encoded: String(buffer: body)).ckanObject { parameters[key] = value }
-            return parameters
-        }
-        let document: JSONValue
         do {
-            document = try JSONParser.parse(body.readableBytesView)
-        } catch {
-            throw NHMValidationError(field: "body", "Cannot parse JSON: \(error)")
-        }
-        guard case .object(let object) = document else {
+            return try await RequestParameters.read(request, context: context)
+        } catch RequestParameters.BodyProblem.unparseable(let message) {
+            throw NHMValidationError(field: "body", "Cannot parse JSON: \(message)")
+        } catch RequestParameters.BodyProblem.notAnObject {
             throw NHMValidationError(field: "body", "Request data JSON decoded to a non-dict")
         }
-        for (key, value) in object { parameters[key] = value }
-        return parameters
     }
 
     static func rejection(_ error: NHMValidationError, request: Request) -> Response {

@@ -133,32 +133,19 @@ struct RecordSearch: Sendable {
         while remaining > 0, !active.isEmpty, rounds < 8 {
             rounds += 1
             let shares = Self.shares(of: remaining, among: active)
-            let outcomes = await withTaskGroup(of: (UpstreamSource, Int, SourceFetcher.Outcome).self) { group in
-                for (source, count) in shares {
-                    let translation = plan.translated[source]!
-                    let progress = position.progress[source]!
-                    group.addTask {
-                        let outcome = await self.fetcher.fetch(
-                            source,
-                            translation: translation,
-                            progress: progress,
-                            count: count,
-                            preferences: preferences,
-                            admitUpstream: admitUpstream,
-                            logger: logger
-                        )
-                        return (source, count, outcome)
-                    }
-                }
-                var outcomes: [UpstreamSource: (Int, SourceFetcher.Outcome)] = [:]
-                for await (source, count, outcome) in group { outcomes[source] = (count, outcome) }
-                return outcomes
-            }
+            let outcomes = await self.fetch(
+                shares,
+                plan: plan,
+                position: position,
+                preferences: preferences,
+                admitUpstream: admitUpstream,
+                logger: logger
+            )
             var stillActive: [UpstreamSource] = []
             for source in active {
                 guard let (count, outcome) = outcomes[source] else { continue }
-                var progress = position.progress[source]!
-                var report = page.reports[source]!
+                var progress = position.progress[source] ?? PagePosition.Progress()
+                var report = page.reports[source] ?? SourceReport()
                 switch outcome {
                 case .refused(let problem):
                     throw .refused(problem)
@@ -179,17 +166,7 @@ struct RecordSearch: Sendable {
                     report.total = fetched.total
                     report.cache = report.cache == "none" || report.cache == cache ? cache : "mixed"
                     if case .error = report.state {} else { report.state = .ok }
-                    progress.failures = 0
-                    progress.offset += fetched.records.count
-                    progress.total = fetched.total
-                    switch source {
-                    case .nhm:
-                        progress.after = fetched.after
-                        progress.done = fetched.after == nil || fetched.records.count < count
-                    case .vertnet:
-                        progress.cursor = fetched.cursor
-                        progress.done = fetched.cursor == nil || fetched.records.isEmpty
-                    }
+                    progress.advance(past: fetched, requested: count, from: source)
                     remaining -= fetched.records.count
                     if !progress.done && fetched.records.count == count { stillActive.append(source) }
                 }
@@ -201,6 +178,38 @@ struct RecordSearch: Sendable {
         let unfinished = plan.sources.contains { plan.translated[$0] != nil && position.progress[$0]?.done == false }
         page.next = unfinished ? position : nil
         return page
+    }
+
+    /// Asks each source for its share at the same time.
+    private func fetch(
+        _ shares: [(UpstreamSource, Int)],
+        plan: Plan,
+        position: PagePosition,
+        preferences: ClientPreferences,
+        admitUpstream: @escaping @Sendable () -> ProblemDetails?,
+        logger: Logger
+    ) async -> [UpstreamSource: (Int, SourceFetcher.Outcome)] {
+        await withTaskGroup(of: (UpstreamSource, Int, SourceFetcher.Outcome).self) { group in
+            for (source, count) in shares {
+                guard let translation = plan.translated[source] else { continue }
+                let progress = position.progress[source] ?? PagePosition.Progress()
+                group.addTask {
+                    let outcome = await self.fetcher.fetch(
+                        source,
+                        translation: translation,
+                        progress: progress,
+                        count: count,
+                        preferences: preferences,
+                        admitUpstream: admitUpstream,
+                        logger: logger
+                    )
+                    return (source, count, outcome)
+                }
+            }
+            var outcomes: [UpstreamSource: (Int, SourceFetcher.Outcome)] = [:]
+            for await (source, count, outcome) in group { outcomes[source] = (count, outcome) }
+            return outcomes
+        }
     }
 
     /// `total` shared as evenly as possible among `sources` (the first ones get the remainder), each share at

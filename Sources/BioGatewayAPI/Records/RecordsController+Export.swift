@@ -38,12 +38,8 @@ extension RecordsController {
             return problem.response()
         }
         if first.reports.values.contains(where: \.isError) {
-            var problem = Self.allFailed(first)
-            problem.title = "A source failed"
-            problem.detail =
-                "An export must be complete, so nothing was sent. "
-                + problem.detail.replacingOccurrences(of: "No source could answer this page. ", with: "")
-            return problem.response()
+            let lead = "An export must be complete, so nothing was sent."
+            return Self.sourcesFailed(first, title: "A source failed", lead: lead).response()
         }
         var headers: HTTPFields = [.contentType: format.contentType]
         headers[.recordTotal] = Self.totalHeader(first.total)

@@ -44,7 +44,7 @@ struct RecordsController: Sendable {
         } catch .refused(let problem) {
             return problem.response()
         }
-        if page.allFailed { return Self.allFailed(page).response() }
+        if page.allFailed { return Self.sourcesFailed(page).response() }
         let next = page.next.map { self.signer.cursor(for: $0, fingerprint: parsed.query.fingerprint) }
         let warnings = parsed.query.warnings + page.warnings
         let metadata = Self.metadata(page, next: next, warnings: warnings)
@@ -106,25 +106,15 @@ struct RecordsController: Sendable {
         return Parsed(query: query, plan: plan, position: position)
     }
 
-    /// The query string's parameters (repeated keys become lists), overridden by a POST body: a JSON
-    /// object, or a form.
+    /// The request's parameters (``RequestParameters``); a body that is not a JSON object is a 400.
     static func parameters(of request: Request, context: GatewayRequestContext) async throws -> JSONObject {
-        var parameters = FormParameters(encoded: request.uri.query ?? "").ckanObject
-        guard request.method == .post else { return parameters }
-        var request = request
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
-        guard body.readableBytes > 0 else { return parameters }
-        if request.headers[.contentType]?.lowercased().contains("application/x-www-form-urlencoded") == true {
-            for (key, value) in FormParameters(encoded: String(buffer: body)).ckanObject { parameters[key] = value }
-            return parameters
-        }
-        guard case .object(let object) = try? JSONParser.parse(body.readableBytesView) else {
+        do {
+            return try await RequestParameters.read(request, context: context)
+        } catch is RequestParameters.BodyProblem {
             throw ProblemDetails.invalidRequest([
                 QueryProblem(parameter: "body", detail: "must be a JSON object of parameters, e.g. {\"genus\": \"Bufo\", \"limit\": 50}")
             ])
         }
-        for (key, value) in object { parameters[key] = value }
-        return parameters
     }
 
     /// The envelope's members after `records`.
@@ -155,18 +145,17 @@ struct RecordsController: Sendable {
         ])
     }
 
-    /// 502: every source asked failed.
-    static func allFailed(_ page: RecordSearch.Page) -> ProblemDetails {
+    /// 502: every source asked failed (`lead` says what that means for this request).
+    static func sourcesFailed(
+        _ page: RecordSearch.Page,
+        title: String = "Every source failed",
+        lead: String = "No source could answer this page."
+    ) -> ProblemDetails {
         let reasons = page.reports.sorted { $0.key.rawValue < $1.key.rawValue }.compactMap { source, report -> String? in
             guard case .error(let message) = report.state else { return nil }
             return "\(source.displayName): \(message)"
         }
-        return ProblemDetails(
-            slug: "upstream-failed",
-            title: "Every source failed",
-            status: 502,
-            detail: "No source could answer this page. " + reasons.joined(separator: "; ")
-        )
+        return ProblemDetails(slug: "upstream-failed", title: title, status: 502, detail: ([lead] + reasons).joined(separator: " "))
     }
 
     static func totalHeader(_ total: RecordTotal) -> String {
