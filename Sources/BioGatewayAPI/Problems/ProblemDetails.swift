@@ -57,7 +57,7 @@ public struct ProblemDetails: Error, Sendable, Encodable {
             slug: "invalid-parameter",
             title: "Invalid request parameter",
             status: status,
-            detail: problems.map { "\($0.parameter): \($0.detail)" }.joined(separator: " "),
+            detail: problems.map { "\($0.parameter): \($0.detail)" + ($0.detail.hasSuffix(".") ? "" : ".") }.joined(separator: " "),
             invalidParameters: problems.map { InvalidParameter(name: $0.parameter, reason: $0.detail) }
         )
     }
