@@ -130,6 +130,8 @@ public enum UnifiedRecord {
     static func text(_ value: JSONValue?) -> String? {
         switch value {
         case .string(let text):
+            // most values have nothing to trim: skip Foundation's trimming for them
+            if let first = text.first, let last = text.last, !first.isWhitespace, !last.isWhitespace { return text }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : trimmed
         case .integer(let number): return String(number)

@@ -60,40 +60,78 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 /// A JSON object that remembers the order its keys arrived in.
+///
+/// Members are kept in order in two arrays. Small objects (most records and every envelope) are searched
+/// linearly, which is cheaper than hashing; past ``indexThreshold`` members a dictionary from key to
+/// position is kept too, so a huge object (a hostile request body) is never quadratic to build.
 public struct JSONObject: Sendable, Hashable, Sequence {
     public private(set) var keys: [String] = []
-    private var storage: [String: JSONValue] = [:]
+    private var values: [JSONValue] = []
+    private var positions: [String: Int]?
+    static let indexThreshold = 64
 
     public init() {}
 
     public init(_ pairs: [(String, JSONValue)]) {
+        self.keys.reserveCapacity(pairs.count)
+        self.values.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 
     public var count: Int { self.keys.count }
     public var isEmpty: Bool { self.keys.isEmpty }
 
+    private func position(of key: String) -> Int? {
+        if let positions = self.positions { return positions[key] }
+        return self.keys.firstIndex(of: key)
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get { self.storage[key] }
+        get { self.position(of: key).map { self.values[$0] } }
         set {
-            if let newValue {
-                if self.storage.updateValue(newValue, forKey: key) == nil { self.keys.append(key) }
-            } else if self.storage.removeValue(forKey: key) != nil {
-                self.keys.removeAll { $0 == key }
+            if let position = self.position(of: key) {
+                if let newValue {
+                    self.values[position] = newValue
+                } else {
+                    self.keys.remove(at: position)
+                    self.values.remove(at: position)
+                    if self.positions != nil {
+                        self.positions![key] = nil
+                        for index in position..<self.keys.count { self.positions![self.keys[index]] = index }
+                    }
+                }
+            } else if let newValue {
+                self.positions?[key] = self.keys.count
+                self.keys.append(key)
+                self.values.append(newValue)
+                if self.positions == nil, self.keys.count > Self.indexThreshold {
+                    self.positions = Dictionary(uniqueKeysWithValues: self.keys.enumerated().map { ($1, $0) })
+                }
             }
         }
     }
 
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        self.keys.lazy.map { (key: $0, value: self.storage[$0]!) }.makeIterator()
+        zip(self.keys, self.values).lazy.map { (key: $0, value: $1) }.makeIterator()
     }
 
+    /// Equal when they have the same members, in any order (as JSON objects are).
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.storage == rhs.storage
+        guard lhs.count == rhs.count else { return false }
+        return zip(lhs.keys, lhs.values).allSatisfy { rhs[$0] == $1 }
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(self.storage)
+        // order-independent, to agree with ==
+        var members = 0
+        for (key, value) in zip(self.keys, self.values) {
+            var member = Hasher()
+            member.combine(key)
+            member.combine(value)
+            members ^= member.finalize()
+        }
+        hasher.combine(self.count)
+        hasher.combine(members)
     }
 }
 

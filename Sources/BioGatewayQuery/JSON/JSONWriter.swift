@@ -78,26 +78,55 @@ public struct JSONWriter: Sendable {
 
     private func writeString(_ string: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": output.append(contentsOf: "\\\"".utf8)
-            case "\\": output.append(contentsOf: "\\\\".utf8)
-            case "\n": output.append(contentsOf: "\\n".utf8)
-            case "\r": output.append(contentsOf: "\\r".utf8)
-            case "\t": output.append(contentsOf: "\\t".utf8)
-            case "\u{08}": output.append(contentsOf: "\\b".utf8)
-            case "\u{0C}": output.append(contentsOf: "\\f".utf8)
-            default:
-                if scalar.value < 0x20 {
-                    self.writeEscape(UInt16(scalar.value), into: &output)
-                } else if scalar.value > 0x7F && self.style.asciiOnly {
-                    for unit in String(scalar).utf16 { self.writeEscape(unit, into: &output) }
-                } else {
-                    output.append(contentsOf: String(scalar).utf8)
+        if self.style.asciiOnly && !string.utf8.allSatisfy({ $0 < 0x80 }) {
+            self.writeScalars(string, into: &output)
+        } else {
+            // UTF-8 passes through as it is: copy the runs between the bytes that need escaping
+            let utf8 = string.utf8
+            var runStart = utf8.startIndex
+            var index = runStart
+            while index != utf8.endIndex {
+                let byte = utf8[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    output.append(contentsOf: utf8[runStart..<index])
+                    self.writeEscaped(byte, into: &output)
+                    runStart = utf8.index(after: index)
                 }
+                index = utf8.index(after: index)
             }
+            output.append(contentsOf: utf8[runStart..<utf8.endIndex])
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// An ASCII byte that JSON escapes: a quote, a backslash or a control character.
+    private func writeEscaped(_ byte: UInt8, into output: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+        case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+        case UInt8(ascii: "\n"): output.append(contentsOf: "\\n".utf8)
+        case UInt8(ascii: "\r"): output.append(contentsOf: "\\r".utf8)
+        case UInt8(ascii: "\t"): output.append(contentsOf: "\\t".utf8)
+        case 0x08: output.append(contentsOf: "\\b".utf8)
+        case 0x0C: output.append(contentsOf: "\\f".utf8)
+        default: self.writeEscape(UInt16(byte), into: &output)
+        }
+    }
+
+    /// Scalar by scalar, escaping every non-ASCII one as UTF-16 (`asciiOnly`, Python's default).
+    private func writeScalars(_ string: String, into output: inout [UInt8]) {
+        for scalar in string.unicodeScalars {
+            if scalar.value < 0x80 {
+                let byte = UInt8(scalar.value)
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    self.writeEscaped(byte, into: &output)
+                } else {
+                    output.append(byte)
+                }
+            } else {
+                for unit in String(scalar).utf16 { self.writeEscape(unit, into: &output) }
+            }
+        }
     }
 
     private func writeEscape(_ unit: UInt16, into output: inout [UInt8]) {
