@@ -10,25 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-bin="${BIOGATEWAY_BIN:-}"
-if [ -z "$bin" ]; then
-    swift build -c release --product biogateway >/dev/null
-    bin=.build/release/biogateway
-fi
 duration="${DURATION:-10}"
 connections="${CONNECTIONS:-32}"
-work=$(mktemp -d)
 port=18490
 simulator_port=18491
-
 # wrk is one client: lift the per-client request limit
-BIOGATEWAY_RATE_LIMIT=1000000 "$bin" demo --port "$port" --simulator-port "$simulator_port" --cache-path "$work/cache.sqlite" >"$work/demo.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 120); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
-    sleep 0.5
-done
+export BIOGATEWAY_RATE_LIMIT=1000000
+source scripts/demo-for-measurement.sh
 
 base="http://127.0.0.1:$port/v1/records?genus=Bufo"
 for url in "$base&limit=100" "$base&limit=1000" "$base&limit=1000&format=csv" "$base&limit=1000&format=geojson"; do

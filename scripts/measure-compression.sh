@@ -6,21 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bin="${BIOGATEWAY_BIN:-}"
-if [ -z "$bin" ]; then
-    swift build -c release --product biogateway >/dev/null
-    bin=.build/release/biogateway
-fi
-work=$(mktemp -d)
 port=18490
 simulator_port=18491
-"$bin" demo --port "$port" --simulator-port "$simulator_port" --cache-path "$work/cache.sqlite" >"$work/demo.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 120); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
-    sleep 0.5
-done
+source scripts/demo-for-measurement.sh
 
 base="http://127.0.0.1:$port"
 resource=05ff2255-c38a-40c9-b657-4ccb55ab2feb
