@@ -1,7 +1,7 @@
 import BioGatewayQuery
 
 /// Writes unified records in one of the ``RecordFormat``s, either as a whole page or piece by piece
-/// (``head()``, ``record(_:index:)``, ``tail(metadata:)``) for a streamed export.
+/// (``head()``, ``write(_:index:into:)``, ``tail(metadata:)``) for a streamed export.
 public struct RecordWriter: Sendable {
     public let format: RecordFormat
     /// The fields to keep, in order; nil keeps all.
@@ -29,7 +29,7 @@ public struct RecordWriter: Sendable {
     /// in headers).
     public func page(_ records: [JSONObject], metadata: JSONObject) -> [UInt8] {
         var output = self.head()
-        for (index, record) in records.enumerated() { output += self.record(record, index: index) }
+        for (index, record) in records.enumerated() { self.write(record, index: index, into: &output) }
         output += self.tail(metadata: metadata)
         return output
     }
@@ -44,18 +44,20 @@ public struct RecordWriter: Sendable {
         }
     }
 
-    /// One record; `index` is its place in the output (0 for the first).
-    public func record(_ record: JSONObject, index: Int) -> [UInt8] {
-        let separator: [UInt8] = index > 0 ? [UInt8(ascii: ",")] : []
+    /// Appends one record; `index` is its place in the output (0 for the first).
+    public func write(_ record: JSONObject, index: Int, into output: inout [UInt8]) {
         switch self.format {
         case .json:
-            return separator + self.json.bytes(.object(self.project(record)))
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            self.json.write(.object(self.project(record)), into: &output)
         case .ndjson:
-            return self.json.bytes(.object(self.project(record))) + [UInt8(ascii: "\n")]
+            self.json.write(.object(self.project(record)), into: &output)
+            output.append(UInt8(ascii: "\n"))
         case .csv:
-            return self.csvRow(self.csvColumns.map { record[$0] ?? .null })
+            output += self.csvRow(self.csvColumns.map { record[$0] ?? .null })
         case .geojson:
-            return separator + self.json.bytes(.object(self.feature(record)))
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            self.json.write(.object(self.feature(record)), into: &output)
         }
     }
 

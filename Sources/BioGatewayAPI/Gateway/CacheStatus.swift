@@ -61,4 +61,10 @@ public struct CacheStatus: Sendable, Hashable, CustomStringConvertible {
     public static let rejected = CacheStatus(["detail=invalid-request"])
 
     public var description: String { ([Self.cacheName] + self.parameters).joined(separator: "; ") }
+
+    /// In one word: `hit`, `stale` (a stored answer served past its freshness) or `miss`.
+    public var summary: String {
+        if self.parameters.contains("stale") { return "stale" }
+        return self.parameters.contains("hit") ? "hit" : "miss"
+    }
 }

@@ -225,6 +225,15 @@ struct RecordSearch: Sendable {
 }
 
 extension RecordSearch.SourceReport {
+    /// `ok`, `error` or `skipped`, as the envelope and `BioGateway-Source-Status` say it.
+    var status: String {
+        switch self.state {
+        case .ok: "ok"
+        case .error: "error"
+        case .skipped: "skipped"
+        }
+    }
+
     var isError: Bool {
         if case .error = self.state { return true }
         return false

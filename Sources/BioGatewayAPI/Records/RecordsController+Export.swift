@@ -85,7 +85,7 @@ struct RecordExport: Sendable {
         while true {
             var chunk: [UInt8] = []
             for record in page.records.prefix(self.maximum - written) {
-                chunk += self.writer.record(record, index: written)
+                self.writer.write(record, index: written, into: &chunk)
                 written += 1
             }
             if !chunk.isEmpty { try await body.write(ByteBuffer(bytes: chunk)) }

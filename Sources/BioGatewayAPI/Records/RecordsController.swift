@@ -122,11 +122,7 @@ struct RecordsController: Sendable {
         var sources = JSONObject()
         for (source, report) in page.reports.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             var item = JSONObject()
-            switch report.state {
-            case .ok: item["status"] = "ok"
-            case .error: item["status"] = "error"
-            case .skipped: item["status"] = "skipped"
-            }
+            item["status"] = .string(report.status)
             item["total"] = report.total?.json ?? .null
             item["returned"] = .integer(Int64(report.returned))
             item["cache"] = .string(report.cache)
@@ -163,15 +159,9 @@ struct RecordsController: Sendable {
     }
 
     static func statusHeader(_ page: RecordSearch.Page) -> String {
-        page.reports.sorted { $0.key.rawValue < $1.key.rawValue }.map { source, report in
-            let state =
-                switch report.state {
-                case .ok: "ok"
-                case .error: "error"
-                case .skipped: "skipped"
-                }
-            return "\(source.rawValue)=\(state)"
-        }.joined(separator: ", ")
+        page.reports.sorted { $0.key.rawValue < $1.key.rawValue }.map { source, report in "\(source.rawValue)=\(report.status)" }.joined(
+            separator: ", "
+        )
     }
 
     /// This request's path and query with `cursor` replaced.

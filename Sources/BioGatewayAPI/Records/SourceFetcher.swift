@@ -71,7 +71,7 @@ struct SourceFetcher: Sendable {
             }
             do {
                 let page = try SourcePage.read(body.body.readableBytesView, source: source)
-                return .page(page, cache: Self.cacheLabel(body.cacheStatus))
+                return .page(page, cache: body.cacheStatus.summary)
             } catch {
                 return .failed(error.description)
             }
@@ -82,13 +82,6 @@ struct SourceFetcher: Sendable {
         case .refused(let problem):
             return .refused(problem)
         }
-    }
-
-    /// `hit`, `stale` (served past its freshness) or `miss`.
-    static func cacheLabel(_ status: CacheStatus) -> String {
-        let parameters = status.description.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        if parameters.contains("stale") { return "stale" }
-        return parameters.contains("hit") ? "hit" : "miss"
     }
 
     static func excerpt(_ text: String) -> String {

@@ -34,7 +34,8 @@ public struct JSONWriter: Sendable {
         String(decoding: self.bytes(value), as: UTF8.self)
     }
 
-    private func write(_ value: JSONValue, into output: inout [UInt8]) {
+    /// Appends `value` to `output`.
+    public func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
