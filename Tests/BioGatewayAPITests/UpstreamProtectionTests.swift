@@ -96,9 +96,12 @@ struct UpstreamProtectionTests {
             for genus in ["puma", "bufo", "junco"] {
                 #expect(try await gateway.get(vertnetPath, query: query(genus)).status == 502)
             }
-            // answered by the open breaker itself: nothing reaches the upstream (no timing asserted; a loaded
-            // machine makes any bound flaky)
+            // answered by the open breaker itself, at once: were it forwarded, the upstream's 5 s latency would show
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 5_000, count: 1))
+            let started = Date()
             let fast = try await gateway.get(vertnetPath, query: query("rana"))
+            #expect(Date().timeIntervalSince(started) < 2.5)
+            await simulator.state.clearFaults()
             #expect(fast.status == 503)
             #expect(try fast.json()["type"] == "urn:biogateway:problem:upstream-circuit-open")
             #expect(fast.header("retry-after") != nil)
