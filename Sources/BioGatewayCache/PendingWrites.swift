@@ -24,9 +24,6 @@ final class PendingWrites: Sendable {
         self.state.withLock { $0.counters[event, default: 0] += amount }
     }
 
-    /// Counter increments not yet written.
-    var pendingCounters: [CacheEvent: Int] { self.state.withLock { $0.counters } }
-
     /// Takes everything pending (the caller writes it, or puts it back with ``restore(_:_:)`` on failure).
     func take() -> (accesses: [String: Date], counters: [CacheEvent: Int]) {
         self.state.withLock { state in

@@ -34,16 +34,15 @@ extension SQLiteResponseCache {
         }
     }
 
-    /// Size, counters (written ones plus those still pending) and the oldest entry.
+    /// Size, counters and the oldest entry. Pending counters are written first, in the same transaction, so a
+    /// concurrent flush can neither hide an increment nor have it counted twice.
     public func statistics() async throws -> CacheStatistics {
-        let pending = self.pending.pendingCounters
         let maximumBytes = self.maximumBytes
-        return try await self.database.read { db in
+        return try await self.withPendingWrites { db in
             var counters: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, value FROM cache_counter") {
                 counters[row["name"]] = row["value"]
             }
-            for (event, amount) in pending { counters[event.rawValue, default: 0] += amount }
             let totals = try Row.fetchOne(
                 db,
                 sql: """
@@ -101,17 +100,25 @@ extension SQLiteResponseCache {
         var intact = 0
         var dropped = 0
         for key in keys {
-            let row = try await self.database.read { db in
-                try Row.fetchOne(
-                    db,
-                    sql: "SELECT e.*, b.body FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
-                    arguments: [key]
-                )
+            let lookup = try await self.database.read { db -> StoredLookup in
+                guard
+                    let row = try Row.fetchOne(
+                        db,
+                        sql: "SELECT e.*, b.body FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
+                        arguments: [key]
+                    )
+                else { return .absent }
+                guard row["body"] as Data? != nil, let entry = Self.verifiedEntry(row), (try? entry.identityBody()) != nil else {
+                    return .damaged
+                }
+                return .intact(entry)
             }
-            guard let row else { continue }
-            if row["body"] as Data? != nil, let entry = Self.verifiedEntry(row), (try? entry.identityBody()) != nil {
+            switch lookup {
+            case .absent:
+                continue
+            case .intact:
                 intact += 1
-            } else {
+            case .damaged:
                 try await self.remove(key: key)
                 dropped += 1
             }

@@ -1,6 +1,7 @@
 import BioGatewayQuery
 import Foundation
 import GRDB
+import Synchronization
 
 /// The persistent cache: one SQLite database in WAL mode (`synchronous=NORMAL`), written through GRDB.
 ///
@@ -33,19 +34,34 @@ public final class SQLiteResponseCache: Sendable {
 
     /// The entry stored under a key, whatever its age, or nil. A damaged entry is deleted and reported as nil.
     public func entry(forKey key: String) async throws -> CachedResponse? {
-        let row = try await self.database.read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT e.*, b.body FROM cache_entry e JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
-                arguments: [key]
-            )
+        // The row is read into a Sendable value inside the closure so that GRDB's async `read` is used:
+        // the lookup waits on GRDB's reader queue, not on a blocked cooperative thread.
+        let lookup = try await self.database.read { db -> StoredLookup in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT e.*, b.body FROM cache_entry e JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
+                    arguments: [key]
+                )
+            else { return .absent }
+            return Self.verifiedEntry(row).map(StoredLookup.intact) ?? .damaged
         }
-        guard let row else { return nil }
-        guard let entry = Self.verifiedEntry(row) else {
+        switch lookup {
+        case .absent:
+            return nil
+        case .damaged:
             try await self.remove(key: key)
             return nil
+        case .intact(let entry):
+            return entry
         }
-        return entry
+    }
+
+    /// What a lookup found in the file.
+    enum StoredLookup: Sendable {
+        case absent
+        case damaged
+        case intact(CachedResponse)
     }
 
     /// The entry a row describes, if its body matches its recorded length and digest.
@@ -145,10 +161,16 @@ public final class SQLiteResponseCache: Sendable {
 
     /// Runs `body` in a write transaction that first writes everything pending; on failure the pending
     /// writes are kept for the next attempt.
+    ///
+    /// The pending writes are taken inside the transaction: writes are serialised, so when this returns every
+    /// increment taken by an earlier call is committed, and `body` sees each counter exactly once (never both
+    /// in memory and in the file, never in neither).
     func withPendingWrites<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let (accesses, counters) = self.pending.take()
+        let taken = Mutex<(accesses: [String: Date], counters: [CacheEvent: Int])?>(nil)
         do {
             return try await self.database.write { db in
+                let (accesses, counters) = self.pending.take()
+                taken.withLock { $0 = (accesses, counters) }
                 for (key, date) in accesses {
                     try db.execute(
                         sql: "UPDATE cache_entry SET last_access = MAX(last_access, ?) WHERE key = ?",
@@ -159,7 +181,7 @@ public final class SQLiteResponseCache: Sendable {
                 return try body(db)
             }
         } catch {
-            self.pending.restore(accesses, counters)
+            if let (accesses, counters) = taken.withLock({ $0 }) { self.pending.restore(accesses, counters) }
             throw error
         }
     }

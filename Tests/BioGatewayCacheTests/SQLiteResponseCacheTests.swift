@@ -95,10 +95,24 @@ struct SQLiteResponseCacheTests {
             cache.count(.hit)
         }
         #expect(try Self.lastAccess(self.path, "k1") == before)
-        #expect(try await cache.statistics().hits == 100)  // pending counters are reported before they are written
+        #expect(try await cache.statistics().hits == 100)  // pending counters are written and reported
         try await cache.flush()
         #expect(try Self.lastAccess(self.path, "k1") == 1_700_000_100)
         #expect(try await cache.statistics().hits == 100)
+    }
+
+    /// A flush running while statistics are read must neither hide pending increments nor count them twice.
+    @Test func statisticsDuringFlushesCountEachEventOnce() async throws {
+        let cache = try SQLiteResponseCache(path: self.path)
+        try await cache.store(makeEntry())
+        for round in 1...200 {
+            cache.count(.hit)
+            cache.count(.hit)
+            async let flushed: Void = cache.flush()
+            async let statistics = cache.statistics()
+            let (_, hits) = try await (flushed, statistics.hits)
+            #expect(hits == 2 * round, "round \(round)")
+        }
     }
 
     static func lastAccess(_ path: String, _ key: String) throws -> Double? {
