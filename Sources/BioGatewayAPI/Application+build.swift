@@ -63,21 +63,24 @@ public func buildApplication(
     // metrics and admin routes do not (probes and operators must always get through)
     let limited = router.group().add(middleware: RateLimitMiddleware(limits: limits))
     SourcesController(upstream: upstream).register(on: limited)
+    let pages = MemoryCache<StoredRecordPage>(maximumBytes: configuration.pageCacheMaxBytes, now: now)
     RecordsController(
         search: RecordSearch(fetcher: SourceFetcher(gateway: gateway)),
-        signer: CursorSigner(secret: try cursorSecret(configuration, cache: cache))
+        signer: CursorSigner(secret: try cursorSecret(configuration, cache: cache)),
+        pages: pages,
+        now: now
     ).register(on: limited)
     HealthController(cache: cache, upstream: upstream).register(on: router)
     router.get("/metrics") { _, _ in
         Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.exposition(cache: cache, upstream: upstream)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.exposition(cache: cache, pages: pages.counters, upstream: upstream)))
         )
     }
     MetaController().register(on: limited)
     if let token = configuration.adminToken {
-        AdminCacheController(cache: cache, token: token).register(on: router)
+        AdminCacheController(cache: cache, pages: pages, token: token).register(on: router)
     }
 
     var services: [any Service] = [HTTPClientService(client: httpClient), CacheMaintenance(cache: cache, logger: logger)]

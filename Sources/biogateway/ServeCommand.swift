@@ -65,6 +65,8 @@ struct GatewayOptions: ParsableArguments {
     var staleIfError: Int?
     @Option(help: "Bound on the cache size in bytes, K/M/G suffixes allowed (BIOGATEWAY_CACHE_MAX_BYTES, default 1G).")
     var cacheMaxBytes: String?
+    @Option(help: "Memory for ready-made /v1/records pages, K/M/G suffixes, 0 keeps none (BIOGATEWAY_PAGE_CACHE_MAX_BYTES, default 64M).")
+    var pageCacheMaxBytes: String?
     @Option(help: "JSON or YAML file of API keys (BIOGATEWAY_KEYS_FILE).") var keysFile: String?
     @Option(help: "CIDRs whose X-Forwarded-For is believed, comma-separated (BIOGATEWAY_TRUSTED_PROXIES).") var trustedProxies: String?
     @Option(help: "Refuse requests without an API key: true or false (BIOGATEWAY_REQUIRE_KEY, default false).") var requireKey: String?
@@ -99,6 +101,7 @@ struct GatewayOptions: ParsableArguments {
         values["biogateway.stale.while.revalidate"] = self.staleWhileRevalidate.map(String.init)
         values["biogateway.stale.if.error"] = self.staleIfError.map(String.init)
         values["biogateway.cache.max.bytes"] = self.cacheMaxBytes
+        values["biogateway.page.cache.max.bytes"] = self.pageCacheMaxBytes
         values["biogateway.keys.file"] = self.keysFile
         values["biogateway.trusted.proxies"] = self.trustedProxies
         values["biogateway.require.key"] = self.requireKey

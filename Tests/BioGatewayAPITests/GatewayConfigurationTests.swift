@@ -12,6 +12,10 @@ struct GatewayConfigurationTests {
         #expect(configuration.nhmURL == "https://data.nhm.ac.uk")
         #expect(configuration.vertnetURL == "https://api.vertnet-portal.appspot.com")
         #expect(configuration.cacheTTL == 86_400)
+        #expect(configuration.pageCacheMaxBytes == 64 << 20)
+        // no kept pages is a valid choice; no cache at all is not
+        #expect(try GatewayConfiguration.load(flags: [:], environment: ["BIOGATEWAY_PAGE_CACHE_MAX_BYTES": "0"]).pageCacheMaxBytes == 0)
+        #expect(try GatewayConfiguration.load(flags: ["biogateway.page.cache.max.bytes": "8M"], environment: [:]).pageCacheMaxBytes == 8 << 20)
     }
 
     @Test func flagsWinOverEnvironmentWhichWinsOverDefaults() throws {
@@ -85,6 +89,8 @@ struct GatewayConfigurationTests {
         ("BIOGATEWAY_NHM_URL", "data.nhm.ac.uk", "http:// or https://"),
         ("BIOGATEWAY_CACHE_PATH", "", "must not be empty"),
         ("BIOGATEWAY_CACHE_MAX_BYTES", "lots", "positive number of bytes"),
+        ("BIOGATEWAY_CACHE_MAX_BYTES", "0", "positive number of bytes"),
+        ("BIOGATEWAY_PAGE_CACHE_MAX_BYTES", "-1", "must be a number of bytes"),
         ("BIOGATEWAY_NHM_MAX_RPS", "0", "above 0"),
         ("BIOGATEWAY_REQUIRE_KEY", "maybe", "true or false"),
         ("BIOGATEWAY_TRUSTED_PROXIES", "10.0.0.0/40", "not an address or CIDR"),

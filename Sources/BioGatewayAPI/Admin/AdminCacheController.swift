@@ -7,8 +7,10 @@ import Hummingbird
 /// - `GET /admin/cache`: entries, bytes, hits, misses, hit ratio, coalesced requests, stale answers
 ///   served, evictions, oldest entry.
 /// - `DELETE /admin/cache`: every entry; `?source=nhm|vertnet`: one source's; `?key=<hex>`: one entry.
+///   Every purge also forgets the `/v1/records` pages kept in memory (they may be made of purged entries).
 struct AdminCacheController: Sendable {
     let cache: SQLiteResponseCache
+    let pages: MemoryCache<StoredRecordPage>
     let token: String
 
     func register(on router: Router<GatewayRequestContext>) {
@@ -25,6 +27,7 @@ struct AdminCacheController: Sendable {
     @Sendable func purge(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let scope = try Self.purgeScope(of: request)
         let purged = try await self.cache.purge(scope)
+        self.pages.removeAll()
         context.logger.notice("cache purged", metadata: ["scope": "\(scope)", "entries": "\(purged)"])
         return .uncachedJSON(["purged": .integer(Int64(purged))])
     }

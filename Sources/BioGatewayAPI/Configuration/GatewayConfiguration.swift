@@ -34,6 +34,8 @@ public struct GatewayConfiguration: Sendable {
     public var staleIfError: Int = 604_800
     /// The bound on the cache's size in bytes (stored bodies, compressed, and their queries).
     public var cacheMaxBytes: Int = 1 << 30
+    /// Bound on the memory kept for ready-made `/v1/records` pages (0: none are kept).
+    public var pageCacheMaxBytes: Int = 64 << 20
     /// Enables `/admin/cache` behind `Authorization: Bearer <token>` when set.
     public var adminToken: String?
     /// The key that signs `/v1/records` cursors; when unset, one is generated and kept in the cache database.
@@ -108,6 +110,11 @@ public struct GatewayConfiguration: Sendable {
             meaning: "Seconds past freshness an entry is served when the upstream fails"
         ),
         Setting(key: "biogateway.cache.max.bytes", flag: "--cache-max-bytes", meaning: "Bound on the cache size (bytes; K, M, G suffixes)"),
+        Setting(
+            key: "biogateway.page.cache.max.bytes",
+            flag: "--page-cache-max-bytes",
+            meaning: "Memory kept for ready-made /v1/records pages (bytes; K, M, G suffixes; 0 keeps none)"
+        ),
         Setting(key: "biogateway.admin.token", flag: "", meaning: "Bearer token enabling /admin/cache (environment only)"),
         Setting(
             key: "biogateway.cursor.secret",
@@ -212,6 +219,7 @@ public struct GatewayConfiguration: Sendable {
             "biogateway.vertnet.ttl": String(self.vertnetTTL ?? self.cacheTTL), "biogateway.empty.ttl": String(self.emptyTTL),
             "biogateway.stale.while.revalidate": String(self.staleWhileRevalidate),
             "biogateway.stale.if.error": String(self.staleIfError), "biogateway.cache.max.bytes": String(self.cacheMaxBytes),
+            "biogateway.page.cache.max.bytes": String(self.pageCacheMaxBytes),
             "biogateway.admin.token": self.adminToken == nil ? "(unset)" : "(secret, set)",
             "biogateway.cursor.secret": self.cursorSecret == nil ? "(unset: generated, kept in the cache)" : "(secret, set)",
             "biogateway.keys.file": self.keysFile ?? "(unset)",
@@ -259,6 +267,7 @@ public struct GatewayConfiguration: Sendable {
         )
         self.staleIfError = try Self.integer(reader, "biogateway.stale.if.error", default: self.staleIfError, range: seconds)
         self.cacheMaxBytes = try Self.byteSize(reader, "biogateway.cache.max.bytes", default: self.cacheMaxBytes)
+        self.pageCacheMaxBytes = try Self.byteSize(reader, "biogateway.page.cache.max.bytes", default: self.pageCacheMaxBytes, minimum: 0)
         if let path = reader.string(forKey: "biogateway.keys.file"), !path.isEmpty {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw InvalidSetting(key: "biogateway.keys.file", value: path, reason: "no readable file there")
@@ -347,7 +356,7 @@ public struct GatewayConfiguration: Sendable {
     }
 
     /// A size in bytes: a whole number, optionally with a binary suffix (`512M`, `1GiB`, `64k`).
-    static func byteSize(_ reader: ConfigReader, _ key: String, default value: Int) throws -> Int {
+    static func byteSize(_ reader: ConfigReader, _ key: String, default value: Int, minimum: Int = 1) throws -> Int {
         guard let text = reader.string(forKey: ConfigKey(key)) else { return value }
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let multipliers: [(String, Int)] = [("kib", 1 << 10), ("mib", 1 << 20), ("gib", 1 << 30), ("k", 1 << 10), ("m", 1 << 20), ("g", 1 << 30)]
@@ -358,11 +367,11 @@ public struct GatewayConfiguration: Sendable {
             multiplier = factor
             break
         }
-        guard let number = Int(digits), number > 0, number <= Int(Int64.max) / multiplier / 2 else {
+        guard let number = Int(digits), number >= minimum, number <= Int(Int64.max) / multiplier / 2 else {
             throw InvalidSetting(
                 key: key,
                 value: text,
-                reason: "must be a positive number of bytes, optionally with K, M or G (e.g. 1073741824 or 1G)"
+                reason: "must be a \(minimum == 0 ? "" : "positive ")number of bytes, optionally with K, M or G (e.g. 1073741824 or 1G)"
             )
         }
         return number * multiplier

@@ -40,15 +40,20 @@ extension GatewayAnswer {
             return problem.response(headers: headers)
         case .notCached:
             headers[.cacheStatus] = CacheStatus.notCached.description
-            return ProblemDetails(
-                slug: "not-cached",
-                title: "Not in the cache",
-                status: 504,
-                detail: "The request said Cache-Control: only-if-cached and the cache holds no usable answer to it; "
-                    + "nothing was sent upstream. Ask again without only-if-cached to fetch it."
-            ).response(headers: headers)
+            return ProblemDetails.notCached.response(headers: headers)
         }
     }
+}
+
+extension ProblemDetails {
+    /// 504: `Cache-Control: only-if-cached` and nothing usable stored.
+    static let notCached = ProblemDetails(
+        slug: "not-cached",
+        title: "Not in the cache",
+        status: 504,
+        detail: "The request said Cache-Control: only-if-cached and the cache holds no usable answer to it; "
+            + "nothing was sent upstream. Ask again without only-if-cached to fetch it."
+    )
 }
 
 extension UpstreamError {

@@ -1,5 +1,6 @@
 import BioGatewayCache
 import BioGatewayUpstream
+import Foundation
 import NIOCore
 
 /// What the gateway answers a canonical request with.
@@ -30,4 +31,8 @@ public struct AnswerBody: Sendable {
     public var age: Int?
     /// Something the client should know (a stale answer and why), sent as `BioGateway-Notice`.
     public var notice: String?
+    /// Until when the answer is fresh under the cache policy: set for a fresh hit and for an answer just
+    /// stored; nil for stale answers and answers that were not stored. What is derived from the answer
+    /// (a `/v1/records` page) may be kept until then.
+    public var freshUntil: Date?
 }

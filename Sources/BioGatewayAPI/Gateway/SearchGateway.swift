@@ -59,8 +59,9 @@ public struct SearchGateway: Sendable {
             fallback = acceptable ? stored : nil
             switch self.policy.freshness(of: stored, at: now) {
             case .fresh(let remaining):
-                if acceptable, let body = await self.cachedBody(stored, preferences, .hit(ttl: Int(remaining)), logger) {
+                if acceptable, var body = await self.cachedBody(stored, preferences, .hit(ttl: Int(remaining)), logger) {
                     self.cache.count(.hit)
+                    body.freshUntil = self.freshUntil(stored)
                     return .body(body)
                 }
                 forwardReason = .request
@@ -107,7 +108,10 @@ public struct SearchGateway: Sendable {
         switch outcome {
         case .cached(let entry):
             let remaining = Int(self.policy.lifetime(of: entry) - entry.age(at: self.now()))
-            if let body = await self.cachedBody(entry, preferences, .hit(ttl: remaining), logger) { return .body(body) }
+            if var body = await self.cachedBody(entry, preferences, .hit(ttl: remaining), logger) {
+                body.freshUntil = self.freshUntil(entry)
+                return .body(body)
+            }
             // the entry another request just stored does not decompress (and is now deleted): fetch it anew
             return await self.forward(request, stored: nil, fallback: nil, reason: reason, preferences: preferences, logger: logger)
         case .fetched(let response, let entry, let wasStored):
@@ -115,6 +119,7 @@ public struct SearchGateway: Sendable {
                 wasStored
                 ? .stored(reason, collapsed: joined)
                 : .notStored(reason, upstreamStatus: response.isResult ? nil : response.status, collapsed: joined)
+            let freshUntil = wasStored ? entry.map(self.freshUntil) : nil
             if preferences.acceptsGzip, let entry, entry.coding == .gzip {
                 return .body(
                     AnswerBody(
@@ -122,12 +127,20 @@ public struct SearchGateway: Sendable {
                         contentType: response.contentType,
                         body: ByteBuffer(data: entry.storedBody),
                         coding: .gzip,
-                        cacheStatus: status
+                        cacheStatus: status,
+                        freshUntil: freshUntil
                     )
                 )
             }
             return .body(
-                AnswerBody(status: response.status, contentType: response.contentType, body: response.body, coding: .identity, cacheStatus: status)
+                AnswerBody(
+                    status: response.status,
+                    contentType: response.contentType,
+                    body: response.body,
+                    coding: .identity,
+                    cacheStatus: status,
+                    freshUntil: freshUntil
+                )
             )
         case .failed(let error):
             let failedStatus = error.upstreamStatus ?? error.problem.status
@@ -185,6 +198,11 @@ public struct SearchGateway: Sendable {
             cacheStatus: cacheStatus,
             age: Int(entry.age(at: self.now()))
         )
+    }
+
+    /// When a stored entry stops being fresh under the current policy.
+    private func freshUntil(_ entry: CachedResponse) -> Date {
+        entry.storedAt.addingTimeInterval(self.policy.lifetime(of: entry))
     }
 
     private func storedEntry(_ key: String, logger: Logger) async -> CachedResponse? {

@@ -16,6 +16,8 @@ public final class GatewayMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     /// Cache counters already exported (the cache keeps its own counts across restarts).
     private let exportedCacheCounts = Mutex<[String: Int]>([:])
+    /// Page cache counters already exported.
+    private let exportedPageCounts = Mutex<[String: Int]>([:])
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: self.registry)
@@ -53,8 +55,9 @@ public final class GatewayMetrics: Sendable {
         Counter(label: "biogateway_rate_limited_total", dimensions: [("budget", budget)], factory: self.factory).increment()
     }
 
-    /// The Prometheus text exposition, after reading the cache and the upstream gates.
-    func exposition(cache: SQLiteResponseCache, upstream: ResilientUpstream) async -> [UInt8] {
+    /// The Prometheus text exposition, after reading the cache, the kept `/v1/records` pages and the
+    /// upstream gates.
+    func exposition(cache: SQLiteResponseCache, pages: MemoryCache<StoredRecordPage>.Counters, upstream: ResilientUpstream) async -> [UInt8] {
         if let statistics = try? await cache.statistics() {
             let counts = [
                 "hits": statistics.hits, "misses": statistics.misses, "stale_served": statistics.staleServed,
@@ -73,6 +76,16 @@ public final class GatewayMetrics: Sendable {
             Gauge(label: "biogateway_cache_bytes", factory: self.factory).record(statistics.bytes)
             Gauge(label: "biogateway_cache_max_bytes", factory: self.factory).record(statistics.maximumBytes)
         }
+        let pageCounts = ["hits": pages.hits, "misses": pages.misses, "stores": pages.stores, "evictions": pages.evictions]
+        let pageDeltas = self.exportedPageCounts.withLock { exported in
+            defer { exported = pageCounts }
+            return pageCounts.map { ($0.key, $0.value - (exported[$0.key] ?? 0)) }
+        }
+        for (name, delta) in pageDeltas {
+            Counter(label: "biogateway_record_pages_\(name)_total", factory: self.factory).increment(by: max(0, delta))
+        }
+        Gauge(label: "biogateway_record_pages_entries", factory: self.factory).record(pages.entries)
+        Gauge(label: "biogateway_record_pages_bytes", factory: self.factory).record(pages.bytes)
         for (source, gate) in upstream.gates {
             let snapshot = await gate.snapshot
             let labels = [("source", source.rawValue)]

@@ -1,5 +1,6 @@
 import BioGatewayQuery
 import BioGatewayRecords
+import Foundation
 import Logging
 
 /// A federated search over the sources of a ``RecordQuery``, one page at a time.
@@ -76,6 +77,20 @@ struct RecordSearch: Sendable {
         /// Where the next page starts, or nil when every source is exhausted.
         var next: PagePosition?
         var warnings: [String] = []
+        /// Until when every upstream answer the page was read from stays fresh; nil when one was not fresh
+        /// or not stored, or a source failed. Only a page with this date may be kept and sent again.
+        var freshUntil: Date?
+        private var madeOfFreshAnswers = true
+
+        /// Notes how fresh one of the upstream answers the page is made of is (nil: not fresh, or none).
+        mutating func noteAnswer(freshUntil: Date?) {
+            guard let freshUntil, self.madeOfFreshAnswers else {
+                self.madeOfFreshAnswers = false
+                self.freshUntil = nil
+                return
+            }
+            self.freshUntil = min(self.freshUntil ?? freshUntil, freshUntil)
+        }
 
         /// The sum of the sources' totals; a lower bound when any is, or when a searched source's is unknown.
         var total: RecordTotal {
@@ -90,6 +105,13 @@ struct RecordSearch: Sendable {
                 }
             }
             return total
+        }
+
+        /// The same page with each asked source's `cache` as `hit` (how a kept page is sent again).
+        var markedAsCacheHits: Page {
+            var page = self
+            for (source, report) in page.reports where report.cache != "none" { page.reports[source]?.cache = "hit" }
+            return page
         }
 
         /// Every source that was asked for this page failed.
@@ -150,6 +172,7 @@ struct RecordSearch: Sendable {
                 case .refused(let problem):
                     throw .refused(problem)
                 case .failed(let reason):
+                    page.noteAnswer(freshUntil: nil)
                     logger.warning("source failed in a federated search", metadata: ["source": "\(source.rawValue)", "error": "\(reason)"])
                     report.state = .error(reason)
                     progress.failures += 1
@@ -160,7 +183,8 @@ struct RecordSearch: Sendable {
                                 + "its records after the first \(progress.offset) are missing from this result"
                         )
                     }
-                case .page(let fetched, let cache):
+                case .page(let fetched, let cache, let freshUntil):
+                    page.noteAnswer(freshUntil: freshUntil)
                     page.records += fetched.records
                     report.returned += fetched.records.count
                     report.total = fetched.total

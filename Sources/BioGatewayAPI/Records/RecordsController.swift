@@ -21,6 +21,9 @@ extension HTTPField.Name {
 struct RecordsController: Sendable {
     let search: RecordSearch
     let signer: CursorSigner
+    /// Pages already made, sent again as they are while their upstream answers are fresh.
+    let pages: MemoryCache<StoredRecordPage>
+    let now: @Sendable () -> Date
 
     func register(on router: RouterGroup<GatewayRequestContext>) {
         router.get("/v1/records", use: self.page)
@@ -31,37 +34,71 @@ struct RecordsController: Sendable {
     @Sendable func page(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let parsed = try await self.parse(request, context: context, endpoint: .page)
         let format = parsed.query.format ?? request.headers[.accept].flatMap(RecordFormat.init(accept:)) ?? .json
+        let preferences = ClientPreferences(headers: request.headers)
+        let key = StoredRecordPage.key(parsed.query, format: format)
+        // no-cache and max-age ask for answers fresher than a kept page may be: the page is made again
+        let bypassed = preferences.noCache || preferences.maxAge != nil
+        if !bypassed, self.pages.isEnabled, let stored = self.pages.value(forKey: key) {
+            let ttl = Int(stored.expiresAt.timeIntervalSince(self.now()).rounded(.down))
+            return Self.response(stored, request: request, cacheStatus: RecordPageCacheStatus.hit(ttl: ttl))
+        }
         let page: RecordSearch.Page
         do {
             page = try await self.search.page(
                 plan: parsed.plan,
                 from: parsed.position,
                 limit: parsed.query.limit,
-                preferences: ClientPreferences(headers: request.headers).identity,
+                preferences: preferences.identity,
                 admitUpstream: context.upstreamAdmission,
                 logger: context.logger
             )
         } catch .refused(let problem) {
             return problem.response()
         }
-        if page.allFailed { return Self.sourcesFailed(page).response() }
+        if page.allFailed {
+            // with only-if-cached nothing went upstream: every source failed for want of a stored answer
+            return (preferences.onlyIfCached ? ProblemDetails.notCached : Self.sourcesFailed(page)).response()
+        }
         let next = page.next.map { self.signer.cursor(for: $0, fingerprint: parsed.query.fingerprint) }
         let warnings = parsed.query.warnings + page.warnings
-        let metadata = Self.metadata(page, next: next, warnings: warnings)
         let writer = RecordWriter(format: format, fields: parsed.query.fields)
         var headers: HTTPFields = [.contentType: format.contentType]
         headers[.recordTotal] = Self.totalHeader(page.total)
         headers[.sourceStatus] = Self.statusHeader(page)
-        if let next {
-            headers[.nextCursor] = next
-            if request.method == .get { headers[.link] = "<\(Self.nextURL(request, cursor: next))>; rel=\"next\"" }
-        }
+        if let next { headers[.nextCursor] = next }
         if !warnings.isEmpty { headers[.notice] = warnings.joined(separator: "; ") }
-        return Response(
-            status: .ok,
-            headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.page(page.records, metadata: metadata)))
-        )
+
+        var records = writer.head()
+        for (index, record) in page.records.enumerated() { writer.write(record, index: index, into: &records) }
+        let tail = writer.tail(metadata: Self.metadata(page, next: next, warnings: warnings))
+        let made = StoredRecordPage(body: Self.buffer(records, tail), headers: headers, next: next, expiresAt: .distantPast)
+        var stored = false
+        if self.pages.isEnabled, let freshUntil = page.freshUntil {
+            // kept with every asked source's part marked as a hit: that is what it is when sent again
+            let keptPage = page.markedAsCacheHits
+            let keptTail = writer.tail(metadata: Self.metadata(keptPage, next: next, warnings: warnings))
+            var kept = made
+            kept.expiresAt = freshUntil
+            if keptTail != tail { kept.body = Self.buffer(records, keptTail) }
+            self.pages.store(kept, size: kept.size, forKey: key, expiresAt: freshUntil)
+            stored = true
+        }
+        return Self.response(made, request: request, cacheStatus: RecordPageCacheStatus.made(bypassed: bypassed, stored: stored))
+    }
+
+    static func buffer(_ head: [UInt8], _ tail: [UInt8]) -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: head.count + tail.count)
+        buffer.writeBytes(head)
+        buffer.writeBytes(tail)
+        return buffer
+    }
+
+    /// A page's response to this request: its headers, `Link` to the next page for GET, and `Cache-Status`.
+    static func response(_ page: StoredRecordPage, request: Request, cacheStatus: String) -> Response {
+        var headers = page.headers
+        if let next = page.next, request.method == .get { headers[.link] = "<\(Self.nextURL(request, cursor: next))>; rel=\"next\"" }
+        headers[.cacheStatus] = cacheStatus
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: page.body))
     }
 
     /// A validated request: the query, what each source makes of it, and where paging resumes.

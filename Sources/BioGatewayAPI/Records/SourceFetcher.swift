@@ -1,5 +1,6 @@
 import BioGatewayQuery
 import BioGatewayRecords
+import Foundation
 import Logging
 
 /// Fetches one page of one source for a federated search, as the drop-in endpoints would: the translated
@@ -12,8 +13,9 @@ struct SourceFetcher: Sendable {
 
     /// What one fetch came to.
     enum Outcome: Sendable {
-        /// A page, and how the cache served it (`hit`, `stale` or `miss`).
-        case page(SourcePage, cache: String)
+        /// A page, how the cache served it (`hit`, `stale` or `miss`), and until when the answer it was read
+        /// from is fresh (nil when it is stale or was not stored).
+        case page(SourcePage, cache: String, freshUntil: Date?)
         /// The source failed; a readable reason.
         case failed(String)
         /// The client's upstream budget is spent: the whole request is answered with this.
@@ -71,7 +73,7 @@ struct SourceFetcher: Sendable {
             }
             do {
                 let page = try SourcePage.read(body.body.readableBytesView, source: source)
-                return .page(page, cache: body.cacheStatus.summary)
+                return .page(page, cache: body.cacheStatus.summary, freshUntil: body.freshUntil)
             } catch {
                 return .failed(error.description)
             }

@@ -1,0 +1,55 @@
+import BioGatewayCache
+import BioGatewayQuery
+import BioGatewayRecords
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A `/v1/records` page as it was sent, kept in memory so the same request is answered with the same bytes
+/// (not parsed, mapped and encoded again) while every upstream answer it was made from is fresh.
+///
+/// The envelope of a kept page says `"cache": "hit"` for each source asked: when it is sent again, that is
+/// what each source's part of it is.
+struct StoredRecordPage: Sendable {
+    /// The body, as sent.
+    var body: ByteBuffer
+    /// Every header but `Link` and `Cache-Status` (those depend on the request and the moment).
+    var headers: HTTPFields
+    /// The `next` cursor, for `Link`.
+    var next: String?
+    /// When the earliest of the upstream answers it was made from stops being fresh.
+    var expiresAt: Date
+
+    /// What the page costs in memory (roughly: its body and headers).
+    var size: Int { self.body.readableBytes + self.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count } + 64 }
+
+    /// The key of a page: everything that decides its bytes: the sources and filters (the cursor
+    /// fingerprint), the position (the cursor), `limit`, `fields`, the format and the query's warnings.
+    static func key(_ query: RecordQuery, format: RecordFormat) -> String {
+        let object = JSONObject([
+            ("query", .string(query.fingerprint)),
+            ("cursor", query.cursor.map { .string($0) } ?? .null),
+            ("limit", .integer(Int64(query.limit))),
+            ("fields", query.fields.map { .array($0.map { .string($0) }) } ?? .null),
+            ("format", .string(format.rawValue)),
+            ("warnings", .array(query.warnings.map { .string($0) })),
+        ])
+        return SHA256Hex.digest(Array(JSONValue.object(object).canonicalString.utf8))
+    }
+}
+
+/// The RFC 9211 `Cache-Status` values of `/v1/records` pages, under the name of the page cache (the
+/// upstream answers each source's part came from are described in the envelope's `sources`).
+enum RecordPageCacheStatus {
+    static let name = "BioGateway-Pages"
+
+    /// Sent as kept, `ttl` seconds before it expires.
+    static func hit(ttl: Int) -> String { "\(name); hit; ttl=\(ttl)" }
+
+    /// Made for this request (`fwd=uri-miss`: nothing kept; `fwd=request`: the client's Cache-Control asked
+    /// for a fresh one), and kept when `stored`.
+    static func made(bypassed: Bool, stored: Bool) -> String {
+        "\(name); fwd=\(bypassed ? "request" : "uri-miss")" + (stored ? "; stored" : "")
+    }
+}
