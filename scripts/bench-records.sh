@@ -29,3 +29,8 @@ for url in "$base&limit=100" "$base&limit=1000" "$base&limit=1000&format=csv" "$
     echo "   body $size bytes, Cache-Status: $status"
     wrk -t2 -c"$connections" -d"${duration}s" --latency "$url" | sed 's/^/   /'
 done
+url="$base&limit=1000"
+size=$(curl -sf -H 'Accept-Encoding: gzip' "$url" | wc -c)
+echo "== $url, client takes gzip"
+echo "   body $size bytes"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -H 'Accept-Encoding: gzip' "$url" | sed 's/^/   /'

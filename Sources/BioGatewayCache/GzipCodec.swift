@@ -10,6 +10,12 @@ public enum GzipCodec {
         public var description: String
     }
 
+    /// Compresses `buffer`'s readable bytes into a gzip member.
+    public static func compress(_ buffer: ByteBuffer) throws -> ByteBuffer {
+        var input = buffer
+        return try input.compress(with: .gzip())
+    }
+
     /// Compresses `data` into a gzip member.
     public static func compress(_ data: Data) throws -> Data {
         var input = ByteBuffer(data: data)

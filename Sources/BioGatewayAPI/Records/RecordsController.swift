@@ -40,7 +40,7 @@ struct RecordsController: Sendable {
         let bypassed = preferences.noCache || preferences.maxAge != nil
         if !bypassed, self.pages.isEnabled, let stored = self.pages.value(forKey: key) {
             let ttl = Int(stored.expiresAt.timeIntervalSince(self.now()).rounded(.down))
-            return Self.response(stored, request: request, cacheStatus: RecordPageCacheStatus.hit(ttl: ttl))
+            return Self.response(stored, request: request, gzip: preferences.acceptsGzip, cacheStatus: RecordPageCacheStatus.hit(ttl: ttl))
         }
         let page: RecordSearch.Page
         do {
@@ -71,7 +71,7 @@ struct RecordsController: Sendable {
         var records = writer.head()
         for (index, record) in page.records.enumerated() { writer.write(record, index: index, into: &records) }
         let tail = writer.tail(metadata: Self.metadata(page, next: next, warnings: warnings))
-        let made = StoredRecordPage(body: Self.buffer(records, tail), headers: headers, next: next, expiresAt: .distantPast)
+        var made = StoredRecordPage(body: Self.buffer(records, tail), headers: headers, next: next, expiresAt: .distantPast)
         var stored = false
         if self.pages.isEnabled, let freshUntil = page.freshUntil {
             // kept with every asked source's part marked as a hit: that is what it is when sent again
@@ -80,10 +80,14 @@ struct RecordsController: Sendable {
             var kept = made
             kept.expiresAt = freshUntil
             if keptTail != tail { kept.body = Self.buffer(records, keptTail) }
+            kept.gzipBody = StoredRecordPage.compressed(kept.body)
+            if keptTail == tail { made.gzipBody = kept.gzipBody }
             self.pages.store(kept, size: kept.size, forKey: key, expiresAt: freshUntil)
             stored = true
         }
-        return Self.response(made, request: request, cacheStatus: RecordPageCacheStatus.made(bypassed: bypassed, stored: stored))
+        if preferences.acceptsGzip, made.gzipBody == nil { made.gzipBody = StoredRecordPage.compressed(made.body) }
+        let cacheStatus = RecordPageCacheStatus.made(bypassed: bypassed, stored: stored)
+        return Self.response(made, request: request, gzip: preferences.acceptsGzip, cacheStatus: cacheStatus)
     }
 
     static func buffer(_ head: [UInt8], _ tail: [UInt8]) -> ByteBuffer {
@@ -93,12 +97,19 @@ struct RecordsController: Sendable {
         return buffer
     }
 
-    /// A page's response to this request: its headers, `Link` to the next page for GET, and `Cache-Status`.
-    static func response(_ page: StoredRecordPage, request: Request, cacheStatus: String) -> Response {
+    /// A page's response to this request: its headers, `Link` to the next page for GET, `Cache-Status`, and
+    /// the gzip body when the client takes gzip and there is one.
+    static func response(_ page: StoredRecordPage, request: Request, gzip: Bool, cacheStatus: String) -> Response {
         var headers = page.headers
         if let next = page.next, request.method == .get { headers[.link] = "<\(Self.nextURL(request, cursor: next))>; rel=\"next\"" }
         headers[.cacheStatus] = cacheStatus
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: page.body))
+        headers[.vary] = "Accept, Accept-Encoding"
+        var body = page.body
+        if gzip, let compressed = page.gzipBody {
+            headers[.contentEncoding] = "gzip"
+            body = compressed
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 
     /// A validated request: the query, what each source makes of it, and where paging resumes.

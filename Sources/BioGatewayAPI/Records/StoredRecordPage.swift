@@ -14,6 +14,8 @@ import NIOCore
 struct StoredRecordPage: Sendable {
     /// The body, as sent.
     var body: ByteBuffer
+    /// The body compressed with gzip, for clients that take it; nil when that would not be smaller.
+    var gzipBody: ByteBuffer?
     /// Every header but `Link` and `Cache-Status` (those depend on the request and the moment).
     var headers: HTTPFields
     /// The `next` cursor, for `Link`.
@@ -22,7 +24,21 @@ struct StoredRecordPage: Sendable {
     var expiresAt: Date
 
     /// What the page costs in memory (roughly: its body and headers).
-    var size: Int { self.body.readableBytes + self.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count } + 64 }
+    var size: Int {
+        self.body.readableBytes + (self.gzipBody?.readableBytes ?? 0)
+            + self.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count } + 64
+    }
+
+    /// Bodies smaller than this are sent as they are (gzip would save next to nothing).
+    static let smallestCompressed = 1_024
+
+    /// `body` compressed with gzip, if that is worth it.
+    static func compressed(_ body: ByteBuffer) -> ByteBuffer? {
+        guard body.readableBytes >= Self.smallestCompressed, let gzip = try? GzipCodec.compress(body),
+            gzip.readableBytes < body.readableBytes
+        else { return nil }
+        return gzip
+    }
 
     /// The key of a page: everything that decides its bytes: the sources and filters (the cursor
     /// fingerprint), the position (the cursor), `limit`, `fields`, the format and the query's warnings.

@@ -1,4 +1,5 @@
 import BioGatewayAPI
+import BioGatewayCache
 import BioGatewayQuery
 import BioGatewaySimulator
 import BioGatewayTestSupport
@@ -61,6 +62,34 @@ struct RecordsPageCacheTests {
             #expect(posted.header("cache-status")?.hasPrefix("BioGateway-Pages; hit") == true)
             #expect(posted.body == first.body)
             #expect(posted.header("Link") == nil)
+        }
+    }
+
+    @Test func clientsThatTakeGzipGetTheSamePageCompressed() async throws {
+        try await withStack { _, gateway async throws in
+            let gzip = [("Accept-Encoding", "gzip, deflate")]
+            let query = [("genus", "Bufo"), ("limit", "200")]
+            let made = try await gateway.get("/v1/records", query: query, headers: gzip)
+            let keptIdentity = try await gateway.get("/v1/records", query: query)
+            let keptGzip = try await gateway.get("/v1/records", query: query, headers: gzip)
+            #expect(made.header("content-encoding") == "gzip")
+            #expect(keptGzip.header("content-encoding") == "gzip")
+            #expect(keptIdentity.header("content-encoding") == nil)
+            #expect(keptIdentity.header("vary") == "Accept, Accept-Encoding")
+            #expect(keptGzip.header("cache-status")?.hasPrefix("BioGateway-Pages; hit") == true)
+            let decodedKept = try GzipCodec.decompress(Data(keptGzip.body), expectedLength: keptIdentity.body.count)
+            #expect(decodedKept == Data(keptIdentity.body))
+            #expect(keptGzip.body.count * 5 < keptIdentity.body.count)
+            // the page as first made differs only in saying each source's part was a miss ("miss" is one byte
+            // longer than "hit", for each of the two sources)
+            let madeBody = try GzipCodec.decompress(Data(made.body), expectedLength: keptIdentity.body.count + 2)
+            let madeText = String(decoding: madeBody, as: UTF8.self)
+            #expect(madeText.replacingOccurrences(of: #""cache":"miss""#, with: #""cache":"hit""#) == keptIdentity.text)
+
+            // a small page (an empty one here) is not worth compressing
+            let empty = try await gateway.get("/v1/records", query: [("genus", "Nonexistentia")], headers: gzip)
+            #expect(empty.status == 200)
+            #expect(empty.header("content-encoding") == nil)
         }
     }
 
