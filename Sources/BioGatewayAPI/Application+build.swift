@@ -20,10 +20,13 @@ import ServiceLifecycle
 ///   - now: the clock the cache uses for ages, freshness and access times (tests inject one).
 ///   - onServerRunning: called with the listening channel (tests read the port from it).
 ///   - reloadConfiguration: when given, SIGHUP calls it and applies the settings that can change at run time.
+///   - rateLimitClock: seconds on a monotonic clock, for the client rate limits (default: the system's; tests
+///     stop it so that budgets do not refill during a slow run).
 public func buildApplication(
     configuration: GatewayConfiguration,
     logger: Logger = Logger(label: "biogateway"),
     now: @escaping @Sendable () -> Date = { Date() },
+    rateLimitClock: (@Sendable () -> Double)? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
@@ -52,7 +55,7 @@ public func buildApplication(
         observe: { source, outcome, duration in metrics.recordUpstream(source, outcome: outcome, duration: duration) }
     )
     let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: now)
-    let limits = try ClientRateLimits(configuration: configuration, metrics: metrics)
+    let limits = try ClientRateLimits(configuration: configuration, metrics: metrics, now: rateLimitClock)
 
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))

@@ -37,6 +37,7 @@ public func withGateway<Result: Sendable>(
     cachePath: String = temporaryCachePath(),
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = { Date() },
+    rateLimitClock: (@Sendable () -> Double)? = nil,
     logger: Logger = quietLogger,
     _ body: (GatewayClient) async throws -> Result
 ) async throws -> Result {
@@ -60,7 +61,13 @@ public func withGateway<Result: Sendable>(
     let finalConfiguration = configuration
     return try await withRunningApplication(
         { onServerRunning in
-            try buildApplication(configuration: finalConfiguration, logger: logger, now: now, onServerRunning: onServerRunning)
+            try buildApplication(
+                configuration: finalConfiguration,
+                logger: logger,
+                now: now,
+                rateLimitClock: rateLimitClock,
+                onServerRunning: onServerRunning
+            )
         },
         { port in try await body(GatewayClient(baseURL: "http://127.0.0.1:\(port)")) }
     )
@@ -71,12 +78,19 @@ public func withStack<Result: Sendable>(
     cachePath: String = temporaryCachePath(),
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = { Date() },
+    rateLimitClock: (@Sendable () -> Double)? = nil,
     logger: Logger = quietLogger,
     _ body: (SimulatorHandle, GatewayClient) async throws -> Result
 ) async throws -> Result {
     try await withSimulator { simulator in
-        try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath, configure: configure, now: now, logger: logger) {
-            gateway in
+        try await withGateway(
+            upstreamURL: simulator.baseURL,
+            cachePath: cachePath,
+            configure: configure,
+            now: now,
+            rateLimitClock: rateLimitClock,
+            logger: logger
+        ) { gateway in
             try await body(simulator, gateway)
         }
     }
