@@ -17,3 +17,6 @@ extension SimulatorHandle {
         await self.state.requests(source: source).last?.parameters
     }
 }
+
+/// A rate-limit clock that stands still: budgets never refill during the test, however slowly it runs.
+let stoppedRateLimitClock: @Sendable () -> Double = { 1_000 }
