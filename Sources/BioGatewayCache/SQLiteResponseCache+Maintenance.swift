@@ -100,19 +100,7 @@ extension SQLiteResponseCache {
         var intact = 0
         var dropped = 0
         for key in keys {
-            let lookup = try await self.database.read { db -> StoredLookup in
-                guard
-                    let row = try Row.fetchOne(
-                        db,
-                        sql: "SELECT e.*, b.body FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
-                        arguments: [key]
-                    )
-                else { return .absent }
-                guard row["body"] as Data? != nil, let entry = Self.verifiedEntry(row), (try? entry.identityBody()) != nil else {
-                    return .damaged
-                }
-                return .intact(entry)
-            }
+            let lookup = try await self.lookup(key, decompressing: true)
             switch lookup {
             case .absent:
                 continue

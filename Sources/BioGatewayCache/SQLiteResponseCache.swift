@@ -34,19 +34,7 @@ public final class SQLiteResponseCache: Sendable {
 
     /// The entry stored under a key, whatever its age, or nil. A damaged entry is deleted and reported as nil.
     public func entry(forKey key: String) async throws -> CachedResponse? {
-        // The row is read into a Sendable value inside the closure so that GRDB's async `read` is used:
-        // the lookup waits on GRDB's reader queue, not on a blocked cooperative thread.
-        let lookup = try await self.database.read { db -> StoredLookup in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT e.*, b.body FROM cache_entry e JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
-                    arguments: [key]
-                )
-            else { return .absent }
-            return Self.verifiedEntry(row).map(StoredLookup.intact) ?? .damaged
-        }
-        switch lookup {
+        switch try await self.lookup(key) {
         case .absent:
             return nil
         case .damaged:
@@ -54,6 +42,24 @@ public final class SQLiteResponseCache: Sendable {
             return nil
         case .intact(let entry):
             return entry
+        }
+    }
+
+    /// Reads and checks the entry under `key` (with `decompressing`, also that its body decompresses).
+    ///
+    /// The row becomes a Sendable value inside the closure so that GRDB's async `read` is used: the lookup
+    /// waits on GRDB's reader queue, not on a blocked cooperative thread.
+    func lookup(_ key: String, decompressing: Bool = false) async throws -> StoredLookup {
+        try await self.database.read { db -> StoredLookup in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT e.*, b.body FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
+                    arguments: [key]
+                )
+            else { return .absent }
+            guard let entry = Self.verifiedEntry(row), !decompressing || (try? entry.identityBody()) != nil else { return .damaged }
+            return .intact(entry)
         }
     }
 
@@ -66,7 +72,7 @@ public final class SQLiteResponseCache: Sendable {
 
     /// The entry a row describes, if its body matches its recorded length and digest.
     static func verifiedEntry(_ row: Row) -> CachedResponse? {
-        let body: Data = row["body"]
+        guard let body = row["body"] as Data? else { return nil }
         let expectedLength: Int = row["body_length"]
         let expectedDigest: String = row["body_sha256"]
         guard body.count == expectedLength, SHA256Hex.digest(body) == expectedDigest,
