@@ -10,14 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-duration="${DURATION:-10}"
-connections="${CONNECTIONS:-32}"
 port=18480
 simulator_port=18481
-# wrk is one client: lift the per-client limits, which would otherwise answer 429 after 600 requests
-export BIOGATEWAY_RATE_LIMIT=1000000
-source scripts/demo-for-measurement.sh
+source scripts/wrk-against-demo.sh
 
 nhm="http://127.0.0.1:$port/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=100"
 vertnet="http://127.0.0.1:$port/vertnet/api/search?q=%7B%22q%22%3A%22genus%3Abufo%22%2C%22l%22%3A1000%7D"

@@ -11,14 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-duration="${DURATION:-10}"
-connections="${CONNECTIONS:-32}"
 port=18490
 simulator_port=18491
-# wrk is one client: lift the per-client request limit
-export BIOGATEWAY_RATE_LIMIT=1000000
-source scripts/demo-for-measurement.sh
+source scripts/wrk-against-demo.sh
 
 base="http://127.0.0.1:$port/v1/records?genus=Bufo"
 for url in "$base&limit=100" "$base&limit=1000" "$base&limit=1000&format=csv" "$base&limit=1000&format=geojson"; do

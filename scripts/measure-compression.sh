@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-port=18490
-simulator_port=18491
+port=18500
+simulator_port=18501
 source scripts/demo-for-measurement.sh
 
 base="http://127.0.0.1:$port"

@@ -64,26 +64,13 @@ public final class GatewayMetrics: Sendable {
                 "coalesced": statistics.coalesced, "evictions": statistics.evictions,
                 "background_refreshes": statistics.backgroundRefreshes,
             ]
-            let deltas = self.exportedCacheCounts.withLock { exported in
-                defer { exported = counts }
-                return counts.map { ($0.key, $0.value - (exported[$0.key] ?? 0)) }
-            }
-            for (name, delta) in deltas where delta > 0 {
-                Counter(label: "biogateway_cache_\(name)_total", factory: self.factory).increment(by: delta)
-            }
-            for name in counts.keys { Counter(label: "biogateway_cache_\(name)_total", factory: self.factory).increment(by: 0) }
+            self.export(counts, since: self.exportedCacheCounts, prefix: "biogateway_cache_")
             Gauge(label: "biogateway_cache_entries", factory: self.factory).record(statistics.entries)
             Gauge(label: "biogateway_cache_bytes", factory: self.factory).record(statistics.bytes)
             Gauge(label: "biogateway_cache_max_bytes", factory: self.factory).record(statistics.maximumBytes)
         }
         let pageCounts = ["hits": pages.hits, "misses": pages.misses, "stores": pages.stores, "evictions": pages.evictions]
-        let pageDeltas = self.exportedPageCounts.withLock { exported in
-            defer { exported = pageCounts }
-            return pageCounts.map { ($0.key, $0.value - (exported[$0.key] ?? 0)) }
-        }
-        for (name, delta) in pageDeltas {
-            Counter(label: "biogateway_record_pages_\(name)_total", factory: self.factory).increment(by: max(0, delta))
-        }
+        self.export(pageCounts, since: self.exportedPageCounts, prefix: "biogateway_record_pages_")
         Gauge(label: "biogateway_record_pages_entries", factory: self.factory).record(pages.entries)
         Gauge(label: "biogateway_record_pages_bytes", factory: self.factory).record(pages.bytes)
         for (source, gate) in upstream.gates {
@@ -100,6 +87,18 @@ public final class GatewayMetrics: Sendable {
             Counter(label: "biogateway_rate_limited_total", dimensions: [("budget", budget)], factory: self.factory).increment(by: 0)
         }
         return self.registry.emitToBuffer()
+    }
+
+    /// Moves the `<prefix><name>_total` counters by what each of `counts` (a running total kept elsewhere)
+    /// grew since the last scrape, and registers every one of them (so each family shows from the start).
+    private func export(_ counts: [String: Int], since exported: borrowing Mutex<[String: Int]>, prefix: String) {
+        let deltas = exported.withLock { exported in
+            defer { exported = counts }
+            return counts.map { ($0.key, $0.value - (exported[$0.key] ?? 0)) }
+        }
+        for (name, delta) in deltas {
+            Counter(label: "\(prefix)\(name)_total", factory: self.factory).increment(by: max(0, delta))
+        }
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

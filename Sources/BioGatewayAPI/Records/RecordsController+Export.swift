@@ -51,7 +51,7 @@ extension RecordsController {
             search: self.search,
             signer: self.signer,
             plan: parsed.plan,
-            fingerprint: parsed.query.fingerprint,
+            fingerprint: parsed.fingerprint,
             writer: RecordWriter(format: format, fields: parsed.query.fields),
             maximum: maximum,
             warnings: warnings,

@@ -35,7 +35,7 @@ struct RecordsController: Sendable {
         let parsed = try await self.parse(request, context: context, endpoint: .page)
         let format = parsed.query.format ?? request.headers[.accept].flatMap(RecordFormat.init(accept:)) ?? .json
         let preferences = ClientPreferences(headers: request.headers)
-        let key = StoredRecordPage.key(parsed.query, format: format)
+        let key = StoredRecordPage.key(parsed.query, fingerprint: parsed.fingerprint, format: format)
         // no-cache and max-age ask for answers fresher than a kept page may be: the page is made again
         let bypassed = preferences.noCache || preferences.maxAge != nil
         if !bypassed, self.pages.isEnabled, let stored = self.pages.value(forKey: key) {
@@ -59,7 +59,7 @@ struct RecordsController: Sendable {
             // with only-if-cached nothing went upstream: every source failed for want of a stored answer
             return (preferences.onlyIfCached ? ProblemDetails.notCached : Self.sourcesFailed(page)).response()
         }
-        let next = page.next.map { self.signer.cursor(for: $0, fingerprint: parsed.query.fingerprint) }
+        let next = page.next.map { self.signer.cursor(for: $0, fingerprint: parsed.fingerprint) }
         let warnings = parsed.query.warnings + page.warnings
         let writer = RecordWriter(format: format, fields: parsed.query.fields)
         var headers: HTTPFields = [.contentType: format.contentType]
@@ -117,6 +117,8 @@ struct RecordsController: Sendable {
         var query: RecordQuery
         var plan: RecordSearch.Plan
         var position: PagePosition
+        /// The query's fingerprint (sources and filters), which its cursors are tied to.
+        var fingerprint: String
     }
 
     /// Reads and validates a request; a bad one throws a 400 problem naming each bad parameter.
@@ -130,10 +132,11 @@ struct RecordsController: Sendable {
         } catch {
             throw ProblemDetails.invalidRequest(error.problems)
         }
+        let fingerprint = query.fingerprint
         var position = PagePosition()
         if let cursor = query.cursor {
             do {
-                position = try self.signer.position(from: cursor, fingerprint: query.fingerprint)
+                position = try self.signer.position(from: cursor, fingerprint: fingerprint)
             } catch .invalid {
                 throw ProblemDetails.invalidRequest([
                     QueryProblem(
@@ -151,7 +154,7 @@ struct RecordsController: Sendable {
                 ])
             }
         }
-        return Parsed(query: query, plan: plan, position: position)
+        return Parsed(query: query, plan: plan, position: position, fingerprint: fingerprint)
     }
 
     /// The request's parameters (``RequestParameters``); a body that is not a JSON object is a 400.

@@ -42,9 +42,9 @@ struct StoredRecordPage: Sendable {
 
     /// The key of a page: everything that decides its bytes: the sources and filters (the cursor
     /// fingerprint), the position (the cursor), `limit`, `fields`, the format and the query's warnings.
-    static func key(_ query: RecordQuery, format: RecordFormat) -> String {
+    static func key(_ query: RecordQuery, fingerprint: String, format: RecordFormat) -> String {
         let object = JSONObject([
-            ("query", .string(query.fingerprint)),
+            ("query", .string(fingerprint)),
             ("cursor", query.cursor.map { .string($0) } ?? .null),
             ("limit", .integer(Int64(query.limit))),
             ("fields", query.fields.map { .array($0.map { .string($0) }) } ?? .null),
