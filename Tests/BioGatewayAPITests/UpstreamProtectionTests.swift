@@ -131,7 +131,9 @@ struct UpstreamProtectionTests {
         try await withStack(configure: configure, now: clock.now) { simulator, gateway async throws in
             _ = try await gateway.get(nhmPath, query: self.nhmQuery(2))
             clock.advance(by: 120)
-            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 1_500, count: 2))
+            // a slow upstream (4 s), so that the first request is still in flight when the third arrives even on a
+            // loaded machine
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 4_000, count: 2))
             async let first = gateway.get(nhmPath, query: self.nhmQuery(0))  // in flight
             try await Task.sleep(for: .milliseconds(200))
             async let second = gateway.get(nhmPath, query: self.nhmQuery(1))  // waiting in the queue
