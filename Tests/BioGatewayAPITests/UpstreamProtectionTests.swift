@@ -127,17 +127,23 @@ struct UpstreamProtectionTests {
             $0.upstreamQueue = 1
             $0.cacheTTL = 60
             $0.staleWhileRevalidate = 0
+            $0.upstreamTimeout = 30
         }
         try await withStack(configure: configure, now: clock.now) { simulator, gateway async throws in
             _ = try await gateway.get(nhmPath, query: self.nhmQuery(2))
             clock.advance(by: 120)
-            // a slow upstream (4 s), so that the first request is still in flight when the third arrives even on a
-            // loaded machine
-            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 4_000, count: 2))
+            // the first request holds NHM's one slot for 10 s; each step waits until the state it sets up is
+            // reached (the upstream has the first request; the gateway's queue holds the second) rather than
+            // sleeping a fixed time, which a loaded machine can outrun or reorder
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 10_000, count: 1))
             async let first = gateway.get(nhmPath, query: self.nhmQuery(0))  // in flight
-            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await eventually { await simulator.calls(.nhm) == 2 })
             async let second = gateway.get(nhmPath, query: self.nhmQuery(1))  // waiting in the queue
-            try await Task.sleep(for: .milliseconds(200))
+            #expect(
+                try await eventually {
+                    (try? await gateway.request("/v1/sources").json()["sources"]?["nhm"]?["queueDepth"]?.integerValue) == 1
+                }
+            )
             let refused = try await gateway.get(nhmPath, query: self.nhmQuery(3))
             #expect(refused.status == 503)
             #expect(try refused.json()["type"] == "urn:biogateway:problem:upstream-busy")
