@@ -145,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BioGatewayCacheTests",
-            dependencies: ["BioGatewayCache", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BioGatewayCache", "BioGatewayTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
