@@ -33,7 +33,7 @@ struct CacheFreshnessTests {
             // past freshness, inside stale-while-revalidate: 20 clients at once all get the stored answer at
             // once, and one background fetch (slowed down so they overlap it) refreshes the entry
             clock.advance(by: 2)
-            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 600, count: 1))
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 2_000, count: 1))
             let stale = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for _ in 0..<20 { group.addTask { try await gateway.get(vertnetPath, query: self.query) } }
                 return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
@@ -61,17 +61,19 @@ struct CacheFreshnessTests {
             $0.cacheTTL = 60
             $0.staleWhileRevalidate = 0
             $0.staleIfError = 600
-            $0.upstreamTimeout = 1
+            // long enough for a first answer on a machine loaded by the whole parallel suite (1 s was not, once)
+            $0.upstreamTimeout = 3
             $0.upstreamRetries = 0
         }
         try await withStack(configure: configure, now: clock.now) { simulator, gateway in
             let nhmQuery = [("resource_id", specimens), ("q", "bufo"), ("limit", "5")]
             let original = try await gateway.get(nhmPath, query: nhmQuery)
+            try #require(original.status == 200, "the answer the rest of this test falls back to was not stored")
             clock.advance(by: 100)
             let faults: [(SimulatorFault, String)] = [
                 (SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1), "fwd-status=503"),
                 (SimulatorFault(source: "nhm", kind: .reset, count: 1), "fwd-status=502"),
-                (SimulatorFault(source: "nhm", kind: .latency, latencyMs: 1_500, count: 1), "fwd-status=504"),
+                (SimulatorFault(source: "nhm", kind: .latency, latencyMs: 4_000, count: 1), "fwd-status=504"),
                 (SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 1, count: 1), "fwd-status=429"),
             ]
             for (fault, forwardStatus) in faults {
@@ -99,7 +101,7 @@ struct CacheFreshnessTests {
             #expect(failed.status == 502)
             #expect(failed.header("content-type") == "application/problem+json")
             #expect(failed.header("cache-status") == "BioGateway; fwd=stale; fwd-status=500; detail=upstream-status-500")
-            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 1_500, count: 1))
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 4_000, count: 1))
             let slow = try await gateway.get(nhmPath, query: nhmQuery)
             #expect(slow.status == 504)
             #expect(slow.header("content-type") == "application/problem+json")
