@@ -22,7 +22,9 @@ echo "== build"
 swift build --build-tests
 
 echo "== existing clients, /v1/records (formats, export memory, schemathesis), the cache CLI, SIGKILL durability, config check and deploy/ against the real binary (pytest)"
-BIOGATEWAY_BIN=.build/debug/biogateway python3 -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/RecordsAPI Tests/Durability Tests/Operations
+# -u: each result shows as it happens, also when the output goes to a CI log rather than a terminal
+BIOGATEWAY_BIN=.build/debug/biogateway python3 -u -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/RecordsAPI Tests/Durability Tests/Operations
 
 echo "== swift test"
-swift test --skip-build
+# every test is a swift-testing test: XCTest would only announce that it ran none
+swift test --skip-build --disable-xctest

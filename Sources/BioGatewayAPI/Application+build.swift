@@ -22,11 +22,14 @@ import ServiceLifecycle
 ///   - reloadConfiguration: when given, SIGHUP calls it and applies the settings that can change at run time.
 ///   - rateLimitClock: seconds on a monotonic clock, for the client rate limits (default: the system's; tests
 ///     stop it so that budgets do not refill during a slow run).
+///   - upstreamClock: seconds on a monotonic clock, for the upstream gates' pacing, pauses, queue timeout and
+///     breaker cooldown (default: the system's; tests move it forward rather than wait out a cooldown).
 public func buildApplication(
     configuration: GatewayConfiguration,
     logger: Logger = Logger(label: "biogateway"),
     now: @escaping @Sendable () -> Date = { Date() },
     rateLimitClock: (@Sendable () -> Double)? = nil,
+    upstreamClock: @escaping @Sendable () -> Double = MonotonicClock.seconds,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
@@ -52,6 +55,7 @@ public func buildApplication(
         client: upstreamClient,
         limits: Dictionary(uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, configuration.upstreamLimits(for: $0)) }),
         retries: configuration.upstreamRetries,
+        now: upstreamClock,
         observe: { source, outcome, duration in metrics.recordUpstream(source, outcome: outcome, duration: duration) }
     )
     let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: now)
@@ -78,12 +82,23 @@ public func buildApplication(
         Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: await metrics.exposition(cache: cache, pages: pages.counters, upstream: upstream)))
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(
+                    bytes: await metrics.exposition(
+                        cache: cache,
+                        pages: pages.counters,
+                        upstream: upstream,
+                        collapsedWaiting: await gateway.collapsedWaiting
+                    )
+                )
+            )
         )
     }
-    MetaController().register(on: limited)
+    MetaController(adminEnabled: configuration.adminToken != nil).register(on: limited)
     if let token = configuration.adminToken {
         AdminCacheController(cache: cache, pages: pages, token: token).register(on: router)
+    } else {
+        AdminCacheController.registerDisabled(on: router)
     }
 
     var services: [any Service] = [HTTPClientService(client: httpClient), CacheMaintenance(cache: cache, logger: logger)]
@@ -143,12 +158,20 @@ struct CacheMaintenance: Service {
         // the last write must happen even when the service's task was cancelled rather than shut down
         // gracefully, so it runs in a task of its own that does not inherit the cancellation
         await Task { await self.flush() }.value
-        try self.cache.close()
+        do {
+            try self.cache.close()
+        } catch {
+            self.logger.error("could not checkpoint and close the cache database", metadata: ["error": "\(error)"])
+            throw error
+        }
     }
 
     private func flush() async {
         do {
             try await self.cache.flush()
+        } catch is CancellationError {
+            // shutting down: the last flush, which is not cancelled, writes what this one did not
+            self.logger.debug("cache access times and counters left for the last flush")
         } catch {
             self.logger.error("could not write cache access times and counters", metadata: ["error": "\(error)"])
         }

@@ -5,6 +5,7 @@
 public actor RequestCoalescer<Value: Sendable> {
     private var inFlight: [String: (id: Int, task: Task<Value, any Error>)] = [:]
     private var launched = 0
+    private var joinedWaiting = 0
 
     public init() {}
 
@@ -15,6 +16,8 @@ public actor RequestCoalescer<Value: Sendable> {
         compute: @escaping @Sendable () async throws -> Value
     ) async throws -> (value: Value, joined: Bool) {
         if let running = self.inFlight[key] {
+            self.joinedWaiting += 1
+            defer { self.joinedWaiting -= 1 }
             return (try await running.task.value, true)
         }
         return (try await self.launch(key, compute).value, false)
@@ -31,6 +34,9 @@ public actor RequestCoalescer<Value: Sendable> {
 
     /// Whether a computation for `key` is running.
     public func isRunning(_ key: String) -> Bool { self.inFlight[key] != nil }
+
+    /// How many callers are waiting for a computation another caller started.
+    public var waitingCount: Int { self.joinedWaiting }
 
     /// How many distinct keys are being computed right now.
     public var inFlightCount: Int { self.inFlight.count }

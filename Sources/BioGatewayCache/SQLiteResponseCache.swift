@@ -15,6 +15,8 @@ public final class SQLiteResponseCache: Sendable {
     let database: DatabasePool
     /// The bound on ``CacheStatistics/bytes``.
     public let maximumBytes: Int
+    /// The database file.
+    let path: String
     let pending = PendingWrites()
 
     /// Opens (creating if needed) the cache database at `path` and brings its schema up to date.
@@ -29,6 +31,7 @@ public final class SQLiteResponseCache: Sendable {
         }
         self.database = try DatabasePool(path: path, configuration: configuration)
         self.maximumBytes = maximumBytes
+        self.path = path
         try CacheSchema.migrator.migrate(self.database)
     }
 
@@ -225,8 +228,15 @@ public final class SQLiteResponseCache: Sendable {
         }
     }
 
-    /// Closes the database (checkpointing the WAL). Later calls fail. Call ``flush()`` first.
+    /// Checkpoints the WAL into the database file (truncating it) and closes the database, which removes the
+    /// `-wal` and `-shm` files. Later calls fail. Call ``flush()`` first.
     public func close() throws {
+        _ = try self.database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try self.database.close()
+        // GRDB closes the pool's writer before its read-only readers, and SQLite lets only a connection that
+        // can write remove the WAL as the last one closes: one last read-write connection, alone, does that
+        let last = try DatabaseQueue(path: self.path)
+        _ = try last.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        try last.close()
     }
 }

@@ -46,7 +46,7 @@ public struct RecordFilters: Sendable, Hashable {
     }
 
     /// NHM `datastore_search` parameters (without paging) on the specimens resource: `q` as full text,
-    /// terms as exact case-insensitive `filters`, `year` as a filter, `hasCoordinates=true` as
+    /// terms as exact case-insensitive `filters` (a scientific name as its parts, see ``addNHMName(_:to:)``), `year` as a filter, `hasCoordinates=true` as
     /// `_has_lat_long`. NHM's basic search has no ranges and no "lacks coordinates" filter.
     public func nhmParameters(resourceID: String) -> Translation<JSONObject> {
         var problems: [QueryProblem] = []
@@ -61,9 +61,14 @@ public struct RecordFilters: Sendable, Hashable {
                 QueryProblem(parameter: "hasCoordinates", detail: "the NHM Data Portal can select records with coordinates, not without")
             )
         }
-        guard problems.isEmpty else { return .unsupported(problems) }
         var filters = JSONObject()
-        for name in Self.termNames { if let value = self.terms[name] { filters[name] = .string(value) } }
+        for name in Self.termNames where name != "scientificName" {
+            if let value = self.terms[name] { filters[name] = .string(value) }
+        }
+        if let name = self.terms["scientificName"] {
+            if let problem = Self.addNHMName(name, to: &filters) { problems.append(problem) }
+        }
+        guard problems.isEmpty else { return .unsupported(problems) }
         if let year = self.year { filters["year"] = .string(String(year)) }
         if self.hasCoordinates == true { filters["_has_lat_long"] = .bool(true) }
         var parameters = JSONObject()
@@ -71,6 +76,30 @@ public struct RecordFilters: Sendable, Hashable {
         if let q = self.q { parameters["q"] = .string(q) }
         if !filters.isEmpty { parameters["filters"] = .object(filters) }
         return .request(parameters)
+    }
+
+    /// NHM records write `scientificName` with its authorship (`Bufo bufo (Linnaeus, 1758)`), so a name is
+    /// matched on its parts instead: `genus`, `specificEpithet` and, for a trinomial, `infraspecificEpithet`
+    /// (case-insensitive exact terms). A one-word name has no such parts and cannot be matched exactly.
+    static func addNHMName(_ text: String, to filters: inout JSONObject) -> QueryProblem? {
+        guard let name = ScientificName(text) else {
+            filters["scientificName"] = .string(text)
+            return nil
+        }
+        guard let epithet = name.specificEpithet else {
+            return QueryProblem(
+                parameter: "scientificName",
+                detail: "the NHM Data Portal writes names with their authorship, so a one-word name ('\(text)') cannot be matched "
+                    + "exactly there; use genus, family or order for a higher taxon"
+            )
+        }
+        if let genus = filters["genus"]?.stringValue, genus.lowercased() != name.genus.lowercased() {
+            return QueryProblem(parameter: "scientificName", detail: "names the genus \(name.genus), but genus is \(genus)")
+        }
+        filters["genus"] = .string(name.genus)
+        filters["specificEpithet"] = .string(epithet)
+        if let infraspecific = name.infraspecificEpithet { filters["infraspecificEpithet"] = .string(infraspecific) }
+        return nil
     }
 
     /// The VertNet query string: `field:value` with VertNet's lowercase names (values with spaces or
@@ -85,7 +114,9 @@ public struct RecordFilters: Sendable, Hashable {
                 problems.append(QueryProblem(parameter: name, detail: "VertNet's query language cannot match a value containing '\"'"))
                 continue
             }
-            parts.append("\(name.lowercased()):\(Self.vertnetValue(value))")
+            // VertNet's names carry no authorship: a scientific name is matched on its canonical form
+            let matched = name == "scientificName" ? ScientificName(value)?.canonical ?? value : value
+            parts.append("\(name.lowercased()):\(Self.vertnetValue(matched))")
         }
         if let year = self.year { parts.append("year:\(year)") }
         if let from = self.yearFrom { parts.append("year>=\(from)") }

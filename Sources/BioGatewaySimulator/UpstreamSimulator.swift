@@ -154,12 +154,17 @@ public struct UpstreamSimulator: Sendable {
         let state = self.state
         defer { Task { await state.finish(index) } }
         let fault = await self.state.takeFault(for: source)
-        let delay = self.configuration.latency + .milliseconds(fault?.latencyMs ?? 0)
-        if delay > .zero { try await Task.sleep(for: delay) }
+        if fault?.kind == .hold {
+            if self.configuration.latency > .zero { try await Task.sleep(for: self.configuration.latency) }
+            await self.state.hold(atMost: fault?.latencyMs.map { .milliseconds($0) })
+        } else {
+            let delay = self.configuration.latency + .milliseconds(fault?.latencyMs ?? 0)
+            if delay > .zero { try await Task.sleep(for: delay) }
+        }
 
         guard let fault else { return Self.response(answer()) }
         switch fault.kind {
-        case .latency:
+        case .latency, .hold:
             return Self.response(answer())
         case .status:
             let status = fault.status.flatMap { (100...599).contains($0) ? $0 : nil } ?? 500

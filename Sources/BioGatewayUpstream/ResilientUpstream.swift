@@ -1,4 +1,5 @@
 import BioGatewayQuery
+import BioGatewayRateLimit
 import Foundation
 import Logging
 
@@ -24,12 +25,13 @@ public struct ResilientUpstream: Sendable {
         limits: [UpstreamSource: UpstreamLimits],
         retries: Int = 2,
         initialBackoff: Double = 0.25,
+        now: @escaping @Sendable () -> Double = MonotonicClock.seconds,
         observe: @escaping @Sendable (UpstreamSource, String, Duration) -> Void = { _, _, _ in }
     ) {
         self.observe = observe
         self.client = client
         self.gates = Dictionary(
-            uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, UpstreamGate(source: $0, limits: limits[$0] ?? UpstreamLimits())) }
+            uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, UpstreamGate(source: $0, limits: limits[$0] ?? UpstreamLimits(), now: now)) }
         )
         self.retries = retries
         self.initialBackoff = initialBackoff

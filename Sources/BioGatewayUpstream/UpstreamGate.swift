@@ -69,25 +69,28 @@ public actor UpstreamGate {
     private var inFlight = 0
     private var queue: [Int] = []
     private var nextTicket = 0
-    private var pausedUntil: ContinuousClock.Instant?
+    private var pausedUntil: Double?
     private var pausedUntilDate: Date?
     private var breaker = BreakerState.closed
-    private var openedAt: ContinuousClock.Instant?
+    private var openedAt: Double?
     private var probeInFlight = false
     private var consecutiveFailures = 0
     private var recent: [(failed: Bool, seconds: Double)] = []
-    private let clock = ContinuousClock()
-    private let origin = ContinuousClock.now
+    /// Seconds on a monotonic clock.
+    private let now: @Sendable () -> Double
 
-    public init(source: UpstreamSource, limits: UpstreamLimits) {
+    /// - Parameter now: seconds on a monotonic clock, for pacing, pauses, the queue timeout and the breaker's
+    ///   cooldown (default: the system's; tests move it forward instead of waiting out a cooldown).
+    public init(source: UpstreamSource, limits: UpstreamLimits, now: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
         self.source = source
         self.limits = limits
+        self.now = now
         self.pacing = GCRA(limit: 1, window: 1 / limits.maximumRate, burst: limits.burst)
     }
 
     /// A turn to send one request; give it back with ``finish(_:failed:retryAfter:)``.
     public struct Turn: Sendable {
-        let startedAt: ContinuousClock.Instant
+        let startedAt: Double
         let isProbe: Bool
     }
 
@@ -108,20 +111,20 @@ public actor UpstreamGate {
         let ticket = self.nextTicket
         self.nextTicket += 1
         self.queue.append(ticket)
-        let deadline = self.clock.now + .seconds(self.limits.queueTimeout)
+        let deadline = self.now() + self.limits.queueTimeout
         defer { self.queue.removeAll { $0 == ticket } }
         while true {
-            let now = self.clock.now
+            let now = self.now()
             if let pausedUntil, pausedUntil > deadline {
                 if isProbe { self.probeInFlight = false }
                 throw .overloaded(
                     self.source,
-                    retryAfter: Int((pausedUntil - now).components.seconds) + 1,
+                    retryAfter: Int(pausedUntil - now) + 1,
                     "\(self.source.displayName) asked the gateway to wait; it is paused until \(self.pausedUntilDate!.formatted(.iso8601))"
                 )
             }
             if self.queue.first == ticket, self.inFlight < self.limits.maximumConcurrent, self.pausedUntil.map({ $0 <= now }) ?? true {
-                let decision = self.pacing.attempt(at: self.seconds(now), state: self.pacingState)
+                let decision = self.pacing.attempt(at: now, state: self.pacingState)
                 if decision.allowed {
                     self.pacingState = decision.state
                     self.inFlight += 1
@@ -144,12 +147,11 @@ public actor UpstreamGate {
     /// or a 429 whose `retryAfter` pauses the upstream.
     public func finish(_ turn: Turn, failed: Bool, pauseFor retryAfter: Double? = nil) {
         self.inFlight -= 1
-        let now = self.clock.now
-        let elapsed = now - turn.startedAt
-        self.recent.append((failed, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        let now = self.now()
+        self.recent.append((failed, max(0, now - turn.startedAt)))
         if self.recent.count > 100 { self.recent.removeFirst(self.recent.count - 100) }
         if let retryAfter {
-            let until = now + .seconds(max(0, retryAfter))
+            let until = now + max(0, retryAfter)
             if until > (self.pausedUntil ?? now) {
                 self.pausedUntil = until
                 self.pausedUntilDate = Date().addingTimeInterval(retryAfter)
@@ -178,10 +180,10 @@ public actor UpstreamGate {
     /// Throws while the breaker is open; returns whether this request is the half-open probe.
     private func checkBreaker() throws(UpstreamError) -> Bool {
         guard self.breaker != .closed, let openedAt else { return false }
-        let reopensAt = openedAt + .seconds(self.limits.breakerCooldown)
-        let now = self.clock.now
+        let reopensAt = openedAt + self.limits.breakerCooldown
+        let now = self.now()
         if now < reopensAt || self.probeInFlight {
-            let wait = now < reopensAt ? (reopensAt - now).components.seconds + 1 : 1
+            let wait = now < reopensAt ? Int(reopensAt - now) + 1 : 1
             throw .circuitOpen(self.source, retryAfter: Int(wait))
         }
         self.breaker = .halfOpen
@@ -190,10 +192,10 @@ public actor UpstreamGate {
     }
 
     public var snapshot: Snapshot {
-        let now = self.clock.now
+        let now = self.now()
         let latencies = self.recent.map(\.seconds).sorted()
         var breaker = self.breaker
-        if breaker == .open, let openedAt, now >= openedAt + .seconds(self.limits.breakerCooldown) { breaker = .halfOpen }
+        if breaker == .open, let openedAt, now >= openedAt + self.limits.breakerCooldown { breaker = .halfOpen }
         return Snapshot(
             breaker: breaker,
             pausedUntil: self.pausedUntil.flatMap { $0 > now ? self.pausedUntilDate : nil },
@@ -204,10 +206,5 @@ public actor UpstreamGate {
                 ? nil : (latencies[latencies.count / 2], latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.95))]),
             consecutiveFailures: self.consecutiveFailures
         )
-    }
-
-    private func seconds(_ instant: ContinuousClock.Instant) -> Double {
-        let duration = instant - self.origin
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -31,6 +31,14 @@ struct CacheCommand: AsyncParsableCommand {
                 try SQLiteResponseCache(path: configuration.cachePath, maximumBytes: configuration.cacheMaxBytes)
             }
         }
+
+        /// Opens the cache, runs `body` on it and closes it, so that the command leaves no `-wal` or `-shm`
+        /// file behind (unless a running gateway still has the database open).
+        func use<Result>(_ body: (SQLiteResponseCache) async throws -> Result) async throws -> Result {
+            let cache = self.open()
+            defer { try? cache.close() }
+            return try await body(cache)
+        }
     }
 
     struct Stats: AsyncParsableCommand {
@@ -39,7 +47,7 @@ struct CacheCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON (the same document as GET /admin/cache).") var json = false
 
         func run() async throws {
-            let statistics = try await self.location.open().statistics()
+            let statistics = try await self.location.use { try await $0.statistics() }
             if self.json {
                 print(String(decoding: JSONWriter(style: .compact).bytes(statistics.json), as: UTF8.self))
                 return
@@ -89,7 +97,7 @@ struct CacheCommand: AsyncParsableCommand {
                 } else {
                     .everything
                 }
-            let purged = try await self.location.open().purge(scope)
+            let purged = try await self.location.use { try await $0.purge(scope) }
             print("purged \(purged) entr\(purged == 1 ? "y" : "ies")")
         }
     }
@@ -99,9 +107,11 @@ struct CacheCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let cache = self.location.open()
-            let before = try await cache.statistics()
-            try await cache.vacuum()
+            let before = try await self.location.use { cache in
+                let before = try await cache.statistics()
+                try await cache.vacuum()
+                return before
+            }
             print("vacuumed: \(before.entries) entries, \(Stats.bytes(before.bytes))")
         }
     }
@@ -113,7 +123,7 @@ struct CacheCommand: AsyncParsableCommand {
         @OptionGroup var location: Location
 
         func run() async throws {
-            let report = try await self.location.open().verify()
+            let report = try await self.location.use { try await $0.verify() }
             print("integrity: \(report.integrity)\nintact entries: \(report.intact)\ndropped entries: \(report.dropped)")
             if report.integrity != "ok" { throw ExitCode(1) }
         }

@@ -16,15 +16,22 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Port of the gateway.") var port: Int = 8080
     @Option(help: "Port of the upstream simulator.") var simulatorPort: Int = 8081
-    @Option(help: "SQLite cache file.") var cachePath: String = "./biogateway-demo-cache.sqlite"
+    @Option(help: "SQLite cache file to keep between demos (default: a new one in a temporary folder, removed on exit).")
+    var cachePath: String?
 
     func run() async throws {
+        exitIfPortIsTaken(host: "127.0.0.1", port: self.port, flag: "--port", command: "demo")
+        exitIfPortIsTaken(host: "127.0.0.1", port: self.simulatorPort, flag: "--simulator-port", command: "demo")
         let simulatorURL = "http://127.0.0.1:\(self.simulatorPort)"
+        // a new, empty cache each time unless one is named, so that the banner's "now a cache hit" is true
+        let temporaryFolder = self.cachePath == nil ? Self.makeTemporaryFolder() : nil
+        defer { if let temporaryFolder { try? FileManager.default.removeItem(at: temporaryFolder) } }
+        let cachePath = self.cachePath ?? temporaryFolder!.appendingPathComponent("cache.sqlite").path
         // the gateway's other settings come from BIOGATEWAY_* variables as for `serve`; the simulator is
         // local, so unless told otherwise it is paced gently, not at the real upstreams' 1-2 requests a second
         var flags = [
             "biogateway.port": String(self.port),
-            "biogateway.cache.path": self.cachePath,
+            "biogateway.cache.path": cachePath,
             "biogateway.nhm.url": simulatorURL,
             "biogateway.vertnet.url": simulatorURL,
         ]
@@ -43,50 +50,77 @@ struct DemoCommand: AsyncParsableCommand {
             exitWithConfigurationError("\(error)")
         }
         let logger = makeLogger("biogateway", configuration)
+        say("Generating the simulator's data (26,000 NHM and 14,500 VertNet records, the same every time)...")
+        let started = ContinuousClock.now
         let simulator = UpstreamSimulator(configuration: SimulatorConfiguration(port: self.simulatorPort))
-            .makeApplication(logger: makeLogger("biogateway.simulator"))
+        say(
+            "  done in \((ContinuousClock.now - started).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))); starting the servers..."
+        )
         let gatewayURL = "http://127.0.0.1:\(self.port)"
-        let cachePath = self.cachePath
+        let isTemporary = temporaryFolder != nil
         let gateway = openOrExit(configuration.cachePath) {
             try buildApplication(
                 configuration: configuration,
                 logger: logger,
                 onServerRunning: { _ in
-                    let banner = Self.banner(gatewayURL: gatewayURL, simulatorURL: simulatorURL, cachePath: cachePath)
-                    FileHandle.standardOutput.write(Data((banner + "\n").utf8))
+                    say(Self.banner(gatewayURL: gatewayURL, simulatorURL: simulatorURL, cachePath: cachePath, isTemporary: isTemporary))
                 }
             )
         }
         let group = ServiceGroup(
-            configuration: .init(services: [simulator, gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: [simulator.makeApplication(logger: makeLogger("biogateway.simulator")), gateway],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
         )
         try await group.run()
+        say("BioGateway demo stopped.")
     }
 
-    static func banner(gatewayURL: String, simulatorURL: String, cachePath: String) -> String {
-        """
-
-        BioGateway demo (offline: the upstreams are the built-in simulator)
-          gateway     \(gatewayURL)      API description: \(gatewayURL)/openapi.yaml
-          simulator   \(simulatorURL)      (NHM and VertNet, generated data)
-          cache       \(cachePath)
-
-        Try:
-          # NHM datastore_search, as ckanapi/pyportal would call it
-          curl '\(gatewayURL)/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
-
-          # VertNet search, as rvertnet would call it
-          curl -G '\(gatewayURL)/vertnet/api/search' --data-urlencode 'q={"q":"genus:bufo stateprovince:california","l":2}'
-
-          # the same NHM question again: now a cache hit (see Cache-Status)
-          curl -s -D - -o /dev/null '\(gatewayURL)/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
-
-          # both sources in one Darwin Core shape; CSV, NDJSON and GeoJSON too, and a streamed export
-          curl '\(gatewayURL)/v1/records?genus=Bufo&stateProvince=California&limit=5'
-          curl '\(gatewayURL)/v1/records?genus=Bufo&limit=5&format=csv'
-          curl '\(gatewayURL)/v1/records/export?genus=Bufo&max=2000&format=ndjson' > bufo.ndjson
-
-        Stop with Ctrl-C.
-        """
+    /// A new folder for this demo's cache, in the system's temporary folder.
+    static func makeTemporaryFolder() -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("biogateway-demo-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            exitWithConfigurationError("cannot create a folder for the demo's cache at \(folder.path): \(error.localizedDescription)")
+        }
+        return folder
     }
+
+    static func banner(gatewayURL: String, simulatorURL: String, cachePath: String, isTemporary: Bool) -> String {
+        let cacheNote =
+            isTemporary ? "(new and empty; removed on exit; --cache-path keeps one)" : "(kept between demos: earlier answers are already hits)"
+        return """
+
+            BioGateway demo (offline: the upstreams are the built-in simulator)
+              gateway     \(gatewayURL)      API description: \(gatewayURL)/openapi.yaml
+              simulator   \(simulatorURL)      (NHM and VertNet, generated data)
+              cache       \(cachePath)
+                          \(cacheNote)
+
+            Try:
+              # NHM datastore_search, as ckanapi/pyportal would call it
+              curl '\(gatewayURL)/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
+
+              # VertNet search, as rvertnet would call it
+              curl -G '\(gatewayURL)/vertnet/api/search' --data-urlencode 'q={"q":"genus:bufo stateprovince:california","l":2}'
+
+              # the same NHM question again: now a cache hit (see Cache-Status)
+              curl -s -D - -o /dev/null '\(gatewayURL)/nhm/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
+
+              # both sources in one Darwin Core shape; CSV, NDJSON and GeoJSON too, and a streamed export
+              curl '\(gatewayURL)/v1/records?genus=Bufo&stateProvince=California&limit=5'
+              curl '\(gatewayURL)/v1/records?genus=Bufo&limit=5&format=csv'
+              curl '\(gatewayURL)/v1/records/export?genus=Bufo&max=2000&format=ndjson' > bufo.ndjson
+
+            Ready. Stop with Ctrl-C.
+            """
+    }
+}
+
+/// Writes a line to standard output at once (not buffered), so progress shows as it happens.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

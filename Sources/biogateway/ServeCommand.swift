@@ -25,6 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         for variable in GatewayConfiguration.unknownVariables(in: ProcessInfo.processInfo.environment) {
             logger.warning("ignoring \(variable): no such setting (see biogateway config check)")
         }
+        exitIfPortIsTaken(host: configuration.host, port: configuration.port, flag: "--port", command: "serve")
         let app = openOrExit(configuration.cachePath) {
             try buildApplication(
                 configuration: configuration,

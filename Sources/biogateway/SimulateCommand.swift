@@ -20,6 +20,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger("biogateway.simulator")
         let configuration = self.options.simulatorConfiguration()
+        exitIfPortIsTaken(host: configuration.host, port: configuration.port, flag: "--port", command: "simulate")
         let app = UpstreamSimulator(configuration: configuration).makeApplication(logger: logger) { channel in
             logger.info("Upstream simulator listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
         }

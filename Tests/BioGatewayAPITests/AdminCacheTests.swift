@@ -30,9 +30,29 @@ struct AdminCacheTests {
         }
     }
 
-    @Test func isAbsentWithoutAConfiguredToken() async throws {
+    @Test func isOffWithoutAConfiguredTokenAndSaysWhichSettingTurnsItOn() async throws {
         try await withStack { _, gateway async throws in
-            #expect(try await gateway.request("/admin/cache", headers: self.authorized).status == 404)
+            for method in [HTTPMethodName.GET, .DELETE] {
+                let off = try await gateway.request("/admin/cache", method: method.nio, headers: self.authorized)
+                #expect(off.status == 404)
+                #expect(off.header("content-type") == "application/problem+json")
+                let problem = try off.json()
+                #expect(problem["type"] == "urn:biogateway:problem:admin-disabled")
+                #expect(problem["detail"]?.stringValue?.contains("BIOGATEWAY_ADMIN_TOKEN") == true)
+            }
+            let index = try await gateway.request("/").json()
+            #expect(index["admin"]?.stringValue?.hasPrefix("off: set BIOGATEWAY_ADMIN_TOKEN") == true)
+        }
+    }
+
+    @Test func theIndexNamesEveryEndpoint() async throws {
+        try await self.withAdminStack { _, gateway in
+            let index = try await gateway.request("/").json()
+            let endpoints = Set(index["endpoints"]?.objectValue?.map { $0.value.stringValue ?? "" } ?? [])
+            for path in ["/v1/records", "/v1/records/export", "/v1/sources", "/metrics", "/healthz", "/readyz", "/admin/cache"] {
+                #expect(endpoints.contains(path), "\(path)")
+            }
+            #expect(index["admin"]?.stringValue?.hasPrefix("on") == true)
         }
     }
 

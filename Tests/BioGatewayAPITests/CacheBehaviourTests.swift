@@ -68,22 +68,25 @@ struct CacheBehaviourTests {
     }
 
     @Test func fiftyConcurrentIdenticalRequestsMakeOneUpstreamCall() async throws {
-        let patient: (inout GatewayConfiguration) -> Void = { $0.upstreamTimeout = 30 }
+        let patient: (inout GatewayConfiguration) -> Void = { $0.upstreamTimeout = 60 }
         try await withStack(configure: patient) { simulator, gateway async throws in
-            // a slow upstream, so that the 50 really overlap its one call even when the whole suite loads the machine
-            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 10_000, count: 1))
+            // the upstream holds the one call until all 50 requests are inside the gateway, 49 of them waiting
+            // for it, however long a loaded machine takes to get them there
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .hold, latencyMs: 50_000, count: 1))
             let query = [("q", #"{"q":"genus:junco","l":50}"#)]
-            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            async let answers = withThrowingTaskGroup(of: TestResponse.self) { group in
                 for _ in 0..<50 { group.addTask { try await gateway.get(vertnetPath, query: query) } }
                 return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
             }
+            #expect(try await eventually(within: 40) { await gateway.collapsedWaiting() == 49 })
+            #expect(await simulator.state.releaseHeld() == 1)
+            let responses = try await answers
             #expect(await simulator.calls(.vertnet) == 1)
             #expect(responses.count == 50)
             #expect(responses.allSatisfy { $0.status == 200 })
             #expect(Set(responses.map(\.body)).count == 1)
-            // they really were concurrent: most waited for the one upstream call rather than hitting the cache after it
             let collapsed = responses.filter { $0.header("cache-status")?.contains("collapsed") == true }.count
-            #expect(collapsed >= 25, "only \(collapsed) of 50 requests were collapsed into the in-flight one")
+            #expect(collapsed == 49, "\(collapsed) of 50 requests were collapsed into the in-flight one")
         }
     }
 

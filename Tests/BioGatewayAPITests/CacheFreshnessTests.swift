@@ -31,9 +31,9 @@ struct CacheFreshnessTests {
             #expect(try await gateway.get(vertnetPath, query: self.query).header("cache-status") == "BioGateway; hit; ttl=1")
 
             // past freshness, inside stale-while-revalidate: 20 clients at once all get the stored answer at
-            // once, and one background fetch (slowed down so they overlap it) refreshes the entry
+            // once, and one background fetch (held by the upstream until they all have it) refreshes the entry
             clock.advance(by: 2)
-            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 2_000, count: 1))
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .hold, latencyMs: 50_000, count: 1))
             let stale = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for _ in 0..<20 { group.addTask { try await gateway.get(vertnetPath, query: self.query) } }
                 return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
@@ -42,6 +42,7 @@ struct CacheFreshnessTests {
             #expect(stale.allSatisfy { $0.header("cache-status") == "BioGateway; hit; stale; ttl=-1; detail=revalidating" })
             #expect(stale.allSatisfy { $0.header("age") == "61" })
             #expect(try await eventually { await simulator.calls(.vertnet) == 2 })
+            #expect(await simulator.state.releaseHeld() == 1)
             #expect(
                 try await eventually { try! await gateway.get(vertnetPath, query: self.query).header("cache-status") == "BioGateway; hit; ttl=60" }
             )
@@ -73,12 +74,13 @@ struct CacheFreshnessTests {
             let faults: [(SimulatorFault, String)] = [
                 (SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1), "fwd-status=503"),
                 (SimulatorFault(source: "nhm", kind: .reset, count: 1), "fwd-status=502"),
-                (SimulatorFault(source: "nhm", kind: .latency, latencyMs: 4_000, count: 1), "fwd-status=504"),
+                (SimulatorFault(source: "nhm", kind: .hold, latencyMs: 30_000, count: 1), "fwd-status=504"),
                 (SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 1, count: 1), "fwd-status=429"),
             ]
             for (fault, forwardStatus) in faults {
                 await simulator.state.inject(fault)
                 let stale = try await gateway.get(nhmPath, query: nhmQuery)
+                await simulator.state.releaseHeld()
                 #expect(stale.status == 200)
                 #expect(stale.body == original.body)
                 let cacheStatus = stale.header("cache-status") ?? ""
@@ -101,8 +103,9 @@ struct CacheFreshnessTests {
             #expect(failed.status == 502)
             #expect(failed.header("content-type") == "application/problem+json")
             #expect(failed.header("cache-status") == "BioGateway; fwd=stale; fwd-status=500; detail=upstream-status-500")
-            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 4_000, count: 1))
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .hold, latencyMs: 30_000, count: 1))
             let slow = try await gateway.get(nhmPath, query: nhmQuery)
+            await simulator.state.releaseHeld()
             #expect(slow.status == 504)
             #expect(slow.header("content-type") == "application/problem+json")
             // and the entry was not damaged by any of it: the next success replaces it

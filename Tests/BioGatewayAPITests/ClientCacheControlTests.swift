@@ -16,15 +16,18 @@ struct ClientCacheControlTests {
             #expect(refreshed.header("cache-status") == "BioGateway; fwd=request; stored")
             #expect(await simulator.calls(.vertnet) == 2)
 
-            // the refresh is slow enough that all ten overlap it even on a loaded machine (one arriving after it
-            // finished would rightly be served the just-stored answer as a hit)
-            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 3_000, count: 1))
-            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            // the upstream holds the refresh until all ten are inside the gateway, nine of them waiting for it (one
+            // arriving after it finished would rightly be served the just-stored answer as a hit)
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .hold, latencyMs: 50_000, count: 1))
+            async let answers = withThrowingTaskGroup(of: TestResponse.self) { group in
                 for _ in 0..<10 {
                     group.addTask { try await gateway.get(vertnetPath, query: self.query, headers: [("Cache-Control", "no-cache")]) }
                 }
                 return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
             }
+            #expect(try await eventually(within: 40) { await gateway.collapsedWaiting() == 9 })
+            #expect(await simulator.state.releaseHeld() == 1)
+            let responses = try await answers
             #expect(responses.allSatisfy { $0.status == 200 && $0.header("cache-status")?.hasPrefix("BioGateway; fwd=request") == true })
             #expect(await simulator.calls(.vertnet) == 3)
             #expect(try await gateway.get(vertnetPath, query: self.query).header("cache-status")?.hasPrefix("BioGateway; hit") == true)

@@ -33,7 +33,7 @@ struct MetricsTests {
             for family in [
                 "biogateway_cache_hits_total", "biogateway_cache_misses_total", "biogateway_cache_stale_served_total",
                 "biogateway_cache_coalesced_total", "biogateway_cache_evictions_total", "biogateway_cache_entries",
-                "biogateway_cache_bytes", "biogateway_upstream_queue_depth", "biogateway_upstream_in_flight",
+                "biogateway_cache_bytes", "biogateway_cache_collapsed_waiting", "biogateway_upstream_queue_depth", "biogateway_upstream_in_flight",
                 "biogateway_upstream_breaker_state", "biogateway_rate_limited_total", "biogateway_record_pages_hits_total",
                 "biogateway_record_pages_misses_total", "biogateway_record_pages_stores_total", "biogateway_record_pages_evictions_total",
                 "biogateway_record_pages_entries", "biogateway_record_pages_bytes",

@@ -50,10 +50,11 @@ struct UpstreamFailureTests {
                 $0.upstreamRetries = 0
             }
             try await withGateway(upstreamURL: simulator.baseURL, configure: configure) { gateway in
-                // a timeout with room to spare for the prompt second answer on a loaded machine
-                await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 7_000, count: 1))
+                // the upstream holds the request until the test lets it go, so only the gateway's deadline can end it
+                await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .hold, count: 1))
                 let query = [("q", #"{"q":"genus:puma","l":5}"#)]
                 let slow = try await gateway.get(vertnetPath, query: query)
+                #expect(await simulator.state.releaseHeld() == 1, "the gateway answered while the upstream still held the request")
                 #expect(slow.status == 504)
                 #expect(slow.header("content-type") == "application/problem+json")
                 #expect(slow.header("cache-status") == "BioGateway; fwd=miss; detail=timeout")

@@ -84,33 +84,38 @@ struct UpstreamProtectionTests {
         }
     }
 
-    @Test func theBreakerOpensAnswersFastAndClosesAfterAProbe() async throws {
+    @Test func theBreakerOpensAnswersWithoutTheUpstreamAndClosesAfterAProbe() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
             $0.breakerThreshold = 3
             $0.breakerCooldown = 6
             $0.upstreamRetries = 0
         }
-        try await withStack(configure: configure) { simulator, gateway async throws in
+        let clock = SkippingClock()
+        try await withStack(configure: configure, upstreamClock: clock.seconds) { simulator, gateway async throws in
             func query(_ genus: String) -> [(String, String)] { [("q", #"{"q":"genus:\#(genus)","l":1}"#)] }
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 3))
             for genus in ["puma", "bufo", "junco"] {
                 #expect(try await gateway.get(vertnetPath, query: query(genus)).status == 502)
             }
-            // answered by the open breaker itself, at once: were it forwarded, the upstream's 5 s latency would show
-            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .latency, latencyMs: 5_000, count: 1))
-            let started = Date()
-            let fast = try await gateway.get(vertnetPath, query: query("rana"))
-            #expect(Date().timeIntervalSince(started) < 2.5)
-            await simulator.state.clearFaults()
-            #expect(fast.status == 503)
-            #expect(try fast.json()["type"] == "urn:biogateway:problem:upstream-circuit-open")
-            #expect(fast.header("retry-after") != nil)
+            // the open breaker answers by itself: the upstream would hold the request until released, so an
+            // answer that waited behind it could not arrive before the release below
+            await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .hold, count: 1))
+            let open = try await gateway.get(vertnetPath, query: query("rana"))
+            #expect(open.status == 503)
+            #expect(try open.json()["type"] == "urn:biogateway:problem:upstream-circuit-open")
+            // the seconds left of the 6 s cooldown, rounded up
+            #expect(open.header("retry-after").flatMap(Int.init).map { (1...6).contains($0) } == true)
+            #expect(await simulator.state.pendingFaults.count == 1, "the held request never reached the upstream")
             #expect(await simulator.calls(.vertnet) == 3)
+            #expect(await simulator.state.heldCount == 0)
+            await simulator.state.clearFaults()
             #expect(try await gateway.request("/v1/sources").json()["sources"]?["vertnet"]?["state"] == "open")
             // NHM has its own breaker
             #expect(try await gateway.get(nhmPath, query: self.nhmQuery(0)).status == 200)
 
-            try await Task.sleep(for: .milliseconds(6_100))
+            // after the cooldown one probe goes through and, answered, closes the breaker
+            clock.advance(by: 6)
+            #expect(try await gateway.request("/v1/sources").json()["sources"]?["vertnet"]?["state"] == "half-open")
             #expect(try await gateway.get(vertnetPath, query: query("rana")).status == 200)
             #expect(await simulator.calls(.vertnet) == 4)
             let sources = try await gateway.request("/v1/sources").json()
@@ -132,10 +137,10 @@ struct UpstreamProtectionTests {
         try await withStack(configure: configure, now: clock.now) { simulator, gateway async throws in
             _ = try await gateway.get(nhmPath, query: self.nhmQuery(2))
             clock.advance(by: 120)
-            // the first request holds NHM's one slot for 10 s; each step waits until the state it sets up is
+            // the first request holds NHM's one slot until the upstream lets it go; each step waits until the state it sets up is
             // reached (the upstream has the first request; the gateway's queue holds the second) rather than
             // sleeping a fixed time, which a loaded machine can outrun or reorder
-            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .latency, latencyMs: 10_000, count: 1))
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .hold, latencyMs: 25_000, count: 1))
             async let first = gateway.get(nhmPath, query: self.nhmQuery(0))  // in flight
             #expect(try await eventually { await simulator.calls(.nhm) == 2 })
             async let second = gateway.get(nhmPath, query: self.nhmQuery(1))  // waiting in the queue
@@ -150,6 +155,7 @@ struct UpstreamProtectionTests {
             let stale = try await gateway.get(nhmPath, query: self.nhmQuery(2))
             #expect(stale.status == 200)
             #expect(stale.header("cache-status")?.contains("stale") == true)
+            #expect(await simulator.state.releaseHeld() == 1)
             #expect(try await first.status == 200)
             #expect(try await second.status == 200)
         }

@@ -14,21 +14,26 @@ struct RequestCoalescerTests {
     @Test func concurrentCallersShareOneComputation() async throws {
         let coalescer = RequestCoalescer<Int>()
         let counter = Counter()
+        // the computation waits until the test lets it finish: by then all 20 callers have joined it
+        let (released, release) = AsyncStream<Void>.makeStream()
         let results = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
             for _ in 0..<20 {
                 group.addTask {
                     try await coalescer.value(forKey: "k") {
-                        try await Task.sleep(for: .milliseconds(200))
+                        for await _ in released { break }
                         return await counter.increment()
                     }
                 }
             }
+            while await coalescer.waitingCount < 19 { await Task.yield() }
+            release.yield()
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(await counter.value == 1)
         #expect(results.allSatisfy { $0.0 == 1 })
         #expect(results.filter { !$0.1 }.count == 1)
         #expect(await coalescer.inFlightCount == 0)
+        #expect(await coalescer.waitingCount == 0)
     }
 
     @Test func laterCallersComputeAgain() async throws {
@@ -42,13 +47,17 @@ struct RequestCoalescerTests {
     @Test func aBackgroundComputationStartsOnceAndIsJoined() async throws {
         let coalescer = RequestCoalescer<Int>()
         let counter = Counter()
+        let (released, release) = AsyncStream<Void>.makeStream()
         let slow: @Sendable () async throws -> Int = {
-            try await Task.sleep(for: .milliseconds(200))
+            for await _ in released { break }
             return await counter.increment()
         }
         #expect(await coalescer.startIfIdle(forKey: "k", compute: slow))
         #expect(await !coalescer.startIfIdle(forKey: "k", compute: slow))
-        let (value, joined) = try await coalescer.value(forKey: "k", compute: slow)
+        async let joinedValue = coalescer.value(forKey: "k", compute: slow)
+        while await coalescer.waitingCount < 1 { await Task.yield() }
+        release.yield()
+        let (value, joined) = try await joinedValue
         #expect(value == 1 && joined)
         #expect(await counter.value == 1)
         #expect(await coalescer.inFlightCount == 0)

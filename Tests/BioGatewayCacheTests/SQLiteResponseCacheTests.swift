@@ -68,6 +68,19 @@ struct SQLiteResponseCacheTests {
         #expect(try await reopened.statistics().hits == 1)
     }
 
+    @Test func closingCheckpointsTheWALAndLeavesOnlyTheDatabaseFile() async throws {
+        let cache = try SQLiteResponseCache(path: self.path)
+        for number in 0..<20 { try await cache.store(makeEntry("k\(number)", body: String(repeating: "x", count: 10_000))) }
+        _ = try await cache.entry(forKey: "k3")  // a pool reader has been used too
+        let folder = URL(fileURLWithPath: self.path).deletingLastPathComponent()
+        #expect(FileManager.default.fileExists(atPath: self.path + "-wal"))
+        try await cache.flush()
+        try cache.close()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["cache.sqlite"])
+        let reopened = try SQLiteResponseCache(path: self.path)
+        #expect(try await reopened.entry(forKey: "k19") != nil)
+    }
+
     @Test func aDamagedBodyIsDroppedNotServed() async throws {
         let cache = try SQLiteResponseCache(path: self.path)
         try await cache.store(makeEntry())

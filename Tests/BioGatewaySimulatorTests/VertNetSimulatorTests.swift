@@ -85,6 +85,11 @@ struct VertNetSimulatorTests {
             #expect(try await count("genus:junco year>=1900 year<=1950").flatMap(\.integerValue).map { $0 > 0 && $0 < 3000 } == true)
             #expect(try await count("Junco hyemalis") == 2600)
             #expect(try await count("genus:(unclosed") == 0)  // a syntax error is swallowed into an empty 200
+            // a quoted phrase matches its words next to each other, in order; unquoted words anywhere
+            #expect(try await count(#"scientificname:\"Bufo bufo\""#) == 1500)
+            #expect(try await count("scientificname:bufo") == 2500)
+            #expect(try await count(#"scientificname:\"bufo debilis\""#) == 1000)
+            #expect(try await count(#"scientificname:\"debilis bufo\""#) == 0)
         }
     }
 

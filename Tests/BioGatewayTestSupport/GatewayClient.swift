@@ -53,6 +53,15 @@ public struct GatewayClient: Sendable {
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
 
+    /// The gateway's `biogateway_cache_collapsed_waiting` gauge: requests waiting for an upstream fetch another
+    /// request started (nil when `/metrics` cannot be read).
+    public func collapsedWaiting() async -> Int? {
+        guard let metrics = try? await self.request("/metrics").text else { return nil }
+        let prefix = "biogateway_cache_collapsed_waiting "
+        guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return nil }
+        return Double(line.dropFirst(prefix.count)).map { Int($0) }
+    }
+
     /// `GET path?name=value&…` with each value percent-encoded.
     public func get(_ path: String, query: [(String, String)], headers: [(String, String)] = []) async throws -> TestResponse {
         let encoded = query.map { "\(FormParameters.encode($0.0))=\(FormParameters.encode($0.1))" }.joined(separator: "&")

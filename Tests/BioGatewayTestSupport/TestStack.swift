@@ -1,4 +1,5 @@
 import BioGatewayAPI
+import BioGatewayRateLimit
 import BioGatewaySimulator
 import Foundation
 import Logging
@@ -38,6 +39,7 @@ public func withGateway<Result: Sendable>(
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = { Date() },
     rateLimitClock: (@Sendable () -> Double)? = nil,
+    upstreamClock: @escaping @Sendable () -> Double = MonotonicClock.seconds,
     logger: Logger = quietLogger,
     _ body: (GatewayClient) async throws -> Result
 ) async throws -> Result {
@@ -66,6 +68,7 @@ public func withGateway<Result: Sendable>(
                 logger: logger,
                 now: now,
                 rateLimitClock: rateLimitClock,
+                upstreamClock: upstreamClock,
                 onServerRunning: onServerRunning
             )
         },
@@ -79,6 +82,7 @@ public func withStack<Result: Sendable>(
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = { Date() },
     rateLimitClock: (@Sendable () -> Double)? = nil,
+    upstreamClock: @escaping @Sendable () -> Double = MonotonicClock.seconds,
     logger: Logger = quietLogger,
     _ body: (SimulatorHandle, GatewayClient) async throws -> Result
 ) async throws -> Result {
@@ -89,6 +93,7 @@ public func withStack<Result: Sendable>(
             configure: configure,
             now: now,
             rateLimitClock: rateLimitClock,
+            upstreamClock: upstreamClock,
             logger: logger
         ) { gateway in
             try await body(simulator, gateway)

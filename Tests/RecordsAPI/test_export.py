@@ -87,8 +87,17 @@ def test_export_stops_when_the_client_disconnects(gateway, simulator_url):
         log = requests.get(f"{simulator_url}/_simulator/requests", timeout=10).json()
         return len([entry for entry in log["requests"] if entry["source"] == "nhm"])
 
-    time.sleep(2)
+    def quiet():
+        """Nothing in flight at the upstream, nor at the gateway's NHM gate."""
+        log = requests.get(f"{simulator_url}/_simulator/requests", timeout=10).json()
+        nhm = requests.get(f"{url}/v1/sources", timeout=10).json()["sources"]["nhm"]
+        return all(entry.get("finishedAt") for entry in log["requests"]) and nhm["inFlight"] == 0 and nhm["queueDepth"] == 0
+
+    deadline = time.monotonic() + 60
+    while not quiet():
+        assert time.monotonic() < deadline, "the export never stopped fetching"
+        time.sleep(0.05)
     settled = nhm_requests()
-    time.sleep(3)
+    time.sleep(3)  # the absence of later fetches can only be watched for a while
     assert nhm_requests() == settled, "the export went on fetching after the client left"
     assert settled < 10, f"{settled} upstream pages fetched for a client that read 100 records"

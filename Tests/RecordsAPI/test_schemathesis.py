@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 TOKEN = "schemathesis-token-0123456789abcdef"
 CONFORMANCE = "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance"
@@ -19,7 +20,9 @@ def schemathesis(url, *arguments):
         "--request-timeout", "60",
         *arguments,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1200)
+    # schemathesis keeps state in ./.schemathesis: run it in a temporary folder so the tree stays clean
+    with tempfile.TemporaryDirectory(prefix="biogateway-schemathesis-") as folder:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1200, cwd=folder)
     output = result.stdout + result.stderr
     generated = re.search(r"(\d+) generated", output)
     return result.returncode, int(generated.group(1)) if generated else 0, output

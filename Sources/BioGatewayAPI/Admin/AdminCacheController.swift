@@ -19,6 +19,22 @@ struct AdminCacheController: Sendable {
         group.delete("cache", use: self.purge)
     }
 
+    /// Answers `/admin/cache` when no admin token is configured: a 404 problem that says the admin API is off
+    /// and which setting turns it on (rather than a bare 404 that looks like a wrong path).
+    static func registerDisabled(on router: Router<GatewayRequestContext>) {
+        let off: @Sendable (Request, GatewayRequestContext) async throws -> Response = { _, _ in
+            throw ProblemDetails(
+                slug: "admin-disabled",
+                title: "Admin API Off",
+                status: 404,
+                detail: "The admin API is off on this gateway. Set BIOGATEWAY_ADMIN_TOKEN (at least 16 characters) and restart it, "
+                    + "then send Authorization: Bearer <token> to /admin/cache."
+            )
+        }
+        router.get("/admin/cache", use: off)
+        router.delete("/admin/cache", use: off)
+    }
+
     @Sendable func statistics(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try Self.rejectParameters(of: request, allowed: [])
         return .uncachedJSON(try await self.cache.statistics().json)

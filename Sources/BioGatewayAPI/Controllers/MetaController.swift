@@ -4,6 +4,9 @@ import Hummingbird
 
 /// `GET /` (an index of the gateway's endpoints) and `GET /openapi.yaml` (the API description).
 struct MetaController: Sendable {
+    /// Whether `/admin/cache` is on (an admin token is configured); the index says how to turn it on.
+    let adminEnabled: Bool
+
     static let openAPIDocument: ByteBuffer? = Bundle.module.url(forResource: "Resources/openapi", withExtension: "yaml")
         .flatMap { try? Data(contentsOf: $0) }
         .map { ByteBuffer(bytes: $0) }
@@ -20,14 +23,20 @@ struct MetaController: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: document))
         }
+        let admin =
+            self.adminEnabled
+            ? "on: /admin/cache needs Authorization: Bearer <admin token>"
+            : "off: set BIOGATEWAY_ADMIN_TOKEN (at least 16 characters) and restart to turn /admin/cache on"
+        let index = """
+            {"name":"BioGateway","description":"Caching gateway for the NHM Data Portal and VertNet search APIs",\
+            "openapi":"/openapi.yaml",\
+            "endpoints":{"records":"/v1/records","export":"/v1/records/export",\
+            "nhm":"/nhm/api/3/action/datastore_search","vertnet":"/vertnet/api/search","sources":"/v1/sources",\
+            "metrics":"/metrics","health":"/healthz","ready":"/readyz","adminCache":"/admin/cache"},\
+            "admin":"\(admin)"}
+            """
         router.get("/") { _, _ in
-            let index = """
-                {"name":"BioGateway","description":"Caching gateway for the NHM Data Portal and VertNet search APIs",\
-                "openapi":"/openapi.yaml",\
-                "endpoints":{"records":"/v1/records","export":"/v1/records/export",\
-                "nhm":"/nhm/api/3/action/datastore_search","vertnet":"/vertnet/api/search","sources":"/v1/sources"}}
-                """
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: index)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: index)))
         }
     }
 }

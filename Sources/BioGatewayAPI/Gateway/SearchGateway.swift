@@ -40,6 +40,11 @@ public struct SearchGateway: Sendable {
         self.now = now
     }
 
+    /// Requests waiting for an upstream fetch that another request started (collapsed into it).
+    public var collapsedWaiting: Int {
+        get async { await self.coalescer.waitingCount }
+    }
+
     /// Answers a canonical request from the cache or the upstream.
     /// - Parameter admitUpstream: asked before this request makes its own upstream fetch (not when it joins
     ///   one in flight); a problem it returns (the client's upstream budget is spent) is the answer.

@@ -57,7 +57,12 @@ public final class GatewayMetrics: Sendable {
 
     /// The Prometheus text exposition, after reading the cache, the kept `/v1/records` pages and the
     /// upstream gates.
-    func exposition(cache: SQLiteResponseCache, pages: MemoryCache<StoredRecordPage>.Counters, upstream: ResilientUpstream) async -> [UInt8] {
+    func exposition(
+        cache: SQLiteResponseCache,
+        pages: MemoryCache<StoredRecordPage>.Counters,
+        upstream: ResilientUpstream,
+        collapsedWaiting: Int
+    ) async -> [UInt8] {
         if let statistics = try? await cache.statistics() {
             let counts = [
                 "hits": statistics.hits, "misses": statistics.misses, "stale_served": statistics.staleServed,
@@ -69,6 +74,7 @@ public final class GatewayMetrics: Sendable {
             Gauge(label: "biogateway_cache_bytes", factory: self.factory).record(statistics.bytes)
             Gauge(label: "biogateway_cache_max_bytes", factory: self.factory).record(statistics.maximumBytes)
         }
+        Gauge(label: "biogateway_cache_collapsed_waiting", factory: self.factory).record(collapsedWaiting)
         let pageCounts = ["hits": pages.hits, "misses": pages.misses, "stores": pages.stores, "evictions": pages.evictions]
         self.export(pageCounts, since: self.exportedPageCounts, prefix: "biogateway_record_pages_")
         Gauge(label: "biogateway_record_pages_entries", factory: self.factory).record(pages.entries)

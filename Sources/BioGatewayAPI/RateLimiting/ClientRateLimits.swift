@@ -51,10 +51,7 @@ public struct ClientRateLimits: Sendable {
     /// Where refusals are counted.
     let metrics: GatewayMetrics
 
-    /// Seconds on the system's monotonic clock (unaffected by changes to the wall clock).
-    static let monotonicSeconds: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-    init(settings: Settings, metrics: GatewayMetrics, now: @escaping @Sendable () -> Double = ClientRateLimits.monotonicSeconds) {
+    init(settings: Settings, metrics: GatewayMetrics, now: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
         self.settings = Reloadable(settings)
         self.metrics = metrics
         self.now = now
@@ -98,7 +95,7 @@ public struct ClientRateLimits: Sendable {
 extension ClientRateLimits {
     /// The limits the settings describe; an unusable keys file or proxy list is reported as an invalid setting.
     init(configuration: GatewayConfiguration, metrics: GatewayMetrics, now: (@Sendable () -> Double)? = nil) throws {
-        self.init(settings: try Self.settings(for: configuration), metrics: metrics, now: now ?? Self.monotonicSeconds)
+        self.init(settings: try Self.settings(for: configuration), metrics: metrics, now: now ?? MonotonicClock.seconds)
     }
 
     /// The reloadable settings a configuration describes (reading the keys file).

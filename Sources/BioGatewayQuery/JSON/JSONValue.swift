@@ -111,8 +111,20 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         }
     }
 
-    public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
-        zip(self.keys, self.values).lazy.map { (key: $0, value: $1) }.makeIterator()
+    /// The members in order. A concrete type (not an opaque one), so that loops over members compile to
+    /// direct array walks in every module.
+    public struct Iterator: IteratorProtocol {
+        var keys: IndexingIterator<[String]>
+        var values: IndexingIterator<[JSONValue]>
+
+        public mutating func next() -> (key: String, value: JSONValue)? {
+            guard let key = self.keys.next(), let value = self.values.next() else { return nil }
+            return (key, value)
+        }
+    }
+
+    public func makeIterator() -> Iterator {
+        Iterator(keys: self.keys.makeIterator(), values: self.values.makeIterator())
     }
 
     /// Equal when they have the same members, in any order (as JSON objects are).

@@ -5,6 +5,7 @@ import Hummingbird
 /// The simulator's control API, for tests and demos:
 ///
 /// - `GET /_simulator/faults`, `POST /_simulator/faults` (a ``SimulatorFault``), `DELETE /_simulator/faults`
+/// - `POST /_simulator/release`: answers every request a `hold` fault is holding (`{"released": n}`)
 /// - `GET /_simulator/requests[?source=nhm|vertnet]`, `DELETE /_simulator/requests`
 struct SimulatorControlRoutes: Sendable {
     let state: SimulatorState
@@ -28,6 +29,9 @@ struct SimulatorControlRoutes: Sendable {
         group.delete("faults") { _, _ in
             await self.state.clearFaults()
             return Response(status: .noContent)
+        }
+        group.post("release") { _, _ in
+            try Self.json(["released": await self.state.releaseHeld()])
         }
         group.get("requests") { request, _ in
             let source = request.uri.queryParameters["source"].flatMap { UpstreamSource(rawValue: String($0)) }

@@ -1,7 +1,8 @@
 /// A fault the simulator injects into its next matching upstream answers.
 ///
 /// Post one as JSON to `POST /_simulator/faults`, e.g.
-/// `{"source":"nhm","kind":"status","status":503,"count":2}` or `{"kind":"latency","latencyMs":2000}`.
+/// `{"source":"nhm","kind":"status","status":503,"count":2}`, `{"kind":"latency","latencyMs":2000}` or
+/// `{"source":"vertnet","kind":"hold","count":1}`.
 public struct SimulatorFault: Codable, Sendable, Hashable {
     /// What goes wrong.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -17,6 +18,10 @@ public struct SimulatorFault: Codable, Sendable, Hashable {
         case reset
         /// Answer 200 with an empty result, as VertNet does when its backend fails.
         case empty
+        /// Hold the request unanswered until `POST /_simulator/release` (or ``SimulatorState/releaseHeld()``),
+        /// then answer normally; `latencyMs`, when given, releases it by itself after that long. Lets a test
+        /// keep an upstream call in flight for exactly as long as it needs, however loaded the machine is.
+        case hold
     }
 
     /// `nhm`, `vertnet`, or absent for both.

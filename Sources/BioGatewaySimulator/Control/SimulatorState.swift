@@ -20,6 +20,8 @@ public actor SimulatorState {
     private var faults: [SimulatorFault] = []
     private var log: [SimulatorRequestRecord] = []
     private var inFlight = 0
+    private var held: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextHold = 0
     /// The most requests that were being answered at once since the last reset.
     public private(set) var maximumInFlight = 0
 
@@ -48,6 +50,42 @@ public actor SimulatorState {
             if count <= 1 { self.faults.remove(at: index) } else { self.faults[index].count = count - 1 }
         }
         return fault
+    }
+
+    /// How many requests a `hold` fault is holding now.
+    public var heldCount: Int { self.held.count }
+
+    /// Answers every request a `hold` fault is holding.
+    /// - Returns: how many were released.
+    @discardableResult
+    public func releaseHeld() -> Int {
+        let released = self.held
+        self.held.removeAll()
+        for continuation in released.values { continuation.resume() }
+        return released.count
+    }
+
+    /// Waits until ``releaseHeld()`` is called, or `limit` has passed, or the task is cancelled.
+    func hold(atMost limit: Duration?) async {
+        let id = self.nextHold
+        self.nextHold += 1
+        let state = self
+        let timer = limit.map { limit in
+            Task {
+                try? await Task.sleep(for: limit)
+                await state.release(id)
+            }
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in self.held[id] = continuation }
+        } onCancel: {
+            Task { await state.release(id) }
+        }
+        timer?.cancel()
+    }
+
+    private func release(_ id: Int) {
+        self.held.removeValue(forKey: id)?.resume()
     }
 
     func begin(_ record: SimulatorRequestRecord) -> Int {

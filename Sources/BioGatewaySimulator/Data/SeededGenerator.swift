@@ -23,6 +23,9 @@ struct SeededGenerator: RandomNumberGenerator {
     mutating func double(_ range: Range<Double>) -> Double { Double.random(in: range, using: &self) }
 
     /// `true` with probability `p`.
+    /// A value within ``Locality/spread`` of `centre`.
+    mutating func around(_ centre: Double) -> Double { self.double((centre - Locality.spread)..<(centre + Locality.spread)) }
+
     mutating func chance(_ p: Double) -> Bool { self.double(0..<1) < p }
 
     /// A deterministic version-4-shaped UUID string.

@@ -23,6 +23,12 @@ struct SimulatedRecord: Sendable {
         return Set(Self.strings(in: value).flatMap(Tokenizer.tokens))
     }
 
+    /// The text of one field's values (every element for arrays), or of every field's when `key` is nil.
+    func values(of key: String?) -> [String] {
+        guard let key else { return self.fields.flatMap { Self.strings(in: $0.value) } }
+        return self.fields[key].map(Self.strings(in:)) ?? []
+    }
+
     /// Lowercased values of one field (every element for arrays), for exact term filters.
     func terms(_ key: String) -> [String] {
         guard let value = self.fields[key] else { return [] }
@@ -55,6 +61,26 @@ struct SimulatedRecord: Sendable {
 /// Splits text into lowercase alphanumeric tokens, as a standard analyzer would.
 enum Tokenizer {
     static func tokens(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        var tokens: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars {
+            if Self.isWordScalar(scalar) {
+                current.append(scalar)
+            } else if !current.isEmpty {
+                tokens.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+        }
+        if !current.isEmpty { tokens.append(String(current)) }
+        return tokens
+    }
+
+    /// Letters and digits: ASCII at once, anything else by its Unicode properties.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x61...0x7A, 0x41...0x5A: return true
+        case 0..<0x80: return false
+        default: return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
     }
 }

@@ -37,6 +37,7 @@ public struct SimulatorDataset: Sendable {
             let (taxon, collection, basis) = draft
             let id = 1_000_000 + index * 7
             let place = random.pick(Gazetteer.places)
+            let locality = random.pick(place.localities)
             var record = JSONObject()
             record["_id"] = .string(String(id))
             record["barcode"] = .string(String(format6: 10_000_000 + index * 3))
@@ -55,21 +56,20 @@ public struct SimulatorDataset: Sendable {
             let day = random.int(1...28)
             if hasDate { record["day"] = .string(String(day)) }
             if random.chance(0.8) {
-                record["decimalLatitude"] = .string(String(coordinate: random.double(place.latitude)))
-                record["decimalLongitude"] = .string(String(coordinate: random.double(place.longitude)))
+                record["decimalLatitude"] = .string(String(coordinate: random.around(locality.latitude)))
+                record["decimalLongitude"] = .string(String(coordinate: random.around(locality.longitude)))
                 record["geodeticDatum"] = "WGS84"
             }
             record["determinationNames"] = .array([.string(taxon.scientificName)])
             record["family"] = .string(taxon.family)
             record["genus"] = .string(taxon.genus)
             record["higherClassification"] = .string("\(taxon.taxonClass); \(taxon.order); \(taxon.family)")
-            let state = random.pick(place.states)
-            record["higherGeography"] = .string("\(place.continent); \(place.country); \(state)")
+            record["higherGeography"] = .string("\(place.continent); \(place.country); \(locality.state)")
             record["individualCount"] = .string(String(random.int(1...4)))
             record["institutionCode"] = "NHMUK"
             record["kingdom"] = .string(taxon.kingdom)
             if random.chance(0.3) { record["lifeStage"] = .string(random.pick(["adult", "juvenile", "larva", "egg"])) }
-            record["locality"] = .string("\(random.pick(place.localities)), \(place.country)")
+            record["locality"] = .string("\(locality.name), \(place.country)")
             record["modified"] = .string(
                 "20\(String(format2: random.int(15...25)))-\(String(format2: random.int(1...12)))-\(String(format2: random.int(1...28)))T\(String(format2: random.int(0...23))):\(String(format2: random.int(0...59))):01+00:00"
             )
@@ -86,7 +86,7 @@ public struct SimulatorDataset: Sendable {
             record["scientificNameAuthorship"] = .string(taxon.authorship)
             if random.chance(0.4) { record["sex"] = .string(random.pick(["male", "female"])) }
             record["specificEpithet"] = .string(taxon.specificEpithet)
-            record["stateProvince"] = .string(state)
+            record["stateProvince"] = .string(locality.state)
             if random.chance(0.03) { record["typeStatus"] = .string(random.pick(["Holotype", "Paratype", "Syntype", "Lectotype"])) }
             if hasDate { record["year"] = .string(String(year)) }
             if random.chance(0.2) {
@@ -118,6 +118,7 @@ public struct SimulatorDataset: Sendable {
         return drafts.enumerated().map { index, draft in
             let (taxon, institution, collection) = draft
             let place = random.chance(0.85) ? random.pick(northAmerica) : random.pick(Gazetteer.places)
+            let locality = random.pick(place.localities)
             let catalogNumber = String(10_000 + index * 3)
             let occurrenceID = "urn:catalog:\(institution):\(collection):\(catalogNumber)"
             let year = random.int(1880...2016)
@@ -145,12 +146,12 @@ public struct SimulatorDataset: Sendable {
             record["continent"] = .string(place.continent)
             record["country"] = .string(place.country)
             record["countrycode"] = .string(place.countryCode)
-            record["stateprovince"] = .string(random.pick(place.states))
-            record["county"] = .string("\(random.pick(["Alpine", "Lincoln", "Otero", "Marin", "Larimer", "Presidio"])) County")
-            record["locality"] = .string(random.pick(place.localities))
+            record["stateprovince"] = .string(locality.state)
+            if let county = locality.county { record["county"] = .string(county) }
+            record["locality"] = .string(locality.name)
             if mappable {
-                record["decimallatitude"] = .string(String(coordinate: random.double(place.latitude)))
-                record["decimallongitude"] = .string(String(coordinate: random.double(place.longitude)))
+                record["decimallatitude"] = .string(String(coordinate: random.around(locality.latitude)))
+                record["decimallongitude"] = .string(String(coordinate: random.around(locality.longitude)))
                 record["coordinateuncertaintyinmeters"] = .string(String(random.int(10...30_000)))
                 record["geodeticdatum"] = "WGS84"
             }

@@ -3,8 +3,10 @@ indirect enum VertNetQuery: Sendable, Equatable {
     case all([VertNetQuery])
     case any([VertNetQuery])
     case not(VertNetQuery)
-    /// A value searched in one field (or in every field when `field` is nil).
+    /// A value searched in one field (or in every field when `field` is nil): each of its words, anywhere.
     case term(field: String?, value: String)
+    /// A quoted phrase: its words next to each other, in order, in one value of the field (or of any field).
+    case phrase(field: String?, value: String)
     /// `field<op>number`, e.g. `year>=1916`.
     case compare(field: String, op: String, number: Double)
     /// `distance(location,geopoint(lat,lon))<metres`.
@@ -155,7 +157,7 @@ struct VertNetQueryParser {
         case .distance(let latitude, let longitude, let op, let metres):
             return .distance(latitude: latitude, longitude: longitude, op: op, metres: metres)
         case .quoted(let phrase):
-            return .term(field: field, value: phrase)
+            return .phrase(field: field, value: phrase)
         case .word(let word):
             if field == nil, self.position < self.tokens.count, case .op(let op) = self.tokens[self.position] {
                 self.position += 1

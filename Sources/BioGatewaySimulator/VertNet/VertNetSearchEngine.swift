@@ -60,6 +60,13 @@ struct VertNetSearchEngine: Sendable {
             }
             let wanted = Tokenizer.tokens(value)
             return !wanted.isEmpty && wanted.allSatisfy(record.fieldTokens(field).contains)
+        case .phrase(let field, let value):
+            if let field, Self.numberFields.contains(field) || Self.atomFields.contains(field) {
+                return self.matches(record, .term(field: field, value: value))
+            }
+            let wanted = Tokenizer.tokens(value)
+            guard !wanted.isEmpty, wanted.allSatisfy(record.tokens.contains) else { return false }
+            return record.values(of: field).contains { Self.contains(Tokenizer.tokens($0), phrase: wanted) }
         case .compare(let field, let op, let number):
             guard let actual = record.string(field).flatMap(Double.init) else { return false }
             return Self.compare(actual, op, number)
@@ -70,6 +77,12 @@ struct VertNetSearchEngine: Sendable {
             else { return false }
             return Self.compare(Haversine.metres(recordLatitude, recordLongitude, latitude, longitude), op, metres)
         }
+    }
+
+    /// Whether `words` holds `phrase` as a contiguous run.
+    static func contains(_ words: [String], phrase: [String]) -> Bool {
+        guard words.count >= phrase.count else { return false }
+        return (0...(words.count - phrase.count)).contains { start in words[start..<(start + phrase.count)].elementsEqual(phrase) }
     }
 
     static func compare(_ actual: Double, _ op: String, _ number: Double) -> Bool {

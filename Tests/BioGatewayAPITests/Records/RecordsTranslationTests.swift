@@ -13,7 +13,11 @@ struct RecordsTranslationTests {
     }
 
     static let cases: [Case] = [
-        Case(parameter: ("scientificName", "Bufo debilis"), nhm: [("scientificName", "Bufo debilis")], vertnet: #"scientificname:"Bufo debilis""#),
+        Case(
+            parameter: ("scientificName", "Bufo debilis Girard, 1854"),
+            nhm: [("genus", "Bufo"), ("specificEpithet", "debilis")],
+            vertnet: #"scientificname:"Bufo debilis""#
+        ),
         Case(parameter: ("genus", "Bufo"), nhm: [("genus", "Bufo")], vertnet: "genus:Bufo"),
         Case(parameter: ("family", "Bufonidae"), nhm: [("family", "Bufonidae")], vertnet: "family:Bufonidae"),
         Case(parameter: ("order", "Anura"), nhm: [("order", "Anura")], vertnet: "order:Anura"),
@@ -81,6 +85,29 @@ struct RecordsTranslationTests {
             #expect(nhmAlone.header("content-type") == "application/problem+json")
             #expect(try nhmAlone.json()["invalid-params"]?.arrayValue?.first?["name"] == "yearFrom")
             #expect(await simulator.calls(.nhm) == 0)
+        }
+    }
+
+    @Test func aNameFindsItsTaxonInEverySourceWithOrWithoutAuthorship() async throws {
+        try await withStack { simulator, gateway in
+            for name in ["Bufo bufo", "Bufo bufo (Linnaeus, 1758)", "BUFO BUFO"] {
+                let answer = try await gateway.get("/v1/records", query: [("scientificName", name), ("limit", "20")])
+                #expect(answer.status == 200)
+                let json = try answer.json()
+                #expect(json["sources"]?["nhm"]?["status"] == "ok", "\(name)")
+                #expect(json["sources"]?["nhm"]?["total"]?["value"] == 2_000, "\(name)")
+                #expect(json["sources"]?["vertnet"]?["total"]?["value"] == 1_500, "\(name)")
+                let records = json["records"]?.arrayValue ?? []
+                #expect(records.count == 20)
+                #expect(Set(records.compactMap { $0["source"]?.stringValue }) == ["nhm", "vertnet"])
+                #expect(records.allSatisfy { $0["scientificName"]?.stringValue?.lowercased().hasPrefix("bufo bufo") == true })
+            }
+            // a one-word name cannot be matched exactly on the NHM, and its status says so (not an empty "ok")
+            let genusOnly = try await gateway.get("/v1/records", query: [("scientificName", "Bufo")])
+            let sources = try genusOnly.json()["sources"]
+            #expect(sources?["nhm"]?["status"] == "skipped")
+            #expect(sources?["nhm"]?["reason"]?.stringValue?.contains("use genus") == true)
+            #expect(await simulator.lastParameters(.vertnet)?["q"] == "scientificname:Bufo")
         }
     }
 
