@@ -11,7 +11,8 @@ struct SimulateCommand: AsyncParsableCommand {
         discussion: """
             Paths: /api/3/action/datastore_search, /api/action/datastore_search, /api/search, /api/v1/search.
             Control: POST /_simulator/faults {"source":"nhm","kind":"status","status":503,"count":1}, \
-            GET|DELETE /_simulator/faults, GET|DELETE /_simulator/requests.
+            GET|DELETE /_simulator/faults, POST /_simulator/release (answers requests a "hold" fault holds), \
+            GET|DELETE /_simulator/requests.
             """
     )
 
