@@ -3,6 +3,7 @@
 #   - libsqlite3-dev (Debian): GRDB links the system SQLite
 #   - zlib1g-dev (Debian): compress-nio links the system zlib (gzip cache bodies)
 #   - systemd (Debian): systemd-analyze verifies deploy/biogateway.service
+#   - r-base-core, r-cran-crul, r-cran-jsonlite (Debian): R, for the test that makes rvertnet's own calls
 #   - from PyPI (scripts/requirements-test.txt): openapi-spec-validator, which validates openapi.yaml;
 #     pytest, ckanapi and nhm-pyportal, for the tests that drive a live gateway with the real clients;
 #     schemathesis, which fuzzes a live gateway against openapi.yaml
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for package in libsqlite3-dev zlib1g-dev; do
+for package in libsqlite3-dev zlib1g-dev r-base-core r-cran-crul r-cran-jsonlite; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
@@ -19,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo_cmd=""
     if [ "$(id -u)" != "0" ]; then sudo_cmd="sudo"; fi
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 if ! python3 -c "import openapi_spec_validator, pytest, requests, ckanapi, pyportal, yaml, schemathesis" >/dev/null 2>&1; then

@@ -42,14 +42,13 @@ public func buildApplication(
             decompression: .disabled
         )
     )
-    let upstreamClient = UpstreamClient(
-        httpClient: httpClient,
-        configuration: UpstreamConfiguration(
-            nhmBaseURL: configuration.nhmURL,
-            vertnetBaseURL: configuration.vertnetURL,
-            timeout: .seconds(configuration.upstreamTimeout)
-        )
+    var upstreamConfiguration = UpstreamConfiguration(
+        nhmBaseURL: configuration.nhmURL,
+        vertnetBaseURL: configuration.vertnetURL,
+        timeout: .seconds(configuration.upstreamTimeout)
     )
+    upstreamConfiguration.userAgent = UpstreamConfiguration.userAgent(contact: configuration.contact)
+    let upstreamClient = UpstreamClient(httpClient: httpClient, configuration: upstreamConfiguration)
     let metrics = GatewayMetrics()
     let upstream = ResilientUpstream(
         client: upstreamClient,

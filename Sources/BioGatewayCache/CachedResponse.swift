@@ -30,7 +30,10 @@ public struct CachedResponse: Sendable, Hashable {
     public var identityLength: Int
     /// When the answer arrived.
     public var storedAt: Date
+    /// SHA-256 of ``storedBody`` (hex): checked on every read, and the answer's strong `ETag`.
+    public var bodyDigest: String
 
+    /// - Parameter bodyDigest: the digest of `storedBody` when the caller has it (computed otherwise).
     public init(
         key: String,
         source: UpstreamSource,
@@ -41,7 +44,8 @@ public struct CachedResponse: Sendable, Hashable {
         storedBody: Data,
         coding: ContentCoding,
         identityLength: Int,
-        storedAt: Date
+        storedAt: Date,
+        bodyDigest: String? = nil
     ) {
         self.key = key
         self.source = source
@@ -53,6 +57,7 @@ public struct CachedResponse: Sendable, Hashable {
         self.coding = coding
         self.identityLength = identityLength
         self.storedAt = storedAt
+        self.bodyDigest = bodyDigest ?? SHA256Hex.digest(storedBody)
     }
 
     /// An entry for an upstream body, compressed with gzip when that makes it smaller.

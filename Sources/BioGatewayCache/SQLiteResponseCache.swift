@@ -92,7 +92,8 @@ public final class SQLiteResponseCache: Sendable {
             storedBody: body,
             coding: coding,
             identityLength: row["identity_length"],
-            storedAt: Date(timeIntervalSince1970: row["stored_at"])
+            storedAt: Date(timeIntervalSince1970: row["stored_at"]),
+            bodyDigest: expectedDigest
         )
     }
 
@@ -124,7 +125,7 @@ public final class SQLiteResponseCache: Sendable {
     @discardableResult
     public func store(_ entry: CachedResponse) async throws -> StoreOutcome {
         guard entry.entryBytes <= self.maximumBytes else { return StoreOutcome(stored: false, evicted: 0) }
-        let digest = SHA256Hex.digest(entry.storedBody)
+        let digest = entry.bodyDigest
         let maximumBytes = self.maximumBytes
         return try await self.withPendingWrites { db in
             try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [entry.key])

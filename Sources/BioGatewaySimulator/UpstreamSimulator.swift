@@ -148,6 +148,7 @@ public struct UpstreamSimulator: Sendable {
             method: request.method.rawValue,
             path: request.uri.path,
             parameters: parameters,
+            userAgent: request.headers[.userAgent],
             receivedAt: Date()
         )
         let index = await self.state.begin(record)

@@ -10,8 +10,17 @@ public struct UpstreamConfiguration: Sendable {
     public var timeout: Duration = .seconds(60)
     /// Bodies larger than this are refused (a 1000-record VertNet page is about 1 MB).
     public var maximumBodyBytes: Int = 64 * 1024 * 1024
-    /// The `User-Agent` sent upstream, so the museums can see who is calling.
-    public var userAgent: String = "BioGateway/0.1 (+https://github.com/biogateway)"
+    /// The `User-Agent` sent upstream, so the museums can see who is calling (see ``userAgent(contact:)``).
+    public var userAgent: String = Self.userAgent(contact: nil)
+
+    /// The gateway's version, as it introduces itself upstream.
+    public static let version = "0.2"
+
+    /// `BioGateway/<version> (+<contact>)`: the NHM's fair-use terms ask for a descriptive `User-Agent` and
+    /// block generic ones; the contact (a URL or an email of the team running the gateway) says who to ask.
+    public static func userAgent(contact: String?) -> String {
+        "BioGateway/\(Self.version) (+\(contact ?? "https://github.com/biogateway"))"
+    }
 
     public init() {}
 

@@ -25,6 +25,11 @@ struct ServeCommand: AsyncParsableCommand {
         for variable in GatewayConfiguration.unknownVariables(in: ProcessInfo.processInfo.environment) {
             logger.warning("ignoring \(variable): no such setting (see biogateway config check)")
         }
+        if configuration.contact == nil, URL(string: configuration.nhmURL)?.host?.hasSuffix("nhm.ac.uk") == true {
+            logger.warning(
+                "no contact for the NHM: its fair-use terms ask for a descriptive User-Agent and it blocks generic ones; set BIOGATEWAY_CONTACT (or --contact) to a URL or email of your team"
+            )
+        }
         exitIfPortIsTaken(host: configuration.host, port: configuration.port, flag: "--port", command: "serve")
         let app = openOrExit(configuration.cachePath) {
             try buildApplication(
@@ -75,13 +80,15 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Cache misses per minute per client (BIOGATEWAY_UPSTREAM_RATE_LIMIT, default 60).") var upstreamRateLimit: Int?
     @Option(help: "Requests per second sent to NHM (BIOGATEWAY_NHM_MAX_RPS, default 1).") var nhmMaxRps: Double?
     @Option(help: "Requests per second sent to VertNet (BIOGATEWAY_VERTNET_MAX_RPS, default 2).") var vertnetMaxRps: Double?
-    @Option(help: "Requests in flight to NHM (BIOGATEWAY_NHM_MAX_CONCURRENT, default 2).") var nhmMaxConcurrent: Int?
+    @Option(help: "Requests in flight to NHM (BIOGATEWAY_NHM_MAX_CONCURRENT, default 1, as the NHM asks).") var nhmMaxConcurrent: Int?
     @Option(help: "Requests in flight to VertNet (BIOGATEWAY_VERTNET_MAX_CONCURRENT, default 2).") var vertnetMaxConcurrent: Int?
     @Option(help: "Requests that may wait per upstream (BIOGATEWAY_UPSTREAM_QUEUE, default 100).") var upstreamQueue: Int?
     @Option(help: "Seconds a request may wait for an upstream (BIOGATEWAY_UPSTREAM_QUEUE_TIMEOUT, default 30).")
     var upstreamQueueTimeout: Int?
     @Option(help: "Retries after connection failures, timeouts, 502/503/504 (BIOGATEWAY_UPSTREAM_RETRIES, default 2).")
     var upstreamRetries: Int?
+    @Option(help: "URL or email of the team running the gateway, sent upstream in the User-Agent (BIOGATEWAY_CONTACT).")
+    var contact: String?
     @Option(help: "Consecutive failures that open an upstream's breaker (BIOGATEWAY_BREAKER_THRESHOLD, default 5).")
     var breakerThreshold: Int?
     @Option(help: "Seconds an open breaker waits before one probe (BIOGATEWAY_BREAKER_COOLDOWN, default 30).") var breakerCooldown: Int?
@@ -117,6 +124,7 @@ struct GatewayOptions: ParsableArguments {
         values["biogateway.upstream.retries"] = self.upstreamRetries.map(String.init)
         values["biogateway.breaker.threshold"] = self.breakerThreshold.map(String.init)
         values["biogateway.breaker.cooldown"] = self.breakerCooldown.map(String.init)
+        values["biogateway.contact"] = self.contact
         return values
     }
 

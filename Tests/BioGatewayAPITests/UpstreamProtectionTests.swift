@@ -100,7 +100,7 @@ struct UpstreamProtectionTests {
             // the open breaker answers by itself: the upstream would hold the request until released, so an
             // answer that waited behind it could not arrive before the release below
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .hold, count: 1))
-            let open = try await gateway.get(vertnetPath, query: query("rana"))
+            let open = try await gateway.get(vertnetPath, query: query("ochotona"))
             #expect(open.status == 503)
             #expect(try open.json()["type"] == "urn:biogateway:problem:upstream-circuit-open")
             // the seconds left of the 6 s cooldown, rounded up
@@ -116,7 +116,7 @@ struct UpstreamProtectionTests {
             // after the cooldown one probe goes through and, answered, closes the breaker
             clock.advance(by: 6)
             #expect(try await gateway.request("/v1/sources").json()["sources"]?["vertnet"]?["state"] == "half-open")
-            #expect(try await gateway.get(vertnetPath, query: query("rana")).status == 200)
+            #expect(try await gateway.get(vertnetPath, query: query("ochotona")).status == 200)
             #expect(await simulator.calls(.vertnet) == 4)
             let sources = try await gateway.request("/v1/sources").json()
             #expect(sources["sources"]?["vertnet"]?["state"] == "closed")

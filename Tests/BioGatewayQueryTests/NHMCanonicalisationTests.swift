@@ -149,7 +149,9 @@ struct NHMValidationTests {
         // no overflow at the edges of Int64
         #expect(self.error("resource_id=r&offset=9223372036854775807&limit=1000")?.message != nil)
         #expect(self.error("resource_id=r&offset=-9223372036854775808")?.fieldErrors["offset"] != nil)
-        #expect(self.error("resource_id=r&limit=99999999999999999999999")?.fieldErrors["limit"] == ["Invalid integer"])
+        // Python's int() reads any number of digits, and the limit is then clamped like any other
+        #expect(self.error("resource_id=r&limit=99999999999999999999999") == nil)
+        #expect(self.error("resource_id=r&offset=99999999999999999999999")?.message?.hasPrefix("Search window size out of bounds") == true)
     }
 
     @Test func envelopeIsNHMs() throws {

@@ -10,38 +10,50 @@ from pyportal.endpoints import endpoints
 
 SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
 
+# every client works with the gateway's address as its base URL (the upstreams' own paths at the root) and
+# under the per-upstream prefixes
+NHM_BASES = pytest.mark.parametrize("base", ["", "/nhm"], ids=["root", "prefixed"])
+VERTNET_PATHS = pytest.mark.parametrize(
+    "path", ["/api/search", "/api/v1/search", "/vertnet/api/search", "/vertnet/api/v1/search"]
+)
 
-def test_ckanapi_post_search(gateway_url):
-    ckan = ckanapi.RemoteCKAN(gateway_url + "/nhm")
+
+@NHM_BASES
+def test_ckanapi_post_search(gateway_url, base):
+    ckan = ckanapi.RemoteCKAN(gateway_url + base)
     result = ckan.action.datastore_search(resource_id=SPECIMENS, filters={"genus": "Bufo"}, limit=5)
     assert result["total"] == 2500
     assert len(result["records"]) == 5
     assert all(record["genus"] == "Bufo" for record in result["records"])
 
 
-def test_ckanapi_get_only_search(gateway_url):
-    ckan = ckanapi.RemoteCKAN(gateway_url + "/nhm", get_only=True)
+@NHM_BASES
+def test_ckanapi_get_only_search(gateway_url, base):
+    ckan = ckanapi.RemoteCKAN(gateway_url + base, get_only=True)
     result = ckan.action.datastore_search(resource_id=SPECIMENS, q="synodontis", limit=3, sort="catalogNumber")
     assert result["total"] == 2000
     assert len(result["records"]) == 3
 
 
-def test_ckanapi_sees_the_window_as_a_validation_error(gateway_url):
-    ckan = ckanapi.RemoteCKAN(gateway_url + "/nhm")
+@NHM_BASES
+def test_ckanapi_sees_the_window_as_a_validation_error(gateway_url, base):
+    ckan = ckanapi.RemoteCKAN(gateway_url + base)
     with pytest.raises(ckanapi.ValidationError) as raised:
         ckan.action.datastore_search(resource_id=SPECIMENS, offset=9500, limit=600)
     assert raised.value.error_dict["message"].startswith("Search window size out of bounds: 10101")
 
 
-def test_ckanapi_sees_a_bad_limit_as_a_validation_error(gateway_url):
-    ckan = ckanapi.RemoteCKAN(gateway_url + "/nhm")
+@NHM_BASES
+def test_ckanapi_sees_a_bad_limit_as_a_validation_error(gateway_url, base):
+    ckan = ckanapi.RemoteCKAN(gateway_url + base)
     with pytest.raises(ckanapi.ValidationError) as raised:
         ckan.action.datastore_search(resource_id=SPECIMENS, limit="lots")
     assert raised.value.error_dict["limit"] == ["Invalid integer"]
 
 
-def test_pyportal_pages_through_every_record(gateway_url, monkeypatch):
-    monkeypatch.setattr(endpoints.datastore_search, "url", gateway_url + "/nhm/api/3/action/datastore_search")
+@NHM_BASES
+def test_pyportal_pages_through_every_record(gateway_url, base, monkeypatch):
+    monkeypatch.setattr(endpoints.datastore_search, "url", gateway_url + base + "/api/3/action/datastore_search")
     api = API()
     assert api.records(SPECIMENS, query="synodontis").count() == 2000
     ids = [record["_id"] for record in api.records(SPECIMENS, query="synodontis").all()]
@@ -49,9 +61,10 @@ def test_pyportal_pages_through_every_record(gateway_url, monkeypatch):
     assert len(set(ids)) == 2000
 
 
-def test_rvertnet_style_search_gets_the_recorded_answer(gateway_url):
+@VERTNET_PATHS
+def test_rvertnet_style_search_gets_the_recorded_answer(gateway_url, path):
     query = {"q": "genus:ochotona specificepithet:(princeps OR collaris)", "l": 5}
-    response = requests.get(gateway_url + "/vertnet/api/search", params={"q": json.dumps(query)})
+    response = requests.get(gateway_url + path, params={"q": json.dumps(query)})
     assert response.status_code == 200
     body = response.json()
     # rvertnet's `meta` is every top-level key but `recs`: its tests assert exactly these 9 names
@@ -64,13 +77,19 @@ def test_rvertnet_style_search_gets_the_recorded_answer(gateway_url):
     assert body["cursor"].startswith(("True:", "False:"))
 
 
-def test_a_repeated_question_is_a_cache_hit(gateway_url):
+def test_a_repeated_question_is_a_cache_hit_and_revalidates(gateway_url):
     params = {"q": json.dumps({"q": "class:aves stateprovince:california", "l": 10})}
     first = requests.get(gateway_url + "/vertnet/api/search", params=params)
-    second = requests.get(gateway_url + "/vertnet/api/search", params=params)
+    second = requests.get(gateway_url + "/api/search", params=params)  # root and prefix share the entry
     assert second.headers["Cache-Status"].startswith("BioGateway; hit")
     assert first.content == second.content
     assert second.json()["matching_records"] == ">10000"
+    # a client's HTTP cache revalidates what it has: 304, no body
+    revalidated = requests.get(gateway_url + "/api/search", params=params, headers={"If-None-Match": second.headers["ETag"]})
+    assert revalidated.status_code == 304
+    assert revalidated.content == b""
+    since = requests.get(gateway_url + "/api/search", params=params, headers={"If-Modified-Since": second.headers["Last-Modified"]})
+    assert since.status_code == 304
 
 
 def test_bad_vertnet_input_is_a_readable_problem(gateway_url):

@@ -54,8 +54,9 @@ public struct GatewayConfiguration: Sendable {
     public var nhmMaxRPS: Double = 1
     /// Requests per second sent to VertNet.
     public var vertnetMaxRPS: Double = 2
-    /// Requests in flight to NHM at once.
-    public var nhmMaxConcurrent: Int = 2
+    /// Requests in flight to NHM at once: one, as the NHM's fair-use terms ask ("wait for each response
+    /// before sending the next").
+    public var nhmMaxConcurrent: Int = 1
     /// Requests in flight to VertNet at once.
     public var vertnetMaxConcurrent: Int = 2
     /// Requests that may wait for an upstream, per upstream.
@@ -70,6 +71,8 @@ public struct GatewayConfiguration: Sendable {
     public var breakerCooldown: Int = 30
     /// Seconds the gateway waits for one upstream answer.
     public var upstreamTimeout: Int = 60
+    /// A URL or email for the upstreams to reach the team running the gateway, sent in the `User-Agent`.
+    public var contact: String?
     /// `trace` … `critical`.
     public var logLevel: String = "info"
     /// `text` or `json`.
@@ -138,6 +141,11 @@ public struct GatewayConfiguration: Sendable {
         Setting(key: "biogateway.log.level", flag: "", meaning: "trace, debug, info, notice, warning, error or critical"),
         Setting(key: "biogateway.log.format", flag: "", meaning: "text or json"),
         Setting(key: "biogateway.upstream.timeout", flag: "--upstream-timeout", meaning: "Seconds to wait for an upstream"),
+        Setting(
+            key: "biogateway.contact",
+            flag: "--contact",
+            meaning: "URL or email of the team running the gateway, sent upstream in the User-Agent"
+        ),
     ]
 
     /// A setting with a value that cannot be used.
@@ -236,6 +244,7 @@ public struct GatewayConfiguration: Sendable {
             "biogateway.breaker.cooldown": String(self.breakerCooldown),
             "biogateway.upstream.timeout": String(self.upstreamTimeout),
             "biogateway.log.level": self.logLevel, "biogateway.log.format": self.logFormat,
+            "biogateway.contact": self.contact ?? "(unset)",
         ]
         return Self.settings.map { ($0, values[$0.key] ?? "") }
     }
@@ -311,6 +320,16 @@ public struct GatewayConfiguration: Sendable {
         self.upstreamRetries = try Self.integer(reader, "biogateway.upstream.retries", default: self.upstreamRetries, range: 0...10)
         self.breakerThreshold = try Self.integer(reader, "biogateway.breaker.threshold", default: self.breakerThreshold, range: 1...1_000)
         self.breakerCooldown = try Self.integer(reader, "biogateway.breaker.cooldown", default: self.breakerCooldown, range: 1...86_400)
+        if let contact = reader.string(forKey: "biogateway.contact"), !contact.isEmpty {
+            let isURL = (contact.hasPrefix("https://") || contact.hasPrefix("http://")) && contact.count > 8
+            let isEmail = contact.split(separator: "@").count == 2 && !contact.hasPrefix("@") && !contact.hasSuffix("@")
+            guard isURL || isEmail, contact.count <= 200, contact.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
+                !contact.contains(")")
+            else {
+                throw InvalidSetting(key: "biogateway.contact", value: contact, reason: "must be an http(s) URL or an email address")
+            }
+            self.contact = contact
+        }
         if let level = reader.string(forKey: "biogateway.log.level") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(level.lowercased()) else {

@@ -25,13 +25,19 @@ extension DropInEndpoint {
 
     /// Answers a validated request from the cache or the upstream, with the given notices, honouring the
     /// client's `Cache-Control` and `Accept-Encoding` (`headers`).
-    func forward(_ request: CanonicalRequest, headers: HTTPFields, notices: [String], context: GatewayRequestContext) async -> Response {
+    func forward(
+        _ request: CanonicalRequest,
+        headers: HTTPFields,
+        method: HTTPRequest.Method,
+        notices: [String],
+        context: GatewayRequestContext
+    ) async -> Response {
         let answer = await self.gateway.answer(
             request,
             preferences: ClientPreferences(headers: headers),
             admitUpstream: context.upstreamAdmission,
             logger: context.logger
         )
-        return answer.response(cacheKey: request.key, notices: notices)
+        return answer.response(cacheKey: request.key, notices: notices, conditions: method == .get ? headers : nil)
     }
 }

@@ -2,8 +2,9 @@ import BioGatewayQuery
 import HTTPTypes
 import Hummingbird
 
-/// `/nhm/api/3/action/datastore_search` and `/nhm/api/action/datastore_search`: the Data Portal's
-/// `datastore_search`, behind the cache, for ckanapi, pyportal and plain HTTP clients.
+/// The Data Portal's `datastore_search`, behind the cache, for ckanapi, pyportal and plain HTTP clients: at
+/// the portal's own paths (`/api/3/action/datastore_search`, ckanapi's `/api/action/datastore_search`), so
+/// a client's base URL is simply the gateway's address, and the same under `/nhm/`.
 ///
 /// NHM's defaults and caps are applied before anything goes upstream; requests NHM would refuse (and
 /// requests past the 10,000 window) are answered here with NHM's own 409 envelope, or with
@@ -11,7 +12,10 @@ import Hummingbird
 struct NHMDropInController: DropInEndpoint {
     let gateway: SearchGateway
 
-    static let paths = ["/nhm/api/3/action/datastore_search", "/nhm/api/action/datastore_search"]
+    static let paths = [
+        "/api/3/action/datastore_search", "/api/action/datastore_search",
+        "/nhm/api/3/action/datastore_search", "/nhm/api/action/datastore_search",
+    ]
 
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let query: NHMSearchQuery
@@ -26,7 +30,7 @@ struct NHMDropInController: DropInEndpoint {
         if let requested = query.requestedLimit {
             notices.append("limit \(requested) was clamped to \(query.limit) (NHM allows 0 to \(NHMSearchQuery.maximumLimit))")
         }
-        return await self.forward(query.canonicalRequest, headers: request.headers, notices: notices, context: context)
+        return await self.forward(query.canonicalRequest, headers: request.headers, method: request.method, notices: notices, context: context)
     }
 
     /// CKAN's reading of a request (``RequestParameters``), a bad body refused as CKAN refuses it.

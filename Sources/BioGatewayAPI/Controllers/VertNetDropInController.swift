@@ -2,15 +2,16 @@ import BioGatewayQuery
 import HTTPTypes
 import Hummingbird
 
-/// `/vertnet/api/search` and `/vertnet/api/v1/search`: VertNet's search API behind the cache, for
-/// rvertnet and plain HTTP clients.
+/// VertNet's search API behind the cache, for rvertnet and plain HTTP clients: at VertNet's own paths
+/// (`/api/search`, `/api/v1/search`), so a client's base URL is simply the gateway's address (R's crul and
+/// httr2 replace the base URL's path rather than append to it), and the same under `/vertnet/`.
 ///
 /// `l` gets VertNet's default (400) and cap (1000) before going upstream. Input VertNet would crash on
 /// (an HTML 500) is answered here with a 400 `application/problem+json` naming the problem.
 struct VertNetDropInController: DropInEndpoint {
     let gateway: SearchGateway
 
-    static let paths = ["/vertnet/api/search", "/vertnet/api/v1/search"]
+    static let paths = ["/api/search", "/api/v1/search", "/vertnet/api/search", "/vertnet/api/v1/search"]
 
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let query: VertNetSearchQuery
@@ -23,7 +24,7 @@ struct VertNetDropInController: DropInEndpoint {
         if let requested = query.requestedLimit {
             notices.append("l \(requested) was capped to \(query.limit) (VertNet's maximum)")
         }
-        return await self.forward(query.canonicalRequest, headers: request.headers, notices: notices, context: context)
+        return await self.forward(query.canonicalRequest, headers: request.headers, method: request.method, notices: notices, context: context)
     }
 
     /// The `q` query object: from the URL, else from a form body, else a JSON body taken as the object.

@@ -14,8 +14,10 @@ extension HTTPField.Name {
 
 extension GatewayAnswer {
     /// The HTTP response: the exact upstream/cached bytes, or a problem document for an upstream failure.
-    /// Every answer varies by `Accept-Encoding` (gzip clients get the stored compressed bytes).
-    func response(cacheKey: String, notices: [String]) -> Response {
+    /// Every answer varies by `Accept-Encoding` (gzip clients get the stored compressed bytes). A stored
+    /// answer carries `ETag` and `Last-Modified`; given the request headers of a GET (`conditions`), one the
+    /// client already has is answered 304 with no body.
+    func response(cacheKey: String, notices: [String], conditions: HTTPFields? = nil) -> Response {
         var headers = HTTPFields()
         headers[.cacheKey] = cacheKey
         headers[.vary] = "Accept-Encoding"
@@ -27,6 +29,15 @@ extension GatewayAnswer {
             if answer.coding == .gzip { headers[.contentEncoding] = "gzip" }
             if let age = answer.age { headers[.age] = String(age) }
             if let notice = answer.notice { headers.append(HTTPField(name: .notice, value: notice)) }
+            if let validator = answer.validator, answer.status == 200 {
+                headers[.eTag] = validator.entityTag(coding: answer.coding)
+                headers[.lastModified] = HTTPDate.format(validator.storedAt)
+                if let conditions, validator.isNotModified(for: conditions) {
+                    headers[.contentType] = nil
+                    headers[.contentEncoding] = nil
+                    return Response(status: .notModified, headers: headers)
+                }
+            }
             return Response(
                 status: HTTPResponse.Status(code: answer.status),
                 headers: headers,

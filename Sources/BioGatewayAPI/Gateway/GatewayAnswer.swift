@@ -35,4 +35,25 @@ public struct AnswerBody: Sendable {
     /// stored; nil for stale answers and answers that were not stored. What is derived from the answer
     /// (a `/v1/records` page) may be kept until then.
     public var freshUntil: Date?
+    /// What identifies the stored answer, for `ETag`, `Last-Modified` and conditional requests; nil for an
+    /// answer that was not stored.
+    public var validator: AnswerValidator?
+}
+
+/// The validators of a stored answer (RFC 9110 §8.8): a strong entity tag from the stored bytes' digest,
+/// and when the answer was stored.
+public struct AnswerValidator: Sendable, Hashable {
+    /// SHA-256 of the stored bytes (hex).
+    public var digest: String
+    /// When the answer was stored.
+    public var storedAt: Date
+
+    public init(digest: String, storedAt: Date) {
+        self.digest = digest
+        self.storedAt = storedAt
+    }
+
+    public init(_ entry: CachedResponse) {
+        self.init(digest: entry.bodyDigest, storedAt: entry.storedAt)
+    }
 }

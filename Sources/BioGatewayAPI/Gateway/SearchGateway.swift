@@ -133,7 +133,8 @@ public struct SearchGateway: Sendable {
                         body: ByteBuffer(data: entry.storedBody),
                         coding: .gzip,
                         cacheStatus: status,
-                        freshUntil: freshUntil
+                        freshUntil: freshUntil,
+                        validator: wasStored ? AnswerValidator(entry) : nil
                     )
                 )
             }
@@ -144,7 +145,8 @@ public struct SearchGateway: Sendable {
                     body: response.body,
                     coding: .identity,
                     cacheStatus: status,
-                    freshUntil: freshUntil
+                    freshUntil: freshUntil,
+                    validator: wasStored ? entry.map(AnswerValidator.init) : nil
                 )
             )
         case .failed(let error):
@@ -201,7 +203,8 @@ public struct SearchGateway: Sendable {
             body: ByteBuffer(data: bytes),
             coding: coding,
             cacheStatus: cacheStatus,
-            age: Int(entry.age(at: self.now()))
+            age: Int(entry.age(at: self.now())),
+            validator: AnswerValidator(entry)
         )
     }
 
@@ -227,12 +230,20 @@ public struct SearchGateway: Sendable {
         {
             return .cached(current)
         }
-        let response: UpstreamResponse
+        var response: UpstreamResponse
         do {
             response = try await self.upstream.send(request, logger: logger)
         } catch {
             logger.warning("upstream failed", metadata: ["upstream": "\(request.source.rawValue)", "error": "\(error)"])
             return .failed(error)
+        }
+        // VertNet reports its own backend failures as an empty result: ask once more (through the gate, so
+        // paced) before an empty answer is stored and served as "no records" for the empty TTL
+        if request.source == .vertnet, response.isResult, response.status == 200, response.recordCount == 0 {
+            logger.info("VertNet answered no records; asking once more, as it reports its failures that way")
+            if let second = try? await self.upstream.send(request, logger: logger), second.isResult, second.status == 200 {
+                response = second
+            }
         }
         guard response.isResult, response.status == 200 else { return .fetched(response, entry: nil, stored: false) }
         let entry = CachedResponse.compressing(

@@ -203,18 +203,10 @@ public struct NHMSearchQuery: Sendable, Hashable {
 
     /// `int_validator`: integers, integral numbers and strings of digits; an empty string means absent.
     static func parseInteger(_ value: JSONValue?) -> Parsed<Int64> {
-        switch value {
-        case nil, .null: return .absent
-        case .integer(let number): return .value(number)
-        case .double(let number):
-            guard let integer = JSONValue.double(number).integerValue else { return .invalid }
-            return .value(integer)
-        case .string(let text):
-            let trimmed = text.trimmingWhitespace()
-            if trimmed.isEmpty { return .absent }
-            guard let number = Int64(trimmed) else { return .invalid }
-            return .value(number)
-        default: return .invalid
+        switch WholeNumber.ckan(value) {
+        case .absent: return .absent
+        case .value(let number): return .value(number)
+        case .invalid: return .invalid
         }
     }
 

@@ -59,9 +59,9 @@ public struct VertNetSearchQuery: Sendable, Hashable {
 
         var limit = Self.defaultLimit
         var requestedLimit: Int?
-        switch object["l"] {
-        case nil, .null: break
-        case .integer(let number):
+        switch WholeNumber.vertnet(object["l"]) {
+        case .absent: break
+        case .value(let number):
             if number < 0 {
                 problems.append(QueryProblem(parameter: "q.l", detail: "\"l\" must not be negative (got \(number))."))
             } else if number == 0 {
@@ -72,11 +72,11 @@ public struct VertNetSearchQuery: Sendable, Hashable {
             } else {
                 limit = Int(number)
             }
-        default:
+        case .invalid:
             problems.append(
                 QueryProblem(
                     parameter: "q.l",
-                    detail: "\"l\" must be a whole number from 1 to \(Self.maximumLimit), written without quotes."
+                    detail: "\"l\" must be a whole number from 1 to \(Self.maximumLimit), written without quotes (100, 1e2 and 100.0 all mean 100)."
                 )
             )
         }

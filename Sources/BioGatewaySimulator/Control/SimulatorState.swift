@@ -9,6 +9,8 @@ public struct SimulatorRequestRecord: Sendable, Codable {
     public var path: String
     /// The parameters as received: NHM's parameter object; VertNet's query object (or the raw text when it is not JSON).
     public var parameters: JSONValue
+    /// The `User-Agent` it came with.
+    public var userAgent: String?
     /// When it arrived and when the answer was complete.
     public var receivedAt: Date
     public var finishedAt: Date?

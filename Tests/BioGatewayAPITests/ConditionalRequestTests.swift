@@ -1,0 +1,81 @@
+import BioGatewayAPI
+import BioGatewaySimulator
+import BioGatewayTestSupport
+import Foundation
+import Testing
+
+@Suite("Conditional requests: ETag, Last-Modified, 304")
+struct ConditionalRequestTests {
+    let query = [("q", #"{"q":"genus:puma","l":3}"#)]
+
+    @Test func aStoredAnswerCarriesValidatorsAndA304ForWhatTheClientHas() async throws {
+        let clock = ManualClock()
+        try await withStack(now: clock.now) { simulator, gateway in
+            let first = try await gateway.get(vertnetPath, query: self.query)
+            #expect(first.status == 200)
+            let etag = try #require(first.header("etag"))
+            #expect(etag.hasPrefix("\"") && etag.hasSuffix("\"") && !etag.hasPrefix("W/"))
+            #expect(first.header("last-modified") == "Fri, 15 Jan 2027 08:00:00 GMT")
+            clock.advance(by: 30)
+            let hit = try await gateway.get(vertnetPath, query: self.query)
+            #expect(hit.header("etag") == etag)
+            #expect(hit.header("last-modified") == first.header("last-modified"))
+
+            for condition in [("If-None-Match", etag), ("If-None-Match", "W/\(etag)"), ("If-None-Match", "\"other\", \(etag)"), ("If-None-Match", "*")] {
+                let notModified = try await gateway.get(vertnetPath, query: self.query, headers: [condition])
+                #expect(notModified.status == 304, "\(condition)")
+                #expect(notModified.body.isEmpty)
+                #expect(notModified.header("etag") == etag)
+                #expect(notModified.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
+            }
+            let changed = try await gateway.get(vertnetPath, query: self.query, headers: [("If-None-Match", "\"something-else\"")])
+            #expect(changed.status == 200)
+            #expect(changed.body == first.body)
+
+            let since = [("If-Modified-Since", "Fri, 15 Jan 2027 08:00:00 GMT")]
+            #expect(try await gateway.get(vertnetPath, query: self.query, headers: since).status == 304)
+            let before = [("If-Modified-Since", "Fri, 15 Jan 2027 07:59:59 GMT")]
+            #expect(try await gateway.get(vertnetPath, query: self.query, headers: before).status == 200)
+            // If-None-Match wins over If-Modified-Since
+            let both = [("If-None-Match", "\"something-else\""), ("If-Modified-Since", "Fri, 15 Jan 2027 08:00:00 GMT")]
+            #expect(try await gateway.get(vertnetPath, query: self.query, headers: both).status == 200)
+            #expect(await simulator.calls(.vertnet) == 1)
+        }
+    }
+
+    @Test func gzipAndIdentityAreDifferentRepresentations() async throws {
+        try await withStack { _, gateway in
+            let nhmQuery = [("resource_id", specimens), ("q", "bufo"), ("limit", "50")]
+            let identity = try await gateway.get(nhmPath, query: nhmQuery)
+            let gzip = try await gateway.get(nhmPath, query: nhmQuery, headers: [("Accept-Encoding", "gzip")])
+            #expect(gzip.header("content-encoding") == "gzip")
+            let identityTag = try #require(identity.header("etag"))
+            let gzipTag = try #require(gzip.header("etag"))
+            #expect(identityTag != gzipTag)
+            #expect(gzipTag == String(identityTag.dropLast()) + "-gzip\"")
+            let revalidated = try await gateway.get(nhmPath, query: nhmQuery, headers: [("Accept-Encoding", "gzip"), ("If-None-Match", gzipTag)])
+            #expect(revalidated.status == 304)
+            #expect(revalidated.header("content-encoding") == nil)
+        }
+    }
+
+    @Test func postsAndUnstoredAnswersAreNeverNotModified() async throws {
+        try await withStack { simulator, gateway in
+            let first = try await gateway.get(vertnetPath, query: self.query)
+            let etag = try #require(first.header("etag"))
+            let post = try await gateway.request(
+                vertnetPath,
+                method: .POST,
+                headers: [("Content-Type", "application/json"), ("If-None-Match", etag)],
+                body: #"{"q":"genus:puma","l":3}"#
+            )
+            #expect(post.status == 200)
+            #expect(post.body == first.body)
+            // an upstream error envelope is passed on but not stored: no validators
+            let refused = try await gateway.get(nhmPath, query: [("resource_id", "not-a-datastore-resource")])
+            #expect(refused.status == 409)
+            #expect(refused.header("etag") == nil)
+            #expect(await simulator.calls(.vertnet) == 1)
+        }
+    }
+}
