@@ -78,4 +78,23 @@ struct ConditionalRequestTests {
             #expect(await simulator.calls(.vertnet) == 1)
         }
     }
+
+    @Test func aKeptRecordsPageRevalidates() async throws {
+        try await withStack { simulator, gateway in
+            let query = [("genus", "Bufo"), ("limit", "20")]
+            let made = try await gateway.get("/v1/records", query: query)
+            #expect(made.status == 200)
+            let kept = try await gateway.get("/v1/records", query: query)
+            #expect(kept.header("cache-status")?.contains("hit") == true)
+            let etag = try #require(kept.header("etag"))
+            #expect(kept.header("last-modified") != nil)
+            let again = try await gateway.get("/v1/records", query: query, headers: [("If-None-Match", etag)])
+            #expect(again.status == 304)
+            #expect(again.body.isEmpty)
+            let changed = try await gateway.get("/v1/records", query: query, headers: [("If-None-Match", "\"nope\"")])
+            #expect(changed.status == 200 && changed.body == kept.body)
+            #expect(await simulator.calls(.vertnet) == 1)
+            #expect(await simulator.calls(.nhm) == 1)
+        }
+    }
 }

@@ -81,6 +81,7 @@ struct RecordsController: Sendable {
             kept.expiresAt = freshUntil
             if keptTail != tail { kept.body = Self.buffer(records, keptTail) }
             kept.gzipBody = StoredRecordPage.compressed(kept.body)
+            kept.validator = AnswerValidator(digest: SHA256Hex.digest(kept.body.readableBytesView), storedAt: self.now())
             if keptTail == tail { made.gzipBody = kept.gzipBody }
             self.pages.store(kept, size: kept.size, forKey: key, expiresAt: freshUntil)
             stored = true
@@ -98,16 +99,28 @@ struct RecordsController: Sendable {
     }
 
     /// A page's response to this request: its headers, `Link` to the next page for GET, `Cache-Status`, and
-    /// the gzip body when the client takes gzip and there is one.
+    /// the gzip body when the client takes gzip and there is one. A kept page carries `ETag` and
+    /// `Last-Modified`, and a GET for one the client already has is answered 304 with no body.
     static func response(_ page: StoredRecordPage, request: Request, gzip: Bool, cacheStatus: String) -> Response {
         var headers = page.headers
         if let next = page.next, request.method == .get { headers[.link] = "<\(Self.nextURL(request, cursor: next))>; rel=\"next\"" }
         headers[.cacheStatus] = cacheStatus
         headers[.vary] = "Accept, Accept-Encoding"
         var body = page.body
+        var coding = ContentCoding.identity
         if gzip, let compressed = page.gzipBody {
             headers[.contentEncoding] = "gzip"
             body = compressed
+            coding = .gzip
+        }
+        if let validator = page.validator {
+            headers[.eTag] = validator.entityTag(coding: coding)
+            headers[.lastModified] = HTTPDate.format(validator.storedAt)
+            if request.method == .get, validator.isNotModified(for: request.headers) {
+                headers[.contentType] = nil
+                headers[.contentEncoding] = nil
+                return Response(status: .notModified, headers: headers)
+            }
         }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }

@@ -22,6 +22,9 @@ struct StoredRecordPage: Sendable {
     var next: String?
     /// When the earliest of the upstream answers it was made from stops being fresh.
     var expiresAt: Date
+    /// The kept page's validators (`ETag` from its bytes, `Last-Modified` when it was kept); nil for a page
+    /// made and sent once.
+    var validator: AnswerValidator?
 
     /// What the page costs in memory (roughly: its body and headers).
     var size: Int {
