@@ -21,7 +21,9 @@ struct ConditionalRequestTests {
             #expect(hit.header("etag") == etag)
             #expect(hit.header("last-modified") == first.header("last-modified"))
 
-            for condition in [("If-None-Match", etag), ("If-None-Match", "W/\(etag)"), ("If-None-Match", "\"other\", \(etag)"), ("If-None-Match", "*")] {
+            for condition in [
+                ("If-None-Match", etag), ("If-None-Match", "W/\(etag)"), ("If-None-Match", "\"other\", \(etag)"), ("If-None-Match", "*"),
+            ] {
                 let notModified = try await gateway.get(vertnetPath, query: self.query, headers: [condition])
                 #expect(notModified.status == 304, "\(condition)")
                 #expect(notModified.body.isEmpty)
