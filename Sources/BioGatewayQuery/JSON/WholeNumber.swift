@@ -22,7 +22,7 @@ public enum WholeNumber {
         case .bool(let flag): return .value(flag ? 1 : 0)
         case .double(let number): return self.whole(number).map(Reading.value) ?? .invalid
         case .string(let text):
-            let trimmed = text.trimmingPythonWhitespace()
+            let trimmed = text.trimmingWhitespace()
             if trimmed.isEmpty { return .absent }
             return self.pythonInt(trimmed).map(Reading.value) ?? .invalid
         default: return .invalid
@@ -79,15 +79,5 @@ public enum WholeNumber {
         }
         if saturated { return negative ? .min : .max }
         return negative ? -value : value
-    }
-}
-
-extension String {
-    /// Without the leading and trailing whitespace Python's `str.strip()` removes.
-    func trimmingPythonWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
     }
 }
