@@ -152,8 +152,26 @@ public struct UpstreamSimulator: Sendable {
             receivedAt: Date()
         )
         let index = await self.state.begin(record)
-        let state = self.state
-        defer { Task { await state.finish(index) } }
+        // the request counts as answered before its answer is handed to the server, so a client can never
+        // see the answer before the log says it was finished (in-flight counts and times stay exact)
+        do {
+            let response = try await self.respond(source, context, parameters: parameters, answer: answer, empty: empty)
+            await self.state.finish(index)
+            return response
+        } catch {
+            await self.state.finish(index)
+            throw error
+        }
+    }
+
+    /// Applies latency and any pending fault, and makes the answer.
+    private func respond(
+        _ source: UpstreamSource,
+        _ context: SimulatorRequestContext,
+        parameters: JSONValue,
+        answer: @Sendable () -> SimulatedAnswer,
+        empty: (@Sendable () -> SimulatedAnswer)?
+    ) async throws -> Response {
         let fault = await self.state.takeFault(for: source)
         if fault?.kind == .hold {
             if self.configuration.latency > .zero { try await Task.sleep(for: self.configuration.latency) }
