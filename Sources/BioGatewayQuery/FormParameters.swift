@@ -38,11 +38,20 @@ public struct FormParameters: Sendable, Hashable {
         return self.pairs.compactMap { seen.insert($0.key).inserted ? $0.key : nil }
     }
 
-    /// CKAN's reading of a GET request: one value stays a string, a repeated key becomes a list.
+    /// CKAN's reading of a GET request: one value stays a string, a repeated key becomes a list. One pass
+    /// over the pairs (grouping by rescanning them for each key was quadratic in hostile bodies).
     public var ckanObject: JSONObject {
+        var order: [String] = []
+        var grouped: [String: [String]] = [:]
+        for (key, value) in self.pairs {
+            if grouped[key]?.append(value) == nil {
+                grouped[key] = [value]
+                order.append(key)
+            }
+        }
         var object = JSONObject()
-        for key in self.keys {
-            let values = self.values(for: key)
+        for key in order {
+            let values = grouped[key]!
             object[key] = values.count == 1 ? .string(values[0]) : .array(values.map { .string($0) })
         }
         return object

@@ -51,14 +51,24 @@ public struct ProblemDetails: Error, Sendable, Encodable {
         self.upstream = upstream
     }
 
-    /// A request rejected for its parameters (400).
+    /// The most parameter problems one answer names: a hostile request with thousands of bad parameters
+    /// gets a short answer, not one that repeats each of them (a 565 KB form body once drew 34 MB).
+    static let mostProblemsNamed = 20
+
+    /// A request rejected for its parameters (400), naming each bad parameter (the first
+    /// ``mostProblemsNamed``, and how many more there were).
     public static func invalidRequest(_ problems: [QueryProblem], status: Int = 400) -> ProblemDetails {
-        ProblemDetails(
+        let named = problems.prefix(Self.mostProblemsNamed)
+        var detail = named.map { "\($0.parameter): \($0.detail)" + ($0.detail.hasSuffix(".") ? "" : ".") }.joined(separator: " ")
+        if problems.count > named.count {
+            detail += " And \(problems.count - named.count) more parameters like these."
+        }
+        return ProblemDetails(
             slug: "invalid-parameter",
             title: "Invalid request parameter",
             status: status,
-            detail: problems.map { "\($0.parameter): \($0.detail)" + ($0.detail.hasSuffix(".") ? "" : ".") }.joined(separator: " "),
-            invalidParameters: problems.map { InvalidParameter(name: $0.parameter, reason: $0.detail) }
+            detail: detail,
+            invalidParameters: named.map { InvalidParameter(name: $0.parameter, reason: $0.detail) }
         )
     }
 
