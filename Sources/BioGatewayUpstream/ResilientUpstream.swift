@@ -60,9 +60,21 @@ public struct ResilientUpstream: Sendable {
                 self.observe(request.source, response.isResult ? "ok" : "error-envelope", clock.now - sent)
                 await gate.finish(turn, failed: false)
                 return response
-            } catch {
+            } catch var error {
                 self.observe(request.source, error.reason, clock.now - sent)
-                let pause = error.isRateLimited ? Self.seconds(retryAfter: error.retryAfter) : nil
+                var pause: Double?
+                if error.isRateLimited {
+                    // honoured up to the gate's maximum pause; the client is told the pause actually kept
+                    let asked = Self.seconds(retryAfter: error.retryAfter)
+                    pause = min(asked, gate.limits.maximumPause)
+                    if asked > gate.limits.maximumPause {
+                        logger?.warning(
+                            "upstream asked for a longer pause than the gateway keeps",
+                            metadata: ["upstream": "\(request.source.rawValue)", "asked_s": "\(Int(asked))", "paused_s": "\(Int(pause!))"]
+                        )
+                    }
+                    error = .rateLimited(request.source, retryAfter: String(Int(pause!.rounded(.up))))
+                }
                 await gate.finish(turn, failed: error.countsAsUpstreamFailure, pauseFor: pause)
                 guard error.isRetryable, attempt < self.retries else { throw error }
                 let backoff = min(self.initialBackoff * pow(2, Double(attempt)), 8) * Double.random(in: 0.5...1.5)

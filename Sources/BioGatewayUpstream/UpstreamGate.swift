@@ -18,6 +18,9 @@ public struct UpstreamLimits: Sendable, Hashable {
     public var breakerThreshold: Int
     /// Seconds the breaker stays open before one probe is let through.
     public var breakerCooldown: Double
+    /// The longest pause an upstream's `Retry-After` is honoured for, in seconds (a `Retry-After` of years
+    /// must not silence an upstream until a restart).
+    public var maximumPause: Double
 
     public init(
         maximumRate: Double = 1,
@@ -26,7 +29,8 @@ public struct UpstreamLimits: Sendable, Hashable {
         queueLimit: Int = 100,
         queueTimeout: Double = 30,
         breakerThreshold: Int = 5,
-        breakerCooldown: Double = 30
+        breakerCooldown: Double = 30,
+        maximumPause: Double = 300
     ) {
         self.maximumRate = maximumRate
         self.burst = burst
@@ -35,6 +39,7 @@ public struct UpstreamLimits: Sendable, Hashable {
         self.queueTimeout = queueTimeout
         self.breakerThreshold = breakerThreshold
         self.breakerCooldown = breakerCooldown
+        self.maximumPause = maximumPause
     }
 }
 

@@ -56,6 +56,29 @@ struct UpstreamProtectionTests {
         }
     }
 
+    @Test func anAbsurdRetryAfterPausesNoLongerThanTheMaximumPause() async throws {
+        let clock = SkippingClock()
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.upstreamMaxPause = 120
+            $0.upstreamQueueTimeout = 1
+        }
+        try await withStack(configure: configure, upstreamClock: clock.seconds) { simulator, gateway async throws in
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 999_999_999, count: 1))
+            let limited = try await gateway.get(nhmPath, query: self.nhmQuery(0))
+            #expect(limited.status == 503)
+            #expect(limited.header("retry-after") == "120")
+            #expect(try limited.json()["detail"]?.stringValue?.contains("999999999") == false)
+            // still paused a little later (the queue timeout is shorter than the pause: refused at once)
+            clock.advance(by: 100)
+            #expect(try await gateway.get(nhmPath, query: self.nhmQuery(1)).status == 503)
+            #expect(await simulator.calls(.nhm) == 1)
+            // and no longer once the capped pause is over
+            clock.advance(by: 21)
+            #expect(try await gateway.get(nhmPath, query: self.nhmQuery(1)).status == 200)
+            #expect(await simulator.calls(.nhm) == 2)
+        }
+    }
+
     @Test func retriesFailuresThatMaySucceedAndNothingElse() async throws {
         try await withStack { simulator, gateway async throws in
             let retried: [SimulatorFault] = [

@@ -69,6 +69,8 @@ public struct GatewayConfiguration: Sendable {
     public var breakerThreshold: Int = 5
     /// Seconds an open breaker waits before letting one probe through.
     public var breakerCooldown: Int = 30
+    /// The longest pause an upstream's `Retry-After` is honoured for, in seconds.
+    public var upstreamMaxPause: Int = 300
     /// Seconds the gateway waits for one upstream answer.
     public var upstreamTimeout: Int = 60
     /// A URL or email for the upstreams to reach the team running the gateway, sent in the `User-Agent`.
@@ -138,6 +140,11 @@ public struct GatewayConfiguration: Sendable {
         Setting(key: "biogateway.upstream.retries", flag: "--upstream-retries", meaning: "Retries after connection failures, timeouts, 502/503/504"),
         Setting(key: "biogateway.breaker.threshold", flag: "--breaker-threshold", meaning: "Consecutive failures that open a breaker"),
         Setting(key: "biogateway.breaker.cooldown", flag: "--breaker-cooldown", meaning: "Seconds a breaker stays open"),
+        Setting(
+            key: "biogateway.upstream.max.pause",
+            flag: "--upstream-max-pause",
+            meaning: "Longest pause an upstream's Retry-After is honoured for (seconds)"
+        ),
         Setting(key: "biogateway.log.level", flag: "", meaning: "trace, debug, info, notice, warning, error or critical"),
         Setting(key: "biogateway.log.format", flag: "", meaning: "text or json"),
         Setting(key: "biogateway.upstream.timeout", flag: "--upstream-timeout", meaning: "Seconds to wait for an upstream"),
@@ -242,6 +249,7 @@ public struct GatewayConfiguration: Sendable {
             "biogateway.upstream.retries": String(self.upstreamRetries),
             "biogateway.breaker.threshold": String(self.breakerThreshold),
             "biogateway.breaker.cooldown": String(self.breakerCooldown),
+            "biogateway.upstream.max.pause": String(self.upstreamMaxPause),
             "biogateway.upstream.timeout": String(self.upstreamTimeout),
             "biogateway.log.level": self.logLevel, "biogateway.log.format": self.logFormat,
             "biogateway.contact": self.contact ?? "(unset)",
@@ -320,6 +328,7 @@ public struct GatewayConfiguration: Sendable {
         self.upstreamRetries = try Self.integer(reader, "biogateway.upstream.retries", default: self.upstreamRetries, range: 0...10)
         self.breakerThreshold = try Self.integer(reader, "biogateway.breaker.threshold", default: self.breakerThreshold, range: 1...1_000)
         self.breakerCooldown = try Self.integer(reader, "biogateway.breaker.cooldown", default: self.breakerCooldown, range: 1...86_400)
+        self.upstreamMaxPause = try Self.integer(reader, "biogateway.upstream.max.pause", default: self.upstreamMaxPause, range: 1...86_400)
         if let contact = reader.string(forKey: "biogateway.contact"), !contact.isEmpty {
             let isURL = (contact.hasPrefix("https://") || contact.hasPrefix("http://")) && contact.count > 8
             let isEmail = contact.split(separator: "@").count == 2 && !contact.hasPrefix("@") && !contact.hasSuffix("@")
@@ -413,7 +422,8 @@ public struct GatewayConfiguration: Sendable {
             queueLimit: self.upstreamQueue,
             queueTimeout: Double(self.upstreamQueueTimeout),
             breakerThreshold: self.breakerThreshold,
-            breakerCooldown: Double(self.breakerCooldown)
+            breakerCooldown: Double(self.breakerCooldown),
+            maximumPause: Double(self.upstreamMaxPause)
         )
     }
 
