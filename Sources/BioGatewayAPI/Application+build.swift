@@ -60,7 +60,8 @@ public func buildApplication(
     let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: now)
     let limits = try ClientRateLimits(configuration: configuration, metrics: metrics, now: rateLimitClock)
 
-    let router = Router(context: GatewayRequestContext.self)
+    // HEAD is answered wherever GET is (uptime monitors use it)
+    let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: ProblemMiddleware())
     NHMDropInController(gateway: gateway).register(on: router, limits: limits)
@@ -99,6 +100,7 @@ public func buildApplication(
     } else {
         AdminCacheController.registerDisabled(on: router)
     }
+    AllowedMethods.gateway.register(on: router)
 
     var services: [any Service] = [HTTPClientService(client: httpClient), CacheMaintenance(cache: cache, logger: logger)]
     if let reloadConfiguration {
