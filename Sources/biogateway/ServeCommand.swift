@@ -87,6 +87,8 @@ struct GatewayOptions: ParsableArguments {
     var upstreamQueueTimeout: Int?
     @Option(help: "Retries after connection failures, timeouts, 502/503/504 (BIOGATEWAY_UPSTREAM_RETRIES, default 2).")
     var upstreamRetries: Int?
+    @Option(help: "Origins browsers may call from: comma-separated https://host[:port], or * (BIOGATEWAY_CORS_ORIGINS).")
+    var corsOrigins: String?
     @Option(help: "Longest pause an upstream's Retry-After is honoured for, in seconds (BIOGATEWAY_UPSTREAM_MAX_PAUSE, default 300).")
     var upstreamMaxPause: Int?
     @Option(help: "URL or email of the team running the gateway, sent upstream in the User-Agent (BIOGATEWAY_CONTACT).")
@@ -127,6 +129,7 @@ struct GatewayOptions: ParsableArguments {
         values["biogateway.breaker.threshold"] = self.breakerThreshold.map(String.init)
         values["biogateway.breaker.cooldown"] = self.breakerCooldown.map(String.init)
         values["biogateway.contact"] = self.contact
+        values["biogateway.cors.origins"] = self.corsOrigins
         values["biogateway.upstream.max.pause"] = self.upstreamMaxPause.map(String.init)
         return values
     }

@@ -44,6 +44,8 @@ public struct GatewayConfiguration: Sendable {
     public var keysFile: String?
     /// Comma-separated CIDRs whose `X-Forwarded-For` is believed.
     public var trustedProxies: String = ""
+    /// Origins allowed cross-origin access from browsers: comma-separated `https://host[:port]`, or `*`.
+    public var corsOrigins: String = ""
     /// Whether every request must carry an API key.
     public var requireKey: Bool = false
     /// Requests per minute per client.
@@ -128,6 +130,11 @@ public struct GatewayConfiguration: Sendable {
         ),
         Setting(key: "biogateway.keys.file", flag: "--keys-file", meaning: "JSON or YAML file of API keys"),
         Setting(key: "biogateway.trusted.proxies", flag: "--trusted-proxies", meaning: "CIDRs whose X-Forwarded-For is believed"),
+        Setting(
+            key: "biogateway.cors.origins",
+            flag: "--cors-origins",
+            meaning: "Origins browsers may call from (comma-separated https://host[:port], or *)"
+        ),
         Setting(key: "biogateway.require.key", flag: "--require-key", meaning: "Refuse requests without an API key"),
         Setting(key: "biogateway.rate.limit", flag: "--rate-limit", meaning: "Requests per minute per client"),
         Setting(key: "biogateway.upstream.rate.limit", flag: "--upstream-rate-limit", meaning: "Cache misses per minute per client"),
@@ -239,6 +246,7 @@ public struct GatewayConfiguration: Sendable {
             "biogateway.cursor.secret": self.cursorSecret == nil ? "(unset: generated, kept in the cache)" : "(secret, set)",
             "biogateway.keys.file": self.keysFile ?? "(unset)",
             "biogateway.trusted.proxies": self.trustedProxies.isEmpty ? "(none)" : self.trustedProxies,
+            "biogateway.cors.origins": self.corsOrigins.isEmpty ? "(none)" : self.corsOrigins,
             "biogateway.require.key": String(self.requireKey), "biogateway.rate.limit": String(self.rateLimit),
             "biogateway.upstream.rate.limit": String(self.upstreamRateLimit), "biogateway.nhm.max.rps": String(self.nhmMaxRPS),
             "biogateway.vertnet.max.rps": String(self.vertnetMaxRPS),
@@ -298,6 +306,16 @@ public struct GatewayConfiguration: Sendable {
                 throw InvalidSetting(key: "biogateway.trusted.proxies", value: proxies, reason: "\(error)")
             }
             self.trustedProxies = proxies
+        }
+        if let origins = reader.string(forKey: "biogateway.cors.origins") {
+            guard CORSOrigins(parsing: origins) != nil else {
+                throw InvalidSetting(
+                    key: "biogateway.cors.origins",
+                    value: origins,
+                    reason: "must be *, or comma-separated origins such as https://notebooks.example.org"
+                )
+            }
+            self.corsOrigins = origins
         }
         if let text = reader.string(forKey: "biogateway.require.key") {
             switch text.lowercased().trimmingCharacters(in: .whitespaces) {
