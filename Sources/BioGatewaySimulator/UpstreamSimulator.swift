@@ -204,6 +204,16 @@ public struct UpstreamSimulator: Sendable {
                 }
             if let retryAfter = fault.retryAfter { failure.headers.append(("Retry-After", String(retryAfter))) }
             return Self.response(failure)
+        case .junk:
+            let body =
+                switch source {
+                case .nhm:
+                    #"{"help": "https://data.nhm.ac.uk/api/3/action/help_show?name=datastore_search", "success": true, "#
+                        + #""result": {"total": 3, "records": [1, "two", null], "fields": [], "facets": {}, "after": null}}"#
+                case .vertnet:
+                    #"{"recs": [1, "two", null], "matching_records": 3, "cursor": null, "limit": 3, "response_records": 3}"#
+                }
+            return Self.response(.json(200, Array(body.utf8), contentType: "application/json"))
         case .garbage:
             return Self.response(
                 .json(200, Array("<!DOCTYPE html><html><body>Upstream proxy error \u{1}\u{2}{\"recs\": [".utf8), contentType: "application/json")

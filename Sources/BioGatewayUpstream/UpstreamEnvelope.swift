@@ -29,6 +29,7 @@ public enum UpstreamEnvelope {
                     return .invalid("a successful NHM answer without a result object")
                 }
                 guard case .array(let records) = result["records"] else { return .invalid("an NHM result without a records array") }
+                if let problem = Self.recordProblem(records, ids: []) { return .invalid(problem) }
                 return .result(records: records.count)
             case .bool(false):
                 guard case .object = object["error"] else { return .invalid("a failed NHM answer without an error object") }
@@ -38,7 +39,21 @@ public enum UpstreamEnvelope {
             }
         case .vertnet:
             guard case .array(let records) = object["recs"] else { return .invalid("the body has no recs array") }
+            if let problem = Self.recordProblem(records, ids: ["keyname", "occurrenceid", "iptrecordid"]) { return .invalid(problem) }
             return .result(records: records.count)
         }
+    }
+
+    /// Why a page's records are not records, if they are not: each must be an object and, where the upstream
+    /// always identifies its records (VertNet: `keyname`, else an occurrence id), carry one of `ids`. (NHM may
+    /// leave `_id` out when `fields` is given, so only the shape is checked there.)
+    static func recordProblem(_ records: [JSONValue], ids: [String]) -> String? {
+        for (index, record) in records.enumerated() {
+            guard case .object(let fields) = record else { return "record \(index) is not an object" }
+            if !ids.isEmpty, !ids.contains(where: { fields[$0]?.stringValue?.isEmpty == false }) {
+                return "record \(index) has no \(ids.joined(separator: " or "))"
+            }
+        }
+        return nil
     }
 }

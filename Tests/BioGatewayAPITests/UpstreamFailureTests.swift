@@ -13,6 +13,8 @@ struct UpstreamFailureTests {
         (SimulatorFault(kind: .status, status: 429, retryAfter: 7, count: 1), 503),
         (SimulatorFault(kind: .truncated, count: 1), 502),
         (SimulatorFault(kind: .garbage, count: 1), 502),
+        // a valid envelope whose records are not records is not an answer either, and is never stored
+        (SimulatorFault(kind: .junk, count: 1), 502),
         (SimulatorFault(kind: .reset, count: 1), 502),
     ]
 

@@ -18,6 +18,8 @@ public struct SimulatorFault: Codable, Sendable, Hashable {
         case reset
         /// Answer 200 with an empty result, as VertNet does when its backend fails.
         case empty
+        /// Answer 200 with the upstream's envelope whose records are not records (numbers, strings, `null`).
+        case junk
         /// Hold the request unanswered until `POST /_simulator/release` (or ``SimulatorState/releaseHeld()``),
         /// then answer normally; `latencyMs`, when given, releases it by itself after that long. Lets a test
         /// keep an upstream call in flight for exactly as long as it needs, however loaded the machine is.
