@@ -204,6 +204,18 @@ public struct UpstreamSimulator: Sendable {
                 }
             if let retryAfter = fault.retryAfter { failure.headers.append(("Retry-After", String(retryAfter))) }
             return Self.response(failure)
+        case .trickle:
+            let full = answer()
+            var response = Self.response(full)
+            let body = full.body
+            response.body = ResponseBody(contentLength: body.count) { writer in
+                for byte in body {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await Task.sleep(for: .seconds(1))
+                }
+                try await writer.finish(nil)
+            }
+            return response
         case .junk:
             let body =
                 switch source {

@@ -75,10 +75,22 @@ public struct UpstreamClient: Sendable {
         let headers: HTTPHeaders
         let body: ByteBuffer
         do {
-            let response = try await self.httpClient.execute(httpRequest, deadline: deadline, logger: logger)
-            status = Int(response.status.code)
-            headers = response.headers
-            body = try await response.body.collect(upTo: self.configuration.maximumBodyBytes)
+            // AsyncHTTPClient's deadline ends when the head arrives: the body is read under the same deadline
+            // by racing it, so an upstream that trickles its body cannot hold a slot past the timeout
+            (status, headers, body) = try await withThrowingTaskGroup(of: (Int, HTTPHeaders, ByteBuffer)?.self) { group in
+                group.addTask {
+                    let response = try await self.httpClient.execute(httpRequest, deadline: deadline, logger: logger)
+                    let body = try await response.body.collect(upTo: self.configuration.maximumBodyBytes)
+                    return (Int(response.status.code), response.headers, body)
+                }
+                group.addTask {
+                    try await Task.sleep(for: wait)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let exchange = try await group.next() ?? nil else { throw HTTPClientError.deadlineExceeded }
+                return exchange
+            }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw .timeout(source, "\(source.displayName) did not answer within \(self.configuration.timeout)")
         } catch let error as NIOTooManyBytesError {

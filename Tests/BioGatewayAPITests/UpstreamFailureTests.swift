@@ -65,6 +65,25 @@ struct UpstreamFailureTests {
         }
     }
 
+    @Test func anUpstreamTricklingItsBodyIsCutAtTheDeadlineAndFreesItsSlot() async throws {
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.upstreamTimeout = 2
+            $0.upstreamRetries = 0
+            $0.nhmMaxConcurrent = 1
+        }
+        try await withStack(configure: configure) { simulator, gateway in
+            // the head comes at once, then one byte a second: only a deadline over the whole exchange ends it
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .trickle, count: 1))
+            let query = [("resource_id", specimens), ("q", "salmo"), ("limit", "20")]
+            let slow = try await gateway.get(nhmPath, query: query)
+            #expect(slow.status == 504)
+            #expect(slow.header("cache-status") == "BioGateway; fwd=miss; detail=timeout")
+            // the one NHM slot is free again, and nothing was stored
+            #expect(try await gateway.get(nhmPath, query: [("resource_id", specimens), ("q", "bufo")]).status == 200)
+            #expect(try await gateway.get(nhmPath, query: query).header("cache-status") == "BioGateway; fwd=miss; stored")
+        }
+    }
+
     @Test func unreachableUpstreamIsA502() async throws {
         try await withGateway(upstreamURL: "http://127.0.0.1:9") { gateway in
             let response = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma"}"#)])

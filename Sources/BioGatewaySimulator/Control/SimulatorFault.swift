@@ -20,6 +20,9 @@ public struct SimulatorFault: Codable, Sendable, Hashable {
         case empty
         /// Answer 200 with the upstream's envelope whose records are not records (numbers, strings, `null`).
         case junk
+        /// Announce the full `Content-Length` at once, then send the body one byte a second (a slow or
+        /// stalled upstream that is still, technically, answering).
+        case trickle
         /// Hold the request unanswered until `POST /_simulator/release` (or ``SimulatorState/releaseHeld()``),
         /// then answer normally; `latencyMs`, when given, releases it by itself after that long. Lets a test
         /// keep an upstream call in flight for exactly as long as it needs, however loaded the machine is.
