@@ -63,6 +63,7 @@ public func buildApplication(
     // HEAD is answered wherever GET is (uptime monitors use it)
     let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    router.add(middleware: NoSniffMiddleware())
     router.add(middleware: CORSMiddleware(origins: CORSOrigins(parsing: configuration.corsOrigins) ?? .none))
     router.add(middleware: ProblemMiddleware())
     NHMDropInController(gateway: gateway).register(on: router, limits: limits)

@@ -22,7 +22,16 @@ public final class SQLiteResponseCache: Sendable {
     /// Opens (creating if needed) the cache database at `path` and brings its schema up to date.
     public init(path: String, maximumBytes: Int = 1 << 30) throws {
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // the file can hold the cursor-signing key: only the gateway's user may read it (SQLite gives the
+        // -wal and -shm files the database file's mode), and a folder created for it is the user's alone
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(),
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
         var configuration = Configuration()
         configuration.label = "biogateway.cache"
         configuration.busyMode = .timeout(10)

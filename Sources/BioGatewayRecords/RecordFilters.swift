@@ -130,9 +130,10 @@ public struct RecordFilters: Sendable, Hashable {
         return .request(parts.joined(separator: " "))
     }
 
-    /// A value as VertNet matches it: bare when it is one plain word, quoted otherwise.
+    /// A value as VertNet matches it: bare when it is one plain word, quoted otherwise, with a backslash
+    /// escaped inside the quotes (unescaped, `Bufo\` would escape the closing quote).
     static func vertnetValue(_ value: String) -> String {
         let plain = value.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
-        return plain && !value.isEmpty ? value : "\"\(value)\""
+        return plain && !value.isEmpty ? value : "\"\(value.replacingOccurrences(of: "\\", with: "\\\\"))\""
     }
 }

@@ -70,7 +70,7 @@ public struct UpstreamClient: Sendable {
         let httpRequest = self.makeHTTPRequest(for: request)
         let wait = timeout ?? self.configuration.timeout
         let deadline = NIODeadline.now() + .nanoseconds(wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)
-        logger?.debug("upstream request", metadata: ["upstream": "\(source.rawValue)", "url": "\(httpRequest.url)"])
+        logger?.debug("upstream request", metadata: ["upstream": "\(source.rawValue)", "url": "\(UpstreamConfiguration.redacted(httpRequest.url))"])
         let status: Int
         let headers: HTTPHeaders
         let body: ByteBuffer

@@ -34,7 +34,8 @@ struct CacheBehaviourTests {
             }
             #expect(withoutDate(viaGateway.text) == withoutDate(direct.text))
             #expect(viaGateway.text.contains("\"recs\": ["))  // Python's separators survive
-            #expect(viaGateway.header("content-type") == "application/json")
+            #expect(viaGateway.header("content-type") == "application/json; charset=utf-8")
+            #expect(viaGateway.header("x-content-type-options") == "nosniff")
         }
     }
 

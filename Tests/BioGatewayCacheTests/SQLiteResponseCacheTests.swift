@@ -81,6 +81,19 @@ struct SQLiteResponseCacheTests {
         #expect(try await reopened.entry(forKey: "k19") != nil)
     }
 
+    @Test func theFilesAndTheirFolderAreTheGatewaysAlone() async throws {
+        let cache = try SQLiteResponseCache(path: self.path)
+        try await cache.store(makeEntry())
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(self.path) == 0o600)
+        #expect(try mode(self.path + "-wal") == 0o600)
+        #expect(try mode(self.path + "-shm") == 0o600)
+        #expect(try mode(URL(fileURLWithPath: self.path).deletingLastPathComponent().path) == 0o700)
+        try cache.close()
+    }
+
     @Test func aDamagedBodyIsDroppedNotServed() async throws {
         let cache = try SQLiteResponseCache(path: self.path)
         try await cache.store(makeEntry())

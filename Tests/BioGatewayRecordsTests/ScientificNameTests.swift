@@ -64,4 +64,8 @@ struct ScientificNameTests {
         #expect(RecordFilters(terms: ["scientificName": "Bufo bufo (Linnaeus, 1758)"]).vertnetQuery == .request(#"scientificname:"Bufo bufo""#))
         #expect(RecordFilters(terms: ["scientificName": "Bufo"]).vertnetQuery == .request("scientificname:Bufo"))
     }
+
+    @Test func aBackslashIsEscapedInsideVertNetQuotes() {
+        #expect(RecordFilters(terms: ["genus": "Bufo\\"]).vertnetQuery == .request(#"genus:"Bufo\\""#))
+    }
 }

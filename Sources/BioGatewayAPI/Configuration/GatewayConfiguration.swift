@@ -236,7 +236,8 @@ public struct GatewayConfiguration: Sendable {
     public var effectiveValues: [(setting: Setting, value: String)] {
         let values: [String: String] = [
             "biogateway.host": self.host, "biogateway.port": String(self.port), "biogateway.cache.path": self.cachePath,
-            "biogateway.nhm.url": self.nhmURL, "biogateway.vertnet.url": self.vertnetURL,
+            "biogateway.nhm.url": UpstreamConfiguration.redacted(self.nhmURL),
+            "biogateway.vertnet.url": UpstreamConfiguration.redacted(self.vertnetURL),
             "biogateway.cache.ttl": String(self.cacheTTL), "biogateway.nhm.ttl": String(self.nhmTTL ?? self.cacheTTL),
             "biogateway.vertnet.ttl": String(self.vertnetTTL ?? self.cacheTTL), "biogateway.empty.ttl": String(self.emptyTTL),
             "biogateway.stale.while.revalidate": String(self.staleWhileRevalidate),
@@ -461,7 +462,7 @@ public struct GatewayConfiguration: Sendable {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             url.host != nil
         else {
-            throw InvalidSetting(key: key, value: text, reason: "must be an http:// or https:// URL")
+            throw InvalidSetting(key: key, value: UpstreamConfiguration.redacted(text), reason: "must be an http:// or https:// URL")
         }
         return text
     }

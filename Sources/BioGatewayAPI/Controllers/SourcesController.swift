@@ -17,7 +17,7 @@ struct SourcesController: Sendable {
                 let limits = gate.limits
                 var object = JSONObject()
                 object["name"] = .string(source.displayName)
-                object["baseUrl"] = .string(self.upstream.client.configuration.baseURL(for: source))
+                object["baseUrl"] = .string(UpstreamConfiguration.redacted(self.upstream.client.configuration.baseURL(for: source)))
                 object["state"] = .string(snapshot.breaker.rawValue)
                 object["pausedUntil"] = snapshot.pausedUntil.map { .string($0.formatted(.iso8601)) } ?? .null
                 object["queueDepth"] = .integer(Int64(snapshot.queueDepth))

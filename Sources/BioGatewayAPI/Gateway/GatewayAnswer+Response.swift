@@ -24,7 +24,8 @@ extension GatewayAnswer {
         for notice in notices { headers.append(HTTPField(name: .notice, value: notice)) }
         switch self {
         case .body(let answer):
-            headers[.contentType] = answer.contentType
+            // the type the gateway validated (a JSON envelope), not whatever the upstream declared
+            headers[.contentType] = "application/json; charset=utf-8"
             headers[.cacheStatus] = answer.cacheStatus.description
             if answer.coding == .gzip { headers[.contentEncoding] = "gzip" }
             if let age = answer.age { headers[.age] = String(age) }

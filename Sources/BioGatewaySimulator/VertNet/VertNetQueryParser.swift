@@ -56,9 +56,17 @@ struct VertNetQueryParser {
                 tokens.append(.close)
                 index += 1
             } else if character == "\"" {
-                guard let end = characters[(index + 1)...].firstIndex(of: "\"") else { throw SyntaxError() }
-                tokens.append(.quoted(String(characters[(index + 1)..<end])))
-                index = end + 1
+                // a backslash escapes the next character (a quote or a backslash) inside a phrase
+                var phrase = ""
+                var position = index + 1
+                while position < characters.count, characters[position] != "\"" {
+                    if characters[position] == "\\", position + 1 < characters.count { position += 1 }
+                    phrase.append(characters[position])
+                    position += 1
+                }
+                guard position < characters.count else { throw SyntaxError() }
+                tokens.append(.quoted(phrase))
+                index = position + 1
             } else if operatorCharacters.contains(character) {
                 var op = String(character)
                 if index + 1 < characters.count, characters[index + 1] == "=", character == "<" || character == ">" {

@@ -111,6 +111,15 @@ struct RecordsTranslationTests {
         }
     }
 
+    @Test func aBackslashInAValueStaysInsideItsQuotes() async throws {
+        try await withStack { simulator, gateway in
+            let answer = try await gateway.get("/v1/records", query: [("source", "vertnet"), ("genus", "Bufo\\")])
+            #expect(answer.status == 200)
+            #expect(try answer.json()["sources"]?["vertnet"]?["status"] == "ok")
+            #expect(await simulator.lastParameters(.vertnet)?["q"] == .string(#"genus:"Bufo\\""#))
+        }
+    }
+
     @Test func recordsWithoutCoordinatesComeFromVertNetOnly() async throws {
         try await withStack { simulator, gateway in
             let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("hasCoordinates", "false")])
