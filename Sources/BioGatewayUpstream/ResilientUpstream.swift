@@ -93,11 +93,7 @@ public struct ResilientUpstream: Sendable {
     static func seconds(retryAfter: String?) -> Double {
         guard let retryAfter = retryAfter?.trimmingCharacters(in: .whitespaces) else { return 60 }
         if let seconds = Double(retryAfter), seconds >= 0 { return seconds }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        if let date = formatter.date(from: retryAfter) { return max(0, date.timeIntervalSinceNow) }
+        if let date = HTTPDate.parse(retryAfter) { return max(0, date.timeIntervalSinceNow) }
         return 60
     }
 }

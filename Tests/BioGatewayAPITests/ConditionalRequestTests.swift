@@ -1,6 +1,7 @@
 import BioGatewayAPI
 import BioGatewaySimulator
 import BioGatewayTestSupport
+import BioGatewayUpstream
 import Foundation
 import Testing
 
@@ -98,5 +99,14 @@ struct ConditionalRequestTests {
             #expect(await simulator.calls(.vertnet) == 1)
             #expect(await simulator.calls(.nhm) == 1)
         }
+    }
+
+    @Test func httpDatesReadAndWriteTheIMFFixdateOnly() {
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(HTTPDate.format(date) == "Fri, 15 Jan 2027 08:00:00 GMT")
+        #expect(HTTPDate.parse("Fri, 15 Jan 2027 08:00:00 GMT") == date)
+        #expect(HTTPDate.parse("Friday, 15-Jan-27 08:00:00 GMT") == nil)
+        #expect(HTTPDate.parse("Fri, 15 Jan 2027 08:00:00 CET") == nil)
+        #expect(HTTPDate.parse("soon") == nil)
     }
 }

@@ -4,19 +4,6 @@ import BioGatewayTestSupport
 import Foundation
 import Testing
 
-/// A scraped `/metrics` page.
-struct Scrape {
-    let text: String
-
-    /// The value of the sample whose name and labels are exactly `series` (0 when absent).
-    func value(_ series: String) -> Double {
-        for line in self.text.split(separator: "\n") where line.hasPrefix(series + " ") {
-            return Double(line.dropFirst(series.count + 1)) ?? .nan
-        }
-        return 0
-    }
-}
-
 @Suite("Metrics: /metrics")
 struct MetricsTests {
     func scrape(_ gateway: GatewayClient) async throws -> Scrape {

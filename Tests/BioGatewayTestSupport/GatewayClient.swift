@@ -57,9 +57,8 @@ public struct GatewayClient: Sendable {
     /// request started (nil when `/metrics` cannot be read).
     public func collapsedWaiting() async -> Int? {
         guard let metrics = try? await self.request("/metrics").text else { return nil }
-        let prefix = "biogateway_cache_collapsed_waiting "
-        guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return nil }
-        return Double(line.dropFirst(prefix.count)).map { Int($0) }
+        let value = Scrape(text: metrics).value("biogateway_cache_collapsed_waiting")
+        return value.isFinite ? Int(value) : nil
     }
 
     /// `GET path?name=value&…` with each value percent-encoded.

@@ -1,12 +1,8 @@
 import BioGatewayCache
+import BioGatewayUpstream
 import Foundation
 import HTTPTypes
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Hummingbird
 
 extension AnswerValidator {
     /// The strong entity tag of the stored answer as sent with `coding`: the identity and the gzip forms are
@@ -15,13 +11,25 @@ extension AnswerValidator {
         "\"\(self.digest.prefix(32))\(coding == .gzip ? "-gzip" : "")\""
     }
 
+    /// Adds `ETag` and `Last-Modified` for the answer as sent with `coding`; given the request headers of a
+    /// GET (`conditions`) that show the client already holds it, returns the 304 to send instead.
+    func addValidators(to headers: inout HTTPFields, coding: ContentCoding, conditions: HTTPFields?) -> Response? {
+        headers[.eTag] = self.entityTag(coding: coding)
+        headers[.lastModified] = HTTPDate.format(self.storedAt)
+        guard let conditions, self.isNotModified(for: conditions) else { return nil }
+        headers[.contentType] = nil
+        headers[.contentEncoding] = nil
+        return Response(status: .notModified, headers: headers)
+    }
+
     /// Whether a GET with these request headers should be answered 304 Not Modified (RFC 9110 §13.2.2):
     /// `If-None-Match` when present (weak comparison, either coding's tag, or `*`), otherwise
     /// `If-Modified-Since` against when the answer was stored.
     func isNotModified(for headers: HTTPFields) -> Bool {
-        if let ifNoneMatch = headers[values: .ifNoneMatch].joined(separator: ",") as String?, !ifNoneMatch.isEmpty {
+        let ifNoneMatch = headers[values: .ifNoneMatch]
+        if !ifNoneMatch.isEmpty {
             let ownTag = String(self.digest.prefix(32))
-            return ifNoneMatch.split(separator: ",").contains { candidate in
+            return ifNoneMatch.flatMap { $0.split(separator: ",") }.contains { candidate in
                 var tag = candidate.trimmingCharacters(in: .whitespaces)
                 if tag == "*" { return true }
                 if tag.hasPrefix("W/") { tag.removeFirst(2) }
@@ -33,39 +41,5 @@ extension AnswerValidator {
         }
         guard let text = headers[.ifModifiedSince], let since = HTTPDate.parse(text) else { return false }
         return self.storedAt.timeIntervalSince1970.rounded(.down) <= since.timeIntervalSince1970
-    }
-}
-
-/// HTTP dates (RFC 9110 §5.6.7), IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
-enum HTTPDate {
-    static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    static func format(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
-        return "\(Self.days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(Self.months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
-    }
-
-    /// An IMF-fixdate; nil for anything else (the obsolete forms are ignored, as a cache may).
-    static func parse(_ text: String) -> Date? {
-        let words = text.split(separator: " ")
-        guard words.count == 6, words[5] == "GMT", Self.days.contains(String(words[0].dropLast())),
-            let day = Int32(words[1]), let monthIndex = Self.months.firstIndex(of: String(words[2])), let year = Int32(words[3])
-        else { return nil }
-        let clock = words[4].split(separator: ":").compactMap { Int32($0) }
-        guard clock.count == 3 else { return nil }
-        var parts = tm()
-        parts.tm_year = year - 1900
-        parts.tm_mon = Int32(monthIndex)
-        parts.tm_mday = day
-        parts.tm_hour = clock[0]
-        parts.tm_min = clock[1]
-        parts.tm_sec = clock[2]
-        let seconds = timegm(&parts)
-        return seconds == -1 ? nil : Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 }

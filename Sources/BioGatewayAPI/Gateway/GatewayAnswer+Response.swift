@@ -30,14 +30,8 @@ extension GatewayAnswer {
             if answer.coding == .gzip { headers[.contentEncoding] = "gzip" }
             if let age = answer.age { headers[.age] = String(age) }
             if let notice = answer.notice { headers.append(HTTPField(name: .notice, value: notice)) }
-            if let validator = answer.validator, answer.status == 200 {
-                headers[.eTag] = validator.entityTag(coding: answer.coding)
-                headers[.lastModified] = HTTPDate.format(validator.storedAt)
-                if let conditions, validator.isNotModified(for: conditions) {
-                    headers[.contentType] = nil
-                    headers[.contentEncoding] = nil
-                    return Response(status: .notModified, headers: headers)
-                }
+            if answer.status == 200, let notModified = answer.validator?.addValidators(to: &headers, coding: answer.coding, conditions: conditions) {
+                return notModified
             }
             return Response(
                 status: HTTPResponse.Status(code: answer.status),

@@ -113,14 +113,9 @@ struct RecordsController: Sendable {
             body = compressed
             coding = .gzip
         }
-        if let validator = page.validator {
-            headers[.eTag] = validator.entityTag(coding: coding)
-            headers[.lastModified] = HTTPDate.format(validator.storedAt)
-            if request.method == .get, validator.isNotModified(for: request.headers) {
-                headers[.contentType] = nil
-                headers[.contentEncoding] = nil
-                return Response(status: .notModified, headers: headers)
-            }
+        let conditions = request.method == .get ? request.headers : nil
+        if let notModified = page.validator?.addValidators(to: &headers, coding: coding, conditions: conditions) {
+            return notModified
         }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
