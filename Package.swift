@@ -139,6 +139,7 @@ let package = Package(
                 "BioGatewayRateLimit",
                 "BioGatewaySimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/BioGatewayTestSupport",

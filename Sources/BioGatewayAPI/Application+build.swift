@@ -34,14 +34,15 @@ public func buildApplication(
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
     let cache = try SQLiteResponseCache(path: configuration.cachePath, maximumBytes: configuration.cacheMaxBytes)
-    let httpClient = HTTPClient(
-        eventLoopGroupProvider: .singleton,
-        configuration: .init(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10)),
-            decompression: .disabled
-        )
+    var clientConfiguration = HTTPClient.Configuration(
+        redirectConfiguration: .disallow,
+        timeout: .init(connect: .seconds(10)),
+        decompression: .disabled
     )
+    // a refused connection fails the request at once, so that the gateway's own retries (bounded, logged,
+    // counted) decide what happens next, instead of the pool reconnecting silently until the deadline
+    clientConfiguration.connectionPool.retryConnectionEstablishment = false
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     var upstreamConfiguration = UpstreamConfiguration(
         nhmBaseURL: configuration.nhmURL,
         vertnetBaseURL: configuration.vertnetURL,
