@@ -8,13 +8,18 @@ struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Inspect the gateway's configuration.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Docs.self]
     )
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the effective configuration (secrets redacted) and where each value comes from; exit 78 on any invalid value.",
-            discussion: "Reads what `serve` would: its flags, BIOGATEWAY_* variables, the --config file, the defaults."
+            discussion: """
+                Reads what `serve` would: its flags, BIOGATEWAY_* variables, the --config file, the defaults.
+
+                Settings:
+                \(GatewayConfiguration.flagsHelp)
+                """
         )
 
         @OptionGroup var options: GatewayOptions
@@ -62,6 +67,17 @@ struct ConfigCommand: AsyncParsableCommand {
             while !manager.fileExists(atPath: folder.path, isDirectory: &isDirectory) { folder.deleteLastPathComponent() }
             guard isDirectory.boolValue else { return "\(folder.path) is a file, not a folder" }
             return manager.isWritableFile(atPath: folder.path) ? nil : "cannot create files in \(folder.path)"
+        }
+    }
+
+    struct Docs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the settings as the Markdown table of docs/configuration.md.",
+            discussion: "Generated from the settings' declarations; a test fails when docs/configuration.md differs."
+        )
+
+        func run() async throws {
+            print(GatewayConfiguration.documentationTable, terminator: "")
         }
     }
 }

@@ -14,11 +14,8 @@ struct SettingsReloader: Service {
     let limits: ClientRateLimits
     let logger: Logger
 
-    static let reloadableKeys: Set<String> = [
-        "biogateway.cache.ttl", "biogateway.nhm.ttl", "biogateway.vertnet.ttl", "biogateway.empty.ttl",
-        "biogateway.stale.while.revalidate", "biogateway.stale.if.error", "biogateway.keys.file",
-        "biogateway.trusted.proxies", "biogateway.require.key", "biogateway.rate.limit", "biogateway.upstream.rate.limit",
-    ]
+    /// The keys of the settings declared `reloadable`.
+    static let reloadableKeys = Set(GatewayConfiguration.settings.filter(\.isReloadable).map(\.key))
 
     func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
@@ -46,8 +43,7 @@ struct SettingsReloader: Service {
         let needRestart = changed.filter { !Self.reloadableKeys.contains($0.key) }
         self.gateway.livePolicy.value = new.cachePolicy
         self.limits.settings.value = clientSettings
-        var applied = old
-        for key in Self.reloadableKeys { applied.copySetting(key, from: new) }
+        let applied = old.taking(Self.reloadableKeys, from: new)
         self.logger.notice(
             "SIGHUP: settings reloaded",
             metadata: [
@@ -61,25 +57,5 @@ struct SettingsReloader: Service {
             )
         }
         return applied
-    }
-}
-
-extension GatewayConfiguration {
-    /// Takes one reloadable setting's value from `other`.
-    mutating func copySetting(_ key: String, from other: GatewayConfiguration) {
-        switch key {
-        case "biogateway.cache.ttl": self.cacheTTL = other.cacheTTL
-        case "biogateway.nhm.ttl": self.nhmTTL = other.nhmTTL
-        case "biogateway.vertnet.ttl": self.vertnetTTL = other.vertnetTTL
-        case "biogateway.empty.ttl": self.emptyTTL = other.emptyTTL
-        case "biogateway.stale.while.revalidate": self.staleWhileRevalidate = other.staleWhileRevalidate
-        case "biogateway.stale.if.error": self.staleIfError = other.staleIfError
-        case "biogateway.keys.file": self.keysFile = other.keysFile
-        case "biogateway.trusted.proxies": self.trustedProxies = other.trustedProxies
-        case "biogateway.require.key": self.requireKey = other.requireKey
-        case "biogateway.rate.limit": self.rateLimit = other.rateLimit
-        case "biogateway.upstream.rate.limit": self.upstreamRateLimit = other.upstreamRateLimit
-        default: break
-        }
     }
 }
