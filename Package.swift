@@ -146,6 +146,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BioGatewayUpstreamTests",
+            dependencies: ["BioGatewayUpstream", "BioGatewayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BioGatewayQueryTests",
             dependencies: ["BioGatewayQuery"],
             swiftSettings: swiftSettings

@@ -22,14 +22,15 @@ import ServiceLifecycle
 ///   - reloadConfiguration: when given, SIGHUP calls it and applies the settings that can change at run time.
 ///   - rateLimitClock: seconds on a monotonic clock, for the client rate limits (default: the system's; tests
 ///     stop it so that budgets do not refill during a slow run).
-///   - upstreamClock: seconds on a monotonic clock, for the upstream gates' pacing, pauses, queue timeout and
-///     breaker cooldown (default: the system's; tests move it forward rather than wait out a cooldown).
+///   - upstreamClock: the clock of the upstream gates' pacing, pauses, queue timeout and breaker cooldown,
+///     and of the retries' deadline and backoff (default: the system's; tests move it forward rather than
+///     wait out a cooldown).
 public func buildApplication(
     configuration: GatewayConfiguration,
     logger: Logger = Logger(label: "biogateway"),
     now: @escaping @Sendable () -> Date = { Date() },
     rateLimitClock: (@Sendable () -> Double)? = nil,
-    upstreamClock: @escaping @Sendable () -> Double = MonotonicClock.seconds,
+    upstreamClock: GatewayClock = .system,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
@@ -55,7 +56,7 @@ public func buildApplication(
         client: upstreamClient,
         limits: Dictionary(uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, configuration.upstreamLimits(for: $0)) }),
         retries: configuration.upstreamRetries,
-        now: upstreamClock,
+        clock: upstreamClock,
         observe: { source, outcome, duration in metrics.recordUpstream(source, outcome: outcome, duration: duration) }
     )
     let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: now)

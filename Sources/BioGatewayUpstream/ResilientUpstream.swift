@@ -19,49 +19,52 @@ public struct ResilientUpstream: Sendable {
     /// Told of every attempt sent upstream: the source, the outcome (`ok`, `error-envelope`, or the failure's
     /// reason) and how long it took.
     public let observe: @Sendable (UpstreamSource, String, Duration) -> Void
+    /// The clock of the gates, the overall deadline and the backoff.
+    public let clock: GatewayClock
 
     public init(
         client: UpstreamClient,
         limits: [UpstreamSource: UpstreamLimits],
         retries: Int = 2,
         initialBackoff: Double = 0.25,
-        now: @escaping @Sendable () -> Double = MonotonicClock.seconds,
+        clock: GatewayClock = .system,
         observe: @escaping @Sendable (UpstreamSource, String, Duration) -> Void = { _, _, _ in }
     ) {
         self.observe = observe
         self.client = client
         self.gates = Dictionary(
-            uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, UpstreamGate(source: $0, limits: limits[$0] ?? UpstreamLimits(), now: now)) }
+            uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, UpstreamGate(source: $0, limits: limits[$0] ?? UpstreamLimits(), clock: clock)) }
         )
         self.retries = retries
         self.initialBackoff = initialBackoff
+        self.clock = clock
     }
 
     /// Sends a request through its upstream's gate, retrying what may succeed on another attempt.
     public func send(_ request: CanonicalRequest, logger: Logger? = nil) async throws(UpstreamError) -> UpstreamResponse {
         let gate = self.gates[request.source]!
-        let clock = ContinuousClock()
+        let clock = self.clock
+        let timeout = Self.seconds(self.client.configuration.timeout)
         // the deadline covers the attempts and the pauses between them; the wait for the first turn is
         // bounded by the queue timeout instead
-        var firstAttempt: ContinuousClock.Instant?
+        var deadline: Double?
         var attempt = 0
         while true {
             let turn = try await gate.take()
-            if firstAttempt == nil { firstAttempt = clock.now }
-            let deadline = firstAttempt! + self.client.configuration.timeout
-            let remaining = deadline - clock.now
-            guard remaining > .zero else {
+            let sent = clock.now()
+            if deadline == nil { deadline = sent + timeout }
+            let remaining = deadline! - sent
+            guard remaining > 0 else {
                 await gate.cancel(turn)
                 throw .timeout(request.source, "\(request.source.displayName) did not answer within \(self.client.configuration.timeout)")
             }
-            let sent = clock.now
             do {
-                let response = try await self.client.send(request, timeout: remaining, logger: logger)
-                self.observe(request.source, response.isResult ? "ok" : "error-envelope", clock.now - sent)
+                let response = try await self.client.send(request, timeout: .seconds(remaining), logger: logger)
+                self.observe(request.source, response.isResult ? "ok" : "error-envelope", .seconds(clock.now() - sent))
                 await gate.finish(turn, failed: false)
                 return response
             } catch var error {
-                self.observe(request.source, error.reason, clock.now - sent)
+                self.observe(request.source, error.reason, .seconds(clock.now() - sent))
                 var pause: Double?
                 if error.isRateLimited {
                     // honoured up to the gate's maximum pause; the client is told the pause actually kept
@@ -78,15 +81,24 @@ public struct ResilientUpstream: Sendable {
                 await gate.finish(turn, failed: error.countsAsUpstreamFailure, pauseFor: pause)
                 guard error.isRetryable, attempt < self.retries else { throw error }
                 let backoff = min(self.initialBackoff * pow(2, Double(attempt)), 8) * Double.random(in: 0.5...1.5)
-                guard clock.now + .seconds(backoff) < deadline else { throw error }
+                guard clock.now() + backoff < deadline! else { throw error }
                 logger?.info(
                     "retrying upstream request",
                     metadata: ["upstream": "\(request.source.rawValue)", "attempt": "\(attempt + 2)", "error": "\(error.reason)"]
                 )
-                try? await Task.sleep(for: .seconds(backoff))
+                do {
+                    try await clock.sleep(for: backoff)
+                } catch {
+                    throw .overloaded(request.source, retryAfter: 1, "the request was cancelled between attempts")
+                }
                 attempt += 1
             }
         }
+    }
+
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Seconds from a `Retry-After` value (delta-seconds or an HTTP date); 60 when absent or unreadable.

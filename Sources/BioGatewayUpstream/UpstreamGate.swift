@@ -46,6 +46,10 @@ public struct UpstreamLimits: Sendable, Hashable {
 /// The gate every request to one upstream passes: first in, first out; at most `maximumConcurrent` in
 /// flight; no faster than `maximumRate` (GCRA with a small burst); nothing while the upstream has asked
 /// the gateway to wait (429 + Retry-After); nothing but one probe while the breaker is open.
+///
+/// Waiting requests are suspended continuations, woken in arrival order when a turn is free: by a request
+/// finishing, or by one timer set for the next instant something can change (pacing allows the next start,
+/// a pause ends, a waiter's queue timeout passes). A waiter whose task is cancelled leaves the queue at once.
 public actor UpstreamGate {
     /// The breaker's state.
     public enum BreakerState: String, Sendable {
@@ -67,12 +71,20 @@ public actor UpstreamGate {
         public var consecutiveFailures: Int
     }
 
+    /// A request waiting for its turn.
+    private struct Waiter {
+        let ticket: Int
+        let deadline: Double
+        let isProbe: Bool
+        let continuation: CheckedContinuation<Turn, any Error>
+    }
+
     public nonisolated let source: UpstreamSource
     public nonisolated let limits: UpstreamLimits
     private let pacing: GCRA
     private var pacingState: Double?
     private var inFlight = 0
-    private var queue: [Int] = []
+    private var waiters: [Waiter] = []
     private var nextTicket = 0
     private var pausedUntil: Double?
     private var pausedUntilDate: Date?
@@ -81,19 +93,20 @@ public actor UpstreamGate {
     private var probeInFlight = false
     private var consecutiveFailures = 0
     private var recent: [(failed: Bool, seconds: Double)] = []
-    /// Seconds on a monotonic clock.
-    private let now: @Sendable () -> Double
+    private let clock: GatewayClock
+    /// The one pending timer and the instant it wakes the queue at.
+    private var timer: (instant: Double, task: Task<Void, Never>)?
 
-    /// - Parameter now: seconds on a monotonic clock, for pacing, pauses, the queue timeout and the breaker's
-    ///   cooldown (default: the system's; tests move it forward instead of waiting out a cooldown).
-    public init(source: UpstreamSource, limits: UpstreamLimits, now: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
+    /// - Parameter clock: for pacing, pauses, the queue timeout and the breaker's cooldown (default: the
+    ///   system's; tests move theirs forward instead of waiting).
+    public init(source: UpstreamSource, limits: UpstreamLimits, clock: GatewayClock = .system) {
         self.source = source
         self.limits = limits
-        self.now = now
+        self.clock = clock
         self.pacing = GCRA(limit: 1, window: 1 / limits.maximumRate, burst: limits.burst)
     }
 
-    /// A turn to send one request; give it back with ``finish(_:failed:retryAfter:)``.
+    /// A turn to send one request; give it back with ``finish(_:failed:pauseFor:)`` or ``cancel(_:)``.
     public struct Turn: Sendable {
         let startedAt: Double
         let isProbe: Bool
@@ -102,10 +115,10 @@ public actor UpstreamGate {
     /// Waits for this request's turn.
     /// - Throws: ``UpstreamError/circuitOpen(_:retryAfter:)`` at once while the breaker is open;
     ///   ``UpstreamError/overloaded(_:retryAfter:_:)`` when the queue is full, when the wait runs past the
-    ///   queue timeout, or when the upstream is paused for longer than that.
+    ///   queue timeout, when the upstream is paused for longer than that, or when the request is cancelled.
     public func take() async throws(UpstreamError) -> Turn {
         let isProbe = try self.checkBreaker()
-        guard self.queue.count < self.limits.queueLimit else {
+        guard self.waiters.count < self.limits.queueLimit else {
             if isProbe { self.probeInFlight = false }
             throw .overloaded(
                 self.source,
@@ -113,38 +126,28 @@ public actor UpstreamGate {
                 "\(self.limits.queueLimit) requests are already waiting for \(self.source.displayName)"
             )
         }
+        let now = self.clock.now()
+        let deadline = now + self.limits.queueTimeout
+        if let refusal = self.pauseRefusal(deadline: deadline, now: now) {
+            if isProbe { self.probeInFlight = false }
+            throw refusal
+        }
+        if self.waiters.isEmpty, let turn = self.start(now: now, isProbe: isProbe) { return turn }
         let ticket = self.nextTicket
         self.nextTicket += 1
-        self.queue.append(ticket)
-        let deadline = self.now() + self.limits.queueTimeout
-        defer { self.queue.removeAll { $0 == ticket } }
-        while true {
-            let now = self.now()
-            if let pausedUntil, pausedUntil > deadline {
-                if isProbe { self.probeInFlight = false }
-                throw .overloaded(
-                    self.source,
-                    retryAfter: Int(pausedUntil - now) + 1,
-                    "\(self.source.displayName) asked the gateway to wait; it is paused until \(self.pausedUntilDate!.formatted(.iso8601))"
-                )
-            }
-            if self.queue.first == ticket, self.inFlight < self.limits.maximumConcurrent, self.pausedUntil.map({ $0 <= now }) ?? true {
-                let decision = self.pacing.attempt(at: now, state: self.pacingState)
-                if decision.allowed {
-                    self.pacingState = decision.state
-                    self.inFlight += 1
-                    return Turn(startedAt: now, isProbe: isProbe)
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    self.waiters.append(Waiter(ticket: ticket, deadline: deadline, isProbe: isProbe, continuation: continuation))
+                    self.serveQueue()
                 }
+            } onCancel: {
+                Task { await self.leave(ticket) }
             }
-            guard now < deadline else {
-                if isProbe { self.probeInFlight = false }
-                throw .overloaded(
-                    self.source,
-                    retryAfter: Int(self.limits.queueTimeout),
-                    "the request waited \(Int(self.limits.queueTimeout)) s for its turn to go to \(self.source.displayName)"
-                )
-            }
-            try? await Task.sleep(for: self.queue.first == ticket ? .milliseconds(5) : .milliseconds(25))
+        } catch let error as UpstreamError {
+            throw error
+        } catch {
+            throw .overloaded(self.source, retryAfter: 1, "the request was cancelled while it waited for \(self.source.displayName)")
         }
     }
 
@@ -152,7 +155,7 @@ public actor UpstreamGate {
     /// or a 429 whose `retryAfter` pauses the upstream.
     public func finish(_ turn: Turn, failed: Bool, pauseFor retryAfter: Double? = nil) {
         self.inFlight -= 1
-        let now = self.now()
+        let now = self.clock.now()
         self.recent.append((failed, max(0, now - turn.startedAt)))
         if self.recent.count > 100 { self.recent.removeFirst(self.recent.count - 100) }
         if let retryAfter {
@@ -174,19 +177,110 @@ public actor UpstreamGate {
             self.breaker = .closed
             self.openedAt = nil
         }
+        self.serveQueue()
     }
 
     /// Gives back a turn that was never used (the caller gave up).
     public func cancel(_ turn: Turn) {
         self.inFlight -= 1
         if turn.isProbe { self.probeInFlight = false }
+        self.serveQueue()
+    }
+
+    /// Starts a request now if concurrency, a pause and pacing allow it.
+    private func start(now: Double, isProbe: Bool) -> Turn? {
+        guard self.inFlight < self.limits.maximumConcurrent, self.pausedUntil.map({ $0 <= now }) ?? true else { return nil }
+        let decision = self.pacing.attempt(at: now, state: self.pacingState)
+        guard decision.allowed else { return nil }
+        self.pacingState = decision.state
+        self.inFlight += 1
+        return Turn(startedAt: now, isProbe: isProbe)
+    }
+
+    /// The refusal for a request that would wait past `deadline` for a pause to end, if it would.
+    private func pauseRefusal(deadline: Double, now: Double) -> UpstreamError? {
+        guard let pausedUntil, pausedUntil > deadline else { return nil }
+        return .overloaded(
+            self.source,
+            retryAfter: Int(pausedUntil - now) + 1,
+            "\(self.source.displayName) asked the gateway to wait; it is paused until \(self.pausedUntilDate!.formatted(.iso8601))"
+        )
+    }
+
+    /// Refuses waiters whose time is up, starts those at the head whose turn it is, and sets the timer for
+    /// the next instant something can change.
+    private func serveQueue() {
+        let now = self.clock.now()
+        self.waiters.removeAll { waiter in
+            let refusal: UpstreamError?
+            if let pause = self.pauseRefusal(deadline: waiter.deadline, now: now) {
+                refusal = pause
+            } else if waiter.deadline <= now {
+                refusal = .overloaded(
+                    self.source,
+                    retryAfter: Int(self.limits.queueTimeout),
+                    "the request waited \(Int(self.limits.queueTimeout)) s for its turn to go to \(self.source.displayName)"
+                )
+            } else {
+                refusal = nil
+            }
+            guard let refusal else { return false }
+            if waiter.isProbe { self.probeInFlight = false }
+            waiter.continuation.resume(throwing: refusal)
+            return true
+        }
+        while let head = self.waiters.first, let turn = self.start(now: now, isProbe: head.isProbe) {
+            self.waiters.removeFirst()
+            head.continuation.resume(returning: turn)
+        }
+        guard let earliestDeadline = self.waiters.map(\.deadline).min() else { return }
+        // the next instant: the earliest queue timeout, or sooner, when only time holds the head back (not
+        // a full set of requests in flight), a pause's end or pacing's next start
+        var next = earliestDeadline
+        if self.inFlight < self.limits.maximumConcurrent {
+            let pauseEnd = max(self.pausedUntil ?? now, now)
+            next = min(next, pauseEnd + self.pacing.attempt(at: pauseEnd, state: self.pacingState).retryAfter)
+        }
+        self.wake(at: next)
+    }
+
+    /// Sets the timer for `instant` unless one is already set for then or earlier.
+    private func wake(at instant: Double) {
+        if let timer, timer.instant <= instant { return }
+        self.timer?.task.cancel()
+        let clock = self.clock
+        self.timer = (
+            instant,
+            Task {
+                do {
+                    try await clock.sleepUntil(instant)
+                } catch {
+                    return
+                }
+                self.timerFired(instant)
+            }
+        )
+    }
+
+    private func timerFired(_ instant: Double) {
+        if self.timer?.instant == instant { self.timer = nil }
+        self.serveQueue()
+    }
+
+    /// A cancelled waiter leaves the queue.
+    private func leave(_ ticket: Int) {
+        guard let index = self.waiters.firstIndex(where: { $0.ticket == ticket }) else { return }
+        let waiter = self.waiters.remove(at: index)
+        if waiter.isProbe { self.probeInFlight = false }
+        waiter.continuation.resume(throwing: CancellationError())
+        self.serveQueue()
     }
 
     /// Throws while the breaker is open; returns whether this request is the half-open probe.
     private func checkBreaker() throws(UpstreamError) -> Bool {
         guard self.breaker != .closed, let openedAt else { return false }
         let reopensAt = openedAt + self.limits.breakerCooldown
-        let now = self.now()
+        let now = self.clock.now()
         if now < reopensAt || self.probeInFlight {
             let wait = now < reopensAt ? Int(reopensAt - now) + 1 : 1
             throw .circuitOpen(self.source, retryAfter: Int(wait))
@@ -197,14 +291,14 @@ public actor UpstreamGate {
     }
 
     public var snapshot: Snapshot {
-        let now = self.now()
+        let now = self.clock.now()
         let latencies = self.recent.map(\.seconds).sorted()
         var breaker = self.breaker
         if breaker == .open, let openedAt, now >= openedAt + self.limits.breakerCooldown { breaker = .halfOpen }
         return Snapshot(
             breaker: breaker,
             pausedUntil: self.pausedUntil.flatMap { $0 > now ? self.pausedUntilDate : nil },
-            queueDepth: self.queue.count,
+            queueDepth: self.waiters.count,
             inFlight: self.inFlight,
             recentErrorRate: self.recent.isEmpty ? nil : Double(self.recent.filter(\.failed).count) / Double(self.recent.count),
             recentLatency: latencies.isEmpty

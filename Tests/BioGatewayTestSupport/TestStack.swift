@@ -39,7 +39,7 @@ public func withGateway<Result: Sendable>(
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = { Date() },
     rateLimitClock: (@Sendable () -> Double)? = nil,
-    upstreamClock: @escaping @Sendable () -> Double = MonotonicClock.seconds,
+    upstreamClock: GatewayClock = .system,
     logger: Logger = quietLogger,
     _ body: (GatewayClient) async throws -> Result
 ) async throws -> Result {
@@ -82,7 +82,7 @@ public func withStack<Result: Sendable>(
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = { Date() },
     rateLimitClock: (@Sendable () -> Double)? = nil,
-    upstreamClock: @escaping @Sendable () -> Double = MonotonicClock.seconds,
+    upstreamClock: GatewayClock = .system,
     logger: Logger = quietLogger,
     _ body: (SimulatorHandle, GatewayClient) async throws -> Result
 ) async throws -> Result {
