@@ -11,6 +11,8 @@ import requests
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 BINARY = os.environ.get("BIOGATEWAY_BIN", str(REPOSITORY / ".build" / "debug" / "biogateway"))
+# the NHM specimen resource (NHMResource.specimens in Sources/BioGatewayQuery), which the simulator serves
+SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
 
 
 def free_port() -> int:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BioGatewayAPI
+import BioGatewayQuery
 import BioGatewaySimulator
 import Configuration
 import Foundation
@@ -102,13 +103,13 @@ struct DemoCommand: AsyncParsableCommand {
 
             Try:
               # NHM datastore_search, as ckanapi/pyportal call it with the gateway as their base URL
-              curl '\(gatewayURL)/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
+              curl '\(gatewayURL)/api/3/action/datastore_search?resource_id=\(NHMResource.specimens)&q=bufo&limit=2'
 
               # VertNet search, as rvertnet calls it with the gateway as its base URL
               curl -G '\(gatewayURL)/api/search' --data-urlencode 'q={"q":"genus:bufo stateprovince:california","l":2}'
 
               # the same NHM question again: now a cache hit (see Cache-Status)
-              curl -s -D - -o /dev/null '\(gatewayURL)/api/3/action/datastore_search?resource_id=05ff2255-c38a-40c9-b657-4ccb55ab2feb&q=bufo&limit=2'
+              curl -s -D - -o /dev/null '\(gatewayURL)/api/3/action/datastore_search?resource_id=\(NHMResource.specimens)&q=bufo&limit=2'
 
               # both sources in one Darwin Core shape; CSV, NDJSON and GeoJSON too, and a streamed export
               curl '\(gatewayURL)/v1/records?genus=Bufo&stateProvince=California&limit=5'

@@ -92,23 +92,24 @@ struct CacheBehaviourTests {
     }
 
     @Test func theCacheSurvivesARestart() async throws {
-        let cachePath = temporaryCachePath()
-        try await withSimulator { simulator async throws in
-            let query = [("q", #"{"q":"genus:bufo","l":10}"#)]
-            let first = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
-                try await gateway.get(vertnetPath, query: query)
+        try await withTemporaryCachePath { cachePath in
+            try await withSimulator { simulator async throws in
+                let query = [("q", #"{"q":"genus:bufo","l":10}"#)]
+                let first = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
+                    try await gateway.get(vertnetPath, query: query)
+                }
+                let second = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
+                    try await gateway.get(vertnetPath, query: query)
+                }
+                #expect(second.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
+                #expect(first.body == second.body)
+                #expect(await simulator.calls(.vertnet) == 1)
             }
-            let second = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
-                try await gateway.get(vertnetPath, query: query)
-            }
-            #expect(second.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
-            #expect(first.body == second.body)
-            #expect(await simulator.calls(.vertnet) == 1)
+            // the batched counters were written when the gateways stopped
+            let statistics = try await SQLiteResponseCache(path: cachePath).statistics()
+            #expect(statistics.hits == 1)
+            #expect(statistics.misses == 1)
         }
-        // the batched counters were written when the gateways stopped
-        let statistics = try await SQLiteResponseCache(path: cachePath).statistics()
-        #expect(statistics.hits == 1)
-        #expect(statistics.misses == 1)
     }
 
     @Test func expiredEntriesAreNotServed() async throws {

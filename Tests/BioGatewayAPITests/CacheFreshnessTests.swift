@@ -4,16 +4,6 @@ import BioGatewayTestSupport
 import Foundation
 import Testing
 
-/// Waits (polling, at most `seconds`) until `condition` holds.
-func eventually(within seconds: Double = 10, _ condition: () async -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return await condition()
-}
-
 @Suite("Cache: freshness, stale-while-revalidate, stale-if-error, empty answers")
 struct CacheFreshnessTests {
     let query = [("q", #"{"q":"genus:puma","l":3}"#)]

@@ -4,20 +4,20 @@ import BioGatewayTestSupport
 import Foundation
 import Testing
 
-/// A keys file with two holders, alice and bob.
-func writeKeysFile() throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let path = directory.appendingPathComponent("keys.yaml").path
-    try """
-    keys:
-      - key: alice-key-0123456789abcdef
-        name: alice
-      - key: bob-key-0123456789abcdef
-        name: bob
-        rateLimit: 100
-    """.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
+/// Runs `body` with a keys file with two holders, alice and bob, removed afterwards.
+func withKeysFile<Result>(_ body: (String) async throws -> Result) async throws -> Result {
+    try await withTemporaryDirectory { folder in
+        let path = folder.appendingPathComponent("keys.yaml").path
+        try """
+        keys:
+          - key: alice-key-0123456789abcdef
+            name: alice
+          - key: bob-key-0123456789abcdef
+            name: bob
+            rateLimit: 100
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return try await body(path)
+    }
 }
 
 @Suite("Rate limiting: clients")
@@ -25,45 +25,46 @@ struct ClientRateLimitTests {
     let query = [("q", #"{"q":"genus:puma","l":3}"#)]
 
     @Test func aClientOverItsBudgetGets429AndOthersAreUnaffected() async throws {
-        let keysFile = try writeKeysFile()
-        let configure: (inout GatewayConfiguration) -> Void = {
-            $0.rateLimit = 5
-            $0.keysFile = keysFile
-        }
-        // the limiter's clock stands still, so the budget cannot refill (one request every 12 s) however slowly
-        // this runs
-        try await withStack(configure: configure, rateLimitClock: stoppedRateLimitClock) { _, gateway async throws in
-            for expectedRemaining in (0..<5).reversed() {
-                let allowed = try await gateway.get(vertnetPath, query: self.query)
-                #expect(allowed.status == 200)
-                #expect(allowed.header("ratelimit-policy") == #""requests";q=5;w=60"#)
-                #expect(allowed.header("ratelimit")?.hasPrefix(#""requests";r=\#(expectedRemaining);t="#) == true)
+        try await withKeysFile { keysFile in
+            let configure: (inout GatewayConfiguration) -> Void = {
+                $0.rateLimit = 5
+                $0.keysFile = keysFile
             }
-            let refused = try await gateway.get(vertnetPath, query: self.query)
-            // the same budget covers the gateway's informational routes, which carry the headers too
-            let sources = try await gateway.request("/v1/sources")
-            #expect(sources.status == 429)
-            #expect(sources.header("ratelimit")?.hasPrefix(#""requests";r=0;t="#) == true)
-            #expect(refused.status == 429)
-            #expect(refused.header("content-type") == "application/problem+json")
-            #expect(try refused.json()["type"] == "urn:biogateway:problem:rate-limited")
-            let retryAfter = try #require(refused.header("retry-after").flatMap { Int($0) })
-            #expect(retryAfter == 12)
-            #expect(refused.header("ratelimit")?.hasPrefix(#""requests";r=0;t="#) == true)
-            #expect(refused.header("ratelimit-policy") == #""requests";q=5;w=60"#)
+            // the limiter's clock stands still, so the budget cannot refill (one request every 12 s) however slowly
+            // this runs
+            try await withStack(configure: configure, rateLimitClock: stoppedRateLimitClock) { _, gateway async throws in
+                for expectedRemaining in (0..<5).reversed() {
+                    let allowed = try await gateway.get(vertnetPath, query: self.query)
+                    #expect(allowed.status == 200)
+                    #expect(allowed.header("ratelimit-policy") == #""requests";q=5;w=60"#)
+                    #expect(allowed.header("ratelimit")?.hasPrefix(#""requests";r=\#(expectedRemaining);t="#) == true)
+                }
+                let refused = try await gateway.get(vertnetPath, query: self.query)
+                // the same budget covers the gateway's informational routes, which carry the headers too
+                let sources = try await gateway.request("/v1/sources")
+                #expect(sources.status == 429)
+                #expect(sources.header("ratelimit")?.hasPrefix(#""requests";r=0;t="#) == true)
+                #expect(refused.status == 429)
+                #expect(refused.header("content-type") == "application/problem+json")
+                #expect(try refused.json()["type"] == "urn:biogateway:problem:rate-limited")
+                let retryAfter = try #require(refused.header("retry-after").flatMap { Int($0) })
+                #expect(retryAfter == 12)
+                #expect(refused.header("ratelimit")?.hasPrefix(#""requests";r=0;t="#) == true)
+                #expect(refused.header("ratelimit-policy") == #""requests";q=5;w=60"#)
 
-            // a forged X-Forwarded-For from an untrusted peer changes nothing
-            let spoofed = try await gateway.get(vertnetPath, query: self.query, headers: [("X-Forwarded-For", "198.51.100.23")])
-            #expect(spoofed.status == 429)
+                // a forged X-Forwarded-For from an untrusted peer changes nothing
+                let spoofed = try await gateway.get(vertnetPath, query: self.query, headers: [("X-Forwarded-For", "198.51.100.23")])
+                #expect(spoofed.status == 429)
 
-            // other clients have their own budgets
-            let bob = try await gateway.get(vertnetPath, query: self.query, headers: [("Authorization", "Bearer bob-key-0123456789abcdef")])
-            #expect(bob.status == 200)
-            #expect(bob.header("ratelimit-policy") == #""requests";q=100;w=60"#)
-            let alice = try await gateway.get(vertnetPath, query: self.query, headers: [("X-API-Key", "alice-key-0123456789abcdef")])
-            #expect(alice.status == 200)
-            let unknown = try await gateway.get(vertnetPath, query: self.query, headers: [("X-API-Key", "mallory-key-0123456789")])
-            #expect(unknown.status == 401)
+                // other clients have their own budgets
+                let bob = try await gateway.get(vertnetPath, query: self.query, headers: [("Authorization", "Bearer bob-key-0123456789abcdef")])
+                #expect(bob.status == 200)
+                #expect(bob.header("ratelimit-policy") == #""requests";q=100;w=60"#)
+                let alice = try await gateway.get(vertnetPath, query: self.query, headers: [("X-API-Key", "alice-key-0123456789abcdef")])
+                #expect(alice.status == 200)
+                let unknown = try await gateway.get(vertnetPath, query: self.query, headers: [("X-API-Key", "mallory-key-0123456789")])
+                #expect(unknown.status == 401)
+            }
         }
     }
 
@@ -112,25 +113,27 @@ struct ClientRateLimitTests {
     }
 
     @Test func aRequiredKeyIsRequired() async throws {
-        let keysFile = try writeKeysFile()
-        let configure: (inout GatewayConfiguration) -> Void = {
-            $0.keysFile = keysFile
-            $0.requireKey = true
-        }
-        try await withStack(configure: configure) { _, gateway async throws in
-            let anonymous = try await gateway.get(vertnetPath, query: self.query)
-            #expect(anonymous.status == 401)
-            #expect(anonymous.header("content-type") == "application/problem+json")
-            #expect(anonymous.header("www-authenticate")?.hasPrefix("Bearer") == true)
-            #expect(try await gateway.get(vertnetPath, query: self.query, headers: [("Authorization", "Bearer wrong")]).status == 401)
-            #expect(
-                try await gateway.get(vertnetPath, query: self.query, headers: [("Authorization", "Bearer alice-key-0123456789abcdef")]).status == 200
-            )
-            // the gateway's informational routes need the key too; probes and metrics never do
-            #expect(try await gateway.request("/v1/sources").status == 401)
-            #expect(try await gateway.request("/openapi.yaml").status == 401)
-            #expect(try await gateway.request("/v1/sources", headers: [("X-API-Key", "alice-key-0123456789abcdef")]).status == 200)
-            for path in ["/healthz", "/readyz", "/metrics"] { #expect(try await gateway.request(path).status == 200, "\(path)") }
+        try await withKeysFile { keysFile in
+            let configure: (inout GatewayConfiguration) -> Void = {
+                $0.keysFile = keysFile
+                $0.requireKey = true
+            }
+            try await withStack(configure: configure) { _, gateway async throws in
+                let anonymous = try await gateway.get(vertnetPath, query: self.query)
+                #expect(anonymous.status == 401)
+                #expect(anonymous.header("content-type") == "application/problem+json")
+                #expect(anonymous.header("www-authenticate")?.hasPrefix("Bearer") == true)
+                #expect(try await gateway.get(vertnetPath, query: self.query, headers: [("Authorization", "Bearer wrong")]).status == 401)
+                #expect(
+                    try await gateway.get(vertnetPath, query: self.query, headers: [("Authorization", "Bearer alice-key-0123456789abcdef")]).status
+                        == 200
+                )
+                // the gateway's informational routes need the key too; probes and metrics never do
+                #expect(try await gateway.request("/v1/sources").status == 401)
+                #expect(try await gateway.request("/openapi.yaml").status == 401)
+                #expect(try await gateway.request("/v1/sources", headers: [("X-API-Key", "alice-key-0123456789abcdef")]).status == 200)
+                for path in ["/healthz", "/readyz", "/metrics"] { #expect(try await gateway.request(path).status == 200, "\(path)") }
+            }
         }
     }
 }

@@ -31,6 +31,7 @@ struct GatewayConfigurationTests {
 
     @Test func fileValuesComeBelowEnvironmentAndFlags() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try """
         port: 9100
         cache:
@@ -68,11 +69,13 @@ struct GatewayConfigurationTests {
             ("port: {{\n", "not YAML or JSON"),
         ] {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).yaml").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             #expect(throws: ConfigurationFile.Invalid.self) { try ConfigurationFile.load(path: path) }
             do { _ = try ConfigurationFile.load(path: path) } catch { #expect("\(error)".contains(expected), "\(error)") }
         }
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
         try #"{"port": 8181, "vertnet": {"max_rps": 0.5}}"#.write(toFile: json, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfiguration.load(flags: [:], environment: [:], file: try ConfigurationFile.load(path: json))
         #expect(configuration.port == 8181)

@@ -54,17 +54,18 @@ struct ObservabilityTests {
 
     @Test func apiKeysNeverReachTheLogs() async throws {
         let log = CapturedLog()
-        let keysFile = try writeKeysFile()
-        let configure: (inout GatewayConfiguration) -> Void = { $0.keysFile = keysFile }
-        try await withStack(configure: configure, logger: log.logger) { _, gateway async throws in
-            let response = try await gateway.get(
-                vertnetPath,
-                query: [("q", #"{"q":"genus:puma","l":2}"#)],
-                headers: [("Authorization", "Bearer alice-key-0123456789abcdef"), ("X-Request-Id", "keyed-request")]
-            )
-            #expect(response.status == 200)
-            #expect(try log.entries(containing: "keyed-request").first?["client"] == "alice")
-            #expect(try log.entries(containing: "alice-key").isEmpty)
+        try await withKeysFile { keysFile in
+            let configure: (inout GatewayConfiguration) -> Void = { $0.keysFile = keysFile }
+            try await withStack(configure: configure, logger: log.logger) { _, gateway async throws in
+                let response = try await gateway.get(
+                    vertnetPath,
+                    query: [("q", #"{"q":"genus:puma","l":2}"#)],
+                    headers: [("Authorization", "Bearer alice-key-0123456789abcdef"), ("X-Request-Id", "keyed-request")]
+                )
+                #expect(response.status == 200)
+                #expect(try log.entries(containing: "keyed-request").first?["client"] == "alice")
+                #expect(try log.entries(containing: "alice-key").isEmpty)
+            }
         }
     }
 

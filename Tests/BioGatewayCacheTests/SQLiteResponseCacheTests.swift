@@ -30,8 +30,11 @@ func makeEntry(
 }
 
 @Suite("SQLite response cache")
-struct SQLiteResponseCacheTests {
+final class SQLiteResponseCacheTests {
     let path = temporaryPath()
+
+    // each test gets its own instance: its cache folder goes when the test ends
+    deinit { try? FileManager.default.removeItem(atPath: (self.path as NSString).deletingLastPathComponent) }
 
     @Test func storesAndReturnsExactBytes() async throws {
         let cache = try SQLiteResponseCache(path: self.path)

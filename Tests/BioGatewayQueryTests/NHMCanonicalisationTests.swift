@@ -3,7 +3,7 @@ import Testing
 
 @Suite("NHM canonicalisation")
 struct NHMCanonicalisationTests {
-    let resource = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+    let resource = NHMResource.specimens
 
     func key(get query: String) throws -> String {
         try NHMSearchQuery.parse(FormParameters(encoded: query).ckanObject).canonicalRequest.key

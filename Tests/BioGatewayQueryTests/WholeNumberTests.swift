@@ -53,7 +53,7 @@ struct WholeNumberTests {
     }
 
     @Test func nhmLimitAndOffsetShareTheKeyOfEverySpellingCKANAccepts() throws {
-        let resource = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+        let resource = NHMResource.specimens
         func key(_ limit: String) throws -> String {
             guard case .object(let body) = try JSONParser.parse(#"{"resource_id":"\#(resource)","limit":\#(limit),"offset":\#(limit)}"#)
             else { return "" }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Filter translation")
 struct RecordFiltersTests {
-    let resource = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+    let resource = NHMResource.specimens
 
     @Test func everyFilterBecomesAnNHMFilterOrQuery() throws {
         let filters = RecordFilters(

@@ -25,17 +25,11 @@ public func withSimulator<Result: Sendable>(
     )
 }
 
-/// A fresh temporary path for a cache database.
-public func temporaryCachePath() -> String {
-    FileManager.default.temporaryDirectory
-        .appendingPathComponent("biogateway-test-\(UUID().uuidString)")
-        .appendingPathComponent("cache.sqlite").path
-}
-
-/// Runs a gateway on a free loopback port, pointed at `upstreamURL` for both upstreams.
+/// Runs a gateway on a free loopback port, pointed at `upstreamURL` for both upstreams, on the cache at
+/// `cachePath` (default: a new one, removed afterwards).
 public func withGateway<Result: Sendable>(
     upstreamURL: String,
-    cachePath: String = temporaryCachePath(),
+    cachePath: String? = nil,
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = { Date() },
     rateLimitClock: (@Sendable () -> Double)? = nil,
@@ -43,6 +37,20 @@ public func withGateway<Result: Sendable>(
     logger: Logger = quietLogger,
     _ body: (GatewayClient) async throws -> Result
 ) async throws -> Result {
+    guard let cachePath else {
+        return try await withTemporaryCachePath { path in
+            try await withGateway(
+                upstreamURL: upstreamURL,
+                cachePath: path,
+                configure: configure,
+                now: now,
+                rateLimitClock: rateLimitClock,
+                upstreamClock: upstreamClock,
+                logger: logger,
+                body
+            )
+        }
+    }
     var configuration = GatewayConfiguration()
     configuration.host = "127.0.0.1"
     configuration.port = 0
@@ -76,9 +84,10 @@ public func withGateway<Result: Sendable>(
     )
 }
 
-/// Runs a simulator and a gateway in front of it.
+/// Runs a simulator and a gateway in front of it (on a new cache, removed afterwards, unless `cachePath`
+/// names one).
 public func withStack<Result: Sendable>(
-    cachePath: String = temporaryCachePath(),
+    cachePath: String? = nil,
     configure: (inout GatewayConfiguration) -> Void = { _ in },
     now: @escaping @Sendable () -> Date = { Date() },
     rateLimitClock: (@Sendable () -> Double)? = nil,

@@ -8,7 +8,7 @@ import requests
 from pyportal import API
 from pyportal.endpoints import endpoints
 
-SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+from biogateway_processes import SPECIMENS
 
 # every client works with the gateway's address as its base URL (the upstreams' own paths at the root) and
 # under the per-upstream prefixes

@@ -4,9 +4,8 @@ import json
 
 import requests
 
-from biogateway_processes import run
+from biogateway_processes import SPECIMENS, run
 
-SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
 NHM = "/nhm/api/3/action/datastore_search"
 VERTNET = "/vertnet/api/search"
 QUESTIONS = [

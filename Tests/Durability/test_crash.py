@@ -10,9 +10,8 @@ import time
 
 import requests
 
-from biogateway_processes import run
+from biogateway_processes import SPECIMENS, run
 
-SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
 KILLS = 10
 WRITERS = 12
 

@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from biogateway_processes import BINARY, free_port, run
+from biogateway_processes import BINARY, SPECIMENS, free_port, run
 
 
 def wait_until(condition, what, timeout=60):
@@ -99,7 +99,7 @@ def test_the_demo_says_what_it_does_and_leaves_nothing_behind(tmp_path):
         assert "new and empty" in banner
         cache_folders = list(tmp_path.glob("biogateway-demo-*"))
         assert len(cache_folders) == 1 and str(cache_folders[0]) in banner
-        query = {"resource_id": "05ff2255-c38a-40c9-b657-4ccb55ab2feb", "q": "bufo", "limit": "2"}
+        query = {"resource_id": SPECIMENS, "q": "bufo", "limit": "2"}
         first = requests.get(f"http://127.0.0.1:{port}/nhm/api/3/action/datastore_search", params=query)
         again = requests.get(f"http://127.0.0.1:{port}/nhm/api/3/action/datastore_search", params=query)
         assert first.headers["Cache-Status"] == "BioGateway; fwd=miss; stored"

@@ -9,7 +9,7 @@ import Logging
 struct SourceFetcher: Sendable {
     let gateway: SearchGateway
     /// The NHM resource `/v1/records` searches: the Data Portal's specimen collection.
-    static let nhmResourceID = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+    static let nhmResourceID = NHMResource.specimens
 
     /// What one fetch came to.
     enum Outcome: Sendable {

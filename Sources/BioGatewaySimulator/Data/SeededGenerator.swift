@@ -1,17 +1,12 @@
-/// A small deterministic random number generator (SplitMix64), so the simulator's data set is the same
-/// on every machine and every run.
+import BioGatewayQuery
+
+/// The simulator's source of deterministic data: ``SplitMix64`` with helpers for picking and scattering.
 struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+    private var base: SplitMix64
 
-    init(seed: UInt64) { self.state = seed }
+    init(seed: UInt64) { self.base = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { self.base.next() }
 
     /// An element of a non-empty array.
     mutating func pick<T>(_ elements: [T]) -> T { elements[Int(self.next() % UInt64(elements.count))] }

@@ -7,7 +7,7 @@ import BioGatewayQuery
 /// names, string values, an integer `rank`).
 public struct SimulatorDataset: Sendable {
     /// The NHM specimens resource id.
-    public static let nhmSpecimenResourceID = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+    public static let nhmSpecimenResourceID = NHMResource.specimens
 
     let nhmRecords: [SimulatedRecord]
     let vertnetRecords: [SimulatedRecord]

@@ -91,14 +91,15 @@ struct RecordsPagingTests {
     }
 
     @Test func cursorsSurviveARestartOnTheSameCache() async throws {
-        let cachePath = temporaryCachePath()
-        try await withSimulator { simulator async throws in
-            let next = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
-                try #require(try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")]).json()["next"]?.stringValue)
-            }
-            try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
-                let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10"), ("cursor", next)])
-                #expect(answer.status == 200)
+        try await withTemporaryCachePath { cachePath in
+            try await withSimulator { simulator async throws in
+                let next = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
+                    try #require(try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")]).json()["next"]?.stringValue)
+                }
+                try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
+                    let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10"), ("cursor", next)])
+                    #expect(answer.status == 200)
+                }
             }
         }
     }
