@@ -18,12 +18,12 @@ struct AdminTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let presented = Credentials.bearerToken(request.headers[.authorization]),
             Credentials.constantTimeEquals(Array(SHA256Hex.digest(Array(presented.utf8)).utf8), self.tokenDigest)
         else {
-            return ProblemDetails(
+            throw ProblemDetails(
                 slug: "unauthorized",
                 title: "Unauthorized",
                 status: 401,
                 detail: "The admin API needs the header 'Authorization: Bearer <token>' with the token set in BIOGATEWAY_ADMIN_TOKEN."
-            ).response(headers: [.wwwAuthenticate: #"Bearer realm="biogateway-admin""#])
+            ).adding([.wwwAuthenticate: #"Bearer realm="biogateway-admin""#])
         }
         return try await next(request, context)
     }

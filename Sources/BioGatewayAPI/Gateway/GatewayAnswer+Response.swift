@@ -42,7 +42,7 @@ extension GatewayAnswer {
             headers[.cacheStatus] = cacheStatus.description
             return error.problem.response(headers: headers)
         case .refused(let problem):
-            headers[.cacheStatus] = "\(CacheStatus.cacheName); detail=rate-limited"
+            headers[.cacheStatus] = CacheStatus.refused(.rateLimited).description
             return problem.response(headers: headers)
         case .notCached:
             headers[.cacheStatus] = CacheStatus.notCached.description

@@ -106,7 +106,7 @@ public struct SearchGateway: Sendable {
         } catch {
             return .failure(
                 .unreachable(request.source, "\(error)"),
-                cacheStatus: .upstreamFailed(reason, status: nil, detail: "internal", collapsed: false)
+                cacheStatus: .upstreamFailed(reason, status: nil, failure: "internal", collapsed: false)
             )
         }
         if joined { self.cache.count(.coalesced) }
@@ -150,17 +150,17 @@ public struct SearchGateway: Sendable {
                 )
             )
         case .failed(let error):
-            let failedStatus = error.upstreamStatus ?? error.problem.status
+            let failedStatus = error.upstreamStatus ?? error.problem.statusCode
             if let stored = fallback, self.policy.isUsableOnError(stored, at: self.now()) {
                 let staleFor = stored.age(at: self.now()) - self.policy.lifetime(of: stored)
-                let cacheStatus = CacheStatus.staleOnError(ttl: -Int(staleFor), status: failedStatus, reason: error.reason, collapsed: joined)
+                let cacheStatus = CacheStatus.staleOnError(ttl: -Int(staleFor), status: failedStatus, failure: error.reason, collapsed: joined)
                 if var body = await self.cachedBody(stored, preferences, cacheStatus, logger) {
                     self.cache.count(.staleServed)
                     body.notice = "stale answer stored \(Int(stored.age(at: self.now()))) s ago, served because \(error.message)"
                     return .body(body)
                 }
             }
-            return .failure(error, cacheStatus: .upstreamFailed(reason, status: error.upstreamStatus, detail: error.reason, collapsed: joined))
+            return .failure(error, cacheStatus: .upstreamFailed(reason, status: error.upstreamStatus, failure: error.reason, collapsed: joined))
         }
     }
 

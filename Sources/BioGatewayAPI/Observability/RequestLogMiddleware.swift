@@ -34,31 +34,34 @@ struct RequestLogMiddleware: RouterMiddleware {
         let id = Self.usableID(request.headers[.requestID]) ?? UUID().uuidString.lowercased()
         var context = context
         context.logger[metadataKey: "request_id"] = .string(id)
-        var response: Response
         do {
-            response = try await next(request, context)
+            var response = try await next(request, context)
+            response.headers[.requestID] = id
+            self.record(request, context: context, status: response.status.code, cacheStatus: response.headers[.cacheStatus], since: started)
+            return response
         } catch {
-            response = ProblemMiddleware.response(for: error, request: request, context: context)
+            // only reached if an error escaped ProblemMiddleware, which renders every error: Hummingbird
+            // renders this one (an HTTPResponseError) or answers 500; it is logged and counted all the same
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            self.record(request, context: context, status: status, cacheStatus: nil, since: started)
+            throw error
         }
-        response.headers[.requestID] = id
+    }
+
+    private func record(_ request: Request, context: GatewayRequestContext, status: Int, cacheStatus: String?, since started: ContinuousClock.Instant)
+    {
         let elapsed = ContinuousClock.now - started
-        self.metrics.recordRequest(
-            route: context.endpointPath ?? "unmatched",
-            method: request.method.rawValue,
-            status: response.status.code,
-            duration: elapsed
-        )
+        self.metrics.recordRequest(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status, duration: elapsed)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "route": .string(context.endpointPath ?? "unmatched"),
-            "status": .stringConvertible(response.status.code),
+            "status": .stringConvertible(status),
             "duration_ms": .string(String(format: "%.1f", milliseconds)),
         ]
-        if let cacheStatus = response.headers[.cacheStatus] { metadata["cache_status"] = .string(cacheStatus) }
+        if let cacheStatus { metadata["cache_status"] = .string(cacheStatus) }
         if let client = context.facts.client { metadata["client"] = .string(client) }
         context.logger.info("request", metadata: metadata)
-        return response
     }
 
     static func usableID(_ value: String?) -> String? {

@@ -4,8 +4,9 @@ import HTTPTypes
 import Hummingbird
 
 /// An RFC 9457 problem document (`application/problem+json`), the gateway's shape for every error it
-/// produces itself.
-public struct ProblemDetails: Error, Sendable, Encodable {
+/// produces itself. Thrown (it is an `HTTPResponseError`) or returned, it is rendered in one place:
+/// ``response(headers:)``; ``ProblemMiddleware`` turns every other error into one.
+public struct ProblemDetails: HTTPResponseError, Sendable, Encodable {
     /// One rejected parameter.
     public struct InvalidParameter: Sendable, Encodable, Hashable {
         public var name: String
@@ -17,7 +18,7 @@ public struct ProblemDetails: Error, Sendable, Encodable {
     /// A short summary of the kind of problem.
     public var title: String
     /// The HTTP status.
-    public var status: Int
+    public var statusCode: Int
     /// What went wrong with this request, in words a user can act on.
     public var detail: String
     /// The rejected parameters, when the problem is the request's.
@@ -26,9 +27,12 @@ public struct ProblemDetails: Error, Sendable, Encodable {
     public var retryAfter: Int?
     /// The upstream concerned, for upstream failures.
     public var upstream: String?
+    /// Headers sent with the problem (`WWW-Authenticate`, `Cache-Status`, `Allow`, …); not in the body.
+    public var headers: HTTPFields = [:]
 
     enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, upstream
+        case type, title, detail, upstream
+        case statusCode = "status"
         case invalidParameters = "invalid-params"
         case retryAfter = "retry-after"
     }
@@ -44,7 +48,7 @@ public struct ProblemDetails: Error, Sendable, Encodable {
     ) {
         self.type = "urn:biogateway:problem:\(slug)"
         self.title = title
-        self.status = status
+        self.statusCode = status
         self.detail = detail
         self.invalidParameters = invalidParameters
         self.retryAfter = retryAfter
@@ -72,16 +76,31 @@ public struct ProblemDetails: Error, Sendable, Encodable {
         )
     }
 
-    /// The response carrying this problem.
+    /// The HTTP status, as `HTTPResponseError` has it.
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: self.statusCode) }
+
+    /// This problem with `headers` added to those it is sent with.
+    public func adding(_ headers: HTTPFields) -> ProblemDetails {
+        var problem = self
+        problem.headers.append(contentsOf: headers)
+        return problem
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        self.response()
+    }
+
+    /// The response carrying this problem, with its headers and `extra` ones.
     public func response(headers extra: HTTPFields = [:]) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{\"status\":\(self.status)}".utf8)
-        var headers = extra
+        let data = (try? encoder.encode(self)) ?? Data("{\"status\":\(self.statusCode)}".utf8)
+        var headers = self.headers
+        headers.append(contentsOf: extra)
         headers[.contentType] = "application/problem+json"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(
-            status: HTTPResponse.Status(code: self.status),
+            status: self.status,
             headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
         )

@@ -2,23 +2,26 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Turns every error that escapes a route into `application/problem+json`: unknown paths (404),
-/// wrong methods (405), oversized bodies (413) and, for anything unexpected, a logged 500, so the
-/// server answers every request and never drops one on the floor.
+/// The one place errors become answers: every error that escapes a route is rendered as
+/// `application/problem+json` — a ``ProblemDetails`` as it is, Hummingbird's own errors (unknown paths,
+/// wrong methods, oversized bodies) in words, and anything unexpected as a logged 500 — so the server
+/// answers every request and never drops one on the floor.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            return Self.response(for: error, request: request, context: context)
+            return ProblemDetails(error, request: request, logger: context.logger).response()
         }
     }
+}
 
-    /// The problem document for an error thrown while answering `request`.
-    static func response(for error: any Error, request: Request, context: Context) -> Response {
+extension ProblemDetails {
+    /// The problem for an error thrown while answering `request`.
+    init(_ error: any Error, request: Request, logger: Logger) {
         switch error {
         case let problem as ProblemDetails:
-            return problem.response()
+            self = problem
         case let error as any HTTPResponseError:
             let status = Int(error.status.code)
             let detail: String =
@@ -29,15 +32,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 case 413: "The request body is too large."
                 default: (error as? HTTPError)?.body ?? error.status.reasonPhrase
                 }
-            return ProblemDetails(slug: "http-\(status)", title: error.status.reasonPhrase, status: status, detail: detail).response()
+            self.init(slug: "http-\(status)", title: error.status.reasonPhrase, status: status, detail: detail)
         default:
-            context.logger.error("unhandled error", metadata: ["error": "\(error)"])
-            return ProblemDetails(
+            logger.error("unhandled error", metadata: ["error": "\(error)"])
+            self.init(
                 slug: "internal-error",
                 title: "Internal Server Error",
                 status: 500,
                 detail: "The gateway failed while answering this request; the error has been logged."
-            ).response()
+            )
         }
     }
 }

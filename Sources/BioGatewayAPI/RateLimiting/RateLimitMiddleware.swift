@@ -31,20 +31,18 @@ struct RateLimitMiddleware: RouterMiddleware {
                 case .missingKey: "This gateway needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
                 case .unknownKey: "The API key sent is not one of this gateway's keys."
                 }
-            var response = ProblemDetails(slug: "unauthorized", title: "Unauthorized", status: 401, detail: detail)
-                .response(headers: [.wwwAuthenticate: #"Bearer realm="biogateway""#])
-            response.headers[.cacheStatus] = "\(CacheStatus.cacheName); detail=unauthorized"
-            return response
+            throw ProblemDetails(slug: "unauthorized", title: "Unauthorized", status: 401, detail: detail).adding([
+                .wwwAuthenticate: #"Bearer realm="biogateway""#, .cacheStatus: CacheStatus.refused(.unauthorized).description,
+            ])
         }
         context.facts.client = client.name
         let decision = self.limits.limiter.attempt(client: client.id, budget: "requests", client.requests, at: self.limits.now())
         guard decision.allowed else {
             context.logger.info("client over its request budget", metadata: ["client": "\(client.name)"])
             self.limits.metrics.recordRateLimited(budget: "requests")
-            var response = ProblemDetails.rateLimited(budget: "requests", client: client.requests, retryAfter: decision.retryAfter).response()
-            response.headers[.cacheStatus] = "\(CacheStatus.cacheName); detail=rate-limited"
-            Self.addHeaders(to: &response, requests: (client.requests, decision), upstream: nil)
-            return response
+            var headers: HTTPFields = [.cacheStatus: CacheStatus.refused(.rateLimited).description]
+            Self.addHeaders(to: &headers, requests: (client.requests, decision), upstream: nil)
+            throw ProblemDetails.rateLimited(budget: "requests", client: client.requests, retryAfter: decision.retryAfter).adding(headers)
         }
         var context = context
         context.client = client
@@ -52,19 +50,19 @@ struct RateLimitMiddleware: RouterMiddleware {
         let upstream =
             client.upstreamDecision.value.withLock { $0 }
             ?? self.limits.limiter.peek(client: client.id, budget: "upstream", client.upstream, at: self.limits.now())
-        Self.addHeaders(to: &response, requests: (client.requests, decision), upstream: (client.upstream, upstream))
+        Self.addHeaders(to: &response.headers, requests: (client.requests, decision), upstream: (client.upstream, upstream))
         return response
     }
 
     /// Sets the headers for whichever budget has the smaller share left.
-    static func addHeaders(to response: inout Response, requests: (GCRA, GCRA.Decision), upstream: (GCRA, GCRA.Decision)?) {
+    static func addHeaders(to headers: inout HTTPFields, requests: (GCRA, GCRA.Decision), upstream: (GCRA, GCRA.Decision)?) {
         var (name, budget, decision) = ("requests", requests.0, requests.1)
         if let upstream, Double(upstream.1.remaining) / Double(upstream.0.burst) < Double(decision.remaining) / Double(budget.burst) {
             (name, budget, decision) = ("upstream", upstream.0, upstream.1)
         }
-        response.headers[.rateLimitPolicy] = "\"\(name)\";q=\(budget.limit);w=\(Int(budget.window))"
+        headers[.rateLimitPolicy] = "\"\(name)\";q=\(budget.limit);w=\(Int(budget.window))"
         let reset = decision.allowed ? decision.resetAfter : decision.retryAfter
-        response.headers[.rateLimit] = "\"\(name)\";r=\(decision.remaining);t=\(Int(reset.rounded(.up)))"
+        headers[.rateLimit] = "\"\(name)\";r=\(decision.remaining);t=\(Int(reset.rounded(.up)))"
     }
 }
 

@@ -66,8 +66,8 @@ struct RecordSearch: Sendable {
         var state: State = .ok
         var total: RecordTotal?
         var returned = 0
-        /// `hit`, `stale`, `miss`, or `none` when the source was not asked (already exhausted, or skipped).
-        var cache = "none"
+        /// How the cache served the source's answers for this page.
+        var cache = SourceCacheUse.none
     }
 
     /// A page of a federated search.
@@ -110,13 +110,13 @@ struct RecordSearch: Sendable {
         /// The same page with each asked source's `cache` as `hit` (how a kept page is sent again).
         var markedAsCacheHits: Page {
             var page = self
-            for (source, report) in page.reports where report.cache != "none" { page.reports[source]?.cache = "hit" }
+            for (source, report) in page.reports where report.cache != .none { page.reports[source]?.cache = .hit }
             return page
         }
 
         /// Every source that was asked for this page failed.
         var allFailed: Bool {
-            let asked = self.reports.values.filter { $0.cache != "none" || $0.isError }
+            let asked = self.reports.values.filter { $0.cache != .none || $0.isError }
             return !asked.isEmpty && asked.allSatisfy(\.isError) && self.records.isEmpty
         }
     }
@@ -188,7 +188,7 @@ struct RecordSearch: Sendable {
                     page.records += fetched.records
                     report.returned += fetched.records.count
                     report.total = fetched.total
-                    report.cache = report.cache == "none" || report.cache == cache ? cache : "mixed"
+                    report.cache = report.cache.adding(cache)
                     if case .error = report.state {} else { report.state = .ok }
                     progress.advance(past: fetched, requested: count, from: source)
                     remaining -= fetched.records.count
@@ -261,5 +261,25 @@ extension RecordSearch.SourceReport {
     var isError: Bool {
         if case .error = self.state { return true }
         return false
+    }
+}
+
+/// How the cache served one source's answers for a `/v1/records` page, as its envelope reports it.
+enum SourceCacheUse: String, Sendable {
+    /// Every answer read for the page was a fresh stored one.
+    case hit
+    /// Every answer was a stored one served past its freshness.
+    case stale
+    /// Every answer came from the upstream.
+    case miss
+    /// Some of each.
+    case mixed
+    /// The source was not asked (already exhausted, or skipped).
+    case none
+
+    /// The use after one more answer served as `outcome`.
+    func adding(_ outcome: CacheStatus.Outcome) -> Self {
+        let added = Self(rawValue: outcome.rawValue)!
+        return self == .none || self == added ? added : .mixed
     }
 }

@@ -40,7 +40,7 @@ struct RecordsController: Sendable {
         let bypassed = preferences.noCache || preferences.maxAge != nil
         if !bypassed, self.pages.isEnabled, let stored = self.pages.value(forKey: key) {
             let ttl = Int(stored.expiresAt.timeIntervalSince(self.now()).rounded(.down))
-            return Self.response(stored, request: request, gzip: preferences.acceptsGzip, cacheStatus: RecordPageCacheStatus.hit(ttl: ttl))
+            return Self.response(stored, request: request, gzip: preferences.acceptsGzip, cacheStatus: .pageHit(ttl: ttl))
         }
         let page: RecordSearch.Page
         do {
@@ -87,7 +87,7 @@ struct RecordsController: Sendable {
             stored = true
         }
         if preferences.acceptsGzip, made.gzipBody == nil { made.gzipBody = StoredRecordPage.compressed(made.body) }
-        let cacheStatus = RecordPageCacheStatus.made(bypassed: bypassed, stored: stored)
+        let cacheStatus = CacheStatus.pageMade(bypassed: bypassed, stored: stored)
         return Self.response(made, request: request, gzip: preferences.acceptsGzip, cacheStatus: cacheStatus)
     }
 
@@ -101,10 +101,10 @@ struct RecordsController: Sendable {
     /// A page's response to this request: its headers, `Link` to the next page for GET, `Cache-Status`, and
     /// the gzip body when the client takes gzip and there is one. A kept page carries `ETag` and
     /// `Last-Modified`, and a GET for one the client already has is answered 304 with no body.
-    static func response(_ page: StoredRecordPage, request: Request, gzip: Bool, cacheStatus: String) -> Response {
+    static func response(_ page: StoredRecordPage, request: Request, gzip: Bool, cacheStatus: CacheStatus) -> Response {
         var headers = page.headers
         if let next = page.next, request.method == .get { headers[.link] = "<\(Self.nextURL(request, cursor: next))>; rel=\"next\"" }
-        headers[.cacheStatus] = cacheStatus
+        headers[.cacheStatus] = cacheStatus.description
         headers[.vary] = "Accept, Accept-Encoding"
         var body = page.body
         var coding = ContentCoding.identity
@@ -184,7 +184,7 @@ struct RecordsController: Sendable {
             item["status"] = .string(report.status)
             item["total"] = report.total?.json ?? .null
             item["returned"] = .integer(Int64(report.returned))
-            item["cache"] = .string(report.cache)
+            item["cache"] = .string(report.cache.rawValue)
             switch report.state {
             case .ok: break
             case .error(let message): item["error"] = .string(message)

@@ -15,7 +15,7 @@ struct SourceFetcher: Sendable {
     enum Outcome: Sendable {
         /// A page, how the cache served it (`hit`, `stale` or `miss`), and until when the answer it was read
         /// from is fresh (nil when it is stale or was not stored).
-        case page(SourcePage, cache: String, freshUntil: Date?)
+        case page(SourcePage, cache: CacheStatus.Outcome, freshUntil: Date?)
         /// The source failed; a readable reason.
         case failed(String)
         /// The client's upstream budget is spent: the whole request is answered with this.
@@ -73,7 +73,7 @@ struct SourceFetcher: Sendable {
             }
             do {
                 let page = try SourcePage.read(body.body.readableBytesView, source: source)
-                return .page(page, cache: body.cacheStatus.summary, freshUntil: body.freshUntil)
+                return .page(page, cache: body.cacheStatus.outcome, freshUntil: body.freshUntil)
             } catch {
                 return .failed(error.description)
             }

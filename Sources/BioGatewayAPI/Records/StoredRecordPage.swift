@@ -57,18 +57,3 @@ struct StoredRecordPage: Sendable {
         return SHA256Hex.digest(Array(JSONValue.object(object).canonicalString.utf8))
     }
 }
-
-/// The RFC 9211 `Cache-Status` values of `/v1/records` pages, under the name of the page cache (the
-/// upstream answers each source's part came from are described in the envelope's `sources`).
-enum RecordPageCacheStatus {
-    static let name = "BioGateway-Pages"
-
-    /// Sent as kept, `ttl` seconds before it expires.
-    static func hit(ttl: Int) -> String { "\(name); hit; ttl=\(ttl)" }
-
-    /// Made for this request (`fwd=uri-miss`: nothing kept; `fwd=request`: the client's Cache-Control asked
-    /// for a fresh one), and kept when `stored`.
-    static func made(bypassed: Bool, stored: Bool) -> String {
-        "\(name); fwd=\(bypassed ? "request" : "uri-miss")" + (stored ? "; stored" : "")
-    }
-}
