@@ -64,6 +64,12 @@ enum CacheSchema {
                 table.column("value", .blob).notNull()
             }
         }
+        migrator.registerMigration("v4: readiness probe") { db in
+            // created by /readyz itself before v4: kept if it is there
+            try db.create(table: "readiness_probe", options: .ifNotExists) { table in
+                table.column("checked_at", .double).notNull()
+            }
+        }
         return migrator
     }
 }

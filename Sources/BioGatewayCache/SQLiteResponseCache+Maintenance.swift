@@ -14,14 +14,10 @@ extension SQLiteResponseCache {
     public func purge(_ scope: PurgeScope) async throws -> Int {
         try await self.withPendingWrites { db in
             switch scope {
-            case .everything:
-                try db.execute(sql: "DELETE FROM cache_entry")
-            case .source(let source):
-                try db.execute(sql: "DELETE FROM cache_entry WHERE source = ?", arguments: [source.rawValue])
-            case .key(let key):
-                try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [key])
+            case .everything: try CacheEntryRecord.deleteAll(db)
+            case .source(let source): try CacheEntryRecord.filter(CacheEntryRecord.Columns.source == source.rawValue).deleteAll(db)
+            case .key(let key): try CacheEntryRecord.deleteOne(db, key: key) ? 1 : 0
             }
-            return db.changesCount
         }
     }
 
@@ -39,10 +35,7 @@ extension SQLiteResponseCache {
     public func statistics() async throws -> CacheStatistics {
         let maximumBytes = self.maximumBytes
         return try await self.withPendingWrites { db in
-            var counters: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM cache_counter") {
-                counters[row["name"]] = row["value"]
-            }
+            let counters = Dictionary(uniqueKeysWithValues: try CacheCounterRecord.fetchAll(db).map { ($0.name, $0.value) })
             let totals = try Row.fetchOne(
                 db,
                 sql: """
@@ -96,7 +89,9 @@ extension SQLiteResponseCache {
     /// Checks the file and every stored body; bodies that do not match their length and digest are deleted.
     public func verify() async throws -> VerificationReport {
         let integrity = try await self.integrityCheck()
-        let keys = try await self.database.read { db in try String.fetchAll(db, sql: "SELECT key FROM cache_entry") }
+        let keys = try await self.database.read { db in
+            try CacheEntryRecord.select(CacheEntryRecord.Columns.key, as: String.self).fetchAll(db)
+        }
         var intact = 0
         var dropped = 0
         for key in keys {
@@ -119,9 +114,8 @@ extension SQLiteResponseCache {
     /// Takes the database's write lock and writes a row, proving the file (and its disk) take writes.
     public func checkWritable() async throws {
         try await self.database.write { db in
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS readiness_probe (checked_at REAL NOT NULL)")
-            try db.execute(sql: "DELETE FROM readiness_probe")
-            try db.execute(sql: "INSERT INTO readiness_probe (checked_at) VALUES (?)", arguments: [Date().timeIntervalSince1970])
+            try ReadinessProbeRecord.deleteAll(db)
+            try ReadinessProbeRecord(checkedAt: Date().timeIntervalSince1970).insert(db)
         }
     }
 }

@@ -7,14 +7,10 @@ extension SQLiteResponseCache {
     /// keeps honouring what it signed before.
     public func secret(named name: String, generate: @Sendable () -> Data) throws -> Data {
         try self.database.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO gateway_secret (name, value) VALUES (?, ?)",
-                arguments: [name, generate()]
-            )
-            guard let value = try Data.fetchOne(db, sql: "SELECT value FROM gateway_secret WHERE name = ?", arguments: [name]) else {
-                throw DatabaseError(message: "secret \(name) vanished after it was written")
-            }
-            return value
+            if let stored = try GatewaySecretRecord.fetchOne(db, key: name) { return stored.value }
+            let created = GatewaySecretRecord(name: name, value: generate())
+            try created.insert(db)
+            return created.value
         }
     }
 }

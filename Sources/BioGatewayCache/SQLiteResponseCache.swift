@@ -63,14 +63,14 @@ public final class SQLiteResponseCache: Sendable {
     /// waits on GRDB's reader queue, not on a blocked cooperative thread.
     func lookup(_ key: String, decompressing: Bool = false) async throws -> StoredLookup {
         try await self.database.read { db -> StoredLookup in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT e.*, b.body FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = ?",
-                    arguments: [key]
-                )
-            else { return .absent }
-            guard let entry = Self.verifiedEntry(row), !decompressing || (try? entry.identityBody()) != nil else { return .damaged }
+            // the hit path: one statement, prepared once per connection
+            let statement = try db.cachedStatement(
+                sql: "SELECT e.*, b.body FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = ?"
+            )
+            guard let stored = try StoredEntryRow.fetchOne(statement, arguments: [key]) else { return .absent }
+            guard let body = stored.body, let entry = stored.entry.verified(body: body),
+                !decompressing || (try? entry.identityBody()) != nil
+            else { return .damaged }
             return .intact(entry)
         }
     }
@@ -80,30 +80,6 @@ public final class SQLiteResponseCache: Sendable {
         case absent
         case damaged
         case intact(CachedResponse)
-    }
-
-    /// The entry a row describes, if its body matches its recorded length and digest.
-    static func verifiedEntry(_ row: Row) -> CachedResponse? {
-        guard let body = row["body"] as Data? else { return nil }
-        let expectedLength: Int = row["body_length"]
-        let expectedDigest: String = row["body_sha256"]
-        guard body.count == expectedLength, SHA256Hex.digest(body) == expectedDigest,
-            let source = UpstreamSource(rawValue: row["source"]),
-            let coding = ContentCoding(rawValue: row["coding"])
-        else { return nil }
-        return CachedResponse(
-            key: row["key"],
-            source: source,
-            canonicalQuery: row["canonical_query"],
-            status: row["status"],
-            contentType: row["content_type"],
-            recordCount: row["record_count"],
-            storedBody: body,
-            coding: coding,
-            identityLength: row["identity_length"],
-            storedAt: Date(timeIntervalSince1970: row["stored_at"]),
-            bodyDigest: expectedDigest
-        )
     }
 
     /// Notes that an entry was used (for LRU); written with the next batch.
@@ -134,23 +110,12 @@ public final class SQLiteResponseCache: Sendable {
     @discardableResult
     public func store(_ entry: CachedResponse) async throws -> StoreOutcome {
         guard entry.entryBytes <= self.maximumBytes else { return StoreOutcome(stored: false, evicted: 0) }
-        let digest = entry.bodyDigest
         let maximumBytes = self.maximumBytes
         return try await self.withPendingWrites { db in
-            try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [entry.key])
-            try db.execute(
-                sql: """
-                    INSERT INTO cache_entry (key, source, canonical_query, status, content_type, record_count, coding,
-                        body_length, body_sha256, identity_length, entry_bytes, stored_at, last_access)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    entry.key, entry.source.rawValue, entry.canonicalQuery, entry.status, entry.contentType,
-                    entry.recordCount, entry.coding.rawValue, entry.storedBody.count, digest, entry.identityLength,
-                    entry.entryBytes, entry.storedAt.timeIntervalSince1970, entry.storedAt.timeIntervalSince1970,
-                ]
-            )
-            try db.execute(sql: "INSERT INTO cache_body (key, body) VALUES (?, ?)", arguments: [entry.key, entry.storedBody])
+            // replacing an entry replaces its body too (the body row is deleted with the entry)
+            try CacheEntryRecord.deleteOne(db, key: entry.key)
+            try CacheEntryRecord(entry).insert(db)
+            try CacheBodyRecord(key: entry.key, body: entry.storedBody).insert(db)
             let evicted = try Self.evict(db, toFit: maximumBytes)
             return StoreOutcome(stored: true, evicted: evicted)
         }
@@ -158,17 +123,17 @@ public final class SQLiteResponseCache: Sendable {
 
     /// Deletes least recently used entries until the total is within `maximumBytes`; returns how many.
     static func evict(_ db: Database, toFit maximumBytes: Int) throws -> Int {
-        var total = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(entry_bytes), 0) FROM cache_entry") ?? 0
+        typealias Columns = CacheEntryRecord.Columns
+        var total = try CacheEntryRecord.select(sum(Columns.entryBytes) ?? 0, as: Int.self).fetchOne(db) ?? 0
         guard total > maximumBytes else { return 0 }
         var victims: [String] = []
-        let cursor = try Row.fetchCursor(db, sql: "SELECT key, entry_bytes FROM cache_entry ORDER BY last_access, stored_at")
+        let leastRecentlyUsed = CacheEntryRecord.select(Columns.key, Columns.entryBytes).order(Columns.lastAccess, Columns.storedAt)
+        let cursor = try Row.fetchCursor(db, leastRecentlyUsed)
         while total > maximumBytes, let row = try cursor.next() {
             victims.append(row["key"])
             total -= row["entry_bytes"] as Int
         }
-        for key in victims {
-            try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [key])
-        }
+        try CacheEntryRecord.deleteAll(db, keys: victims)
         try Self.add([.eviction: victims.count], db)
         return victims.count
     }
@@ -190,11 +155,9 @@ public final class SQLiteResponseCache: Sendable {
             return try await self.database.write { db in
                 let (accesses, counters) = self.pending.take()
                 taken.withLock { $0 = (accesses, counters) }
+                let noteAccess = try db.cachedStatement(sql: "UPDATE cache_entry SET last_access = MAX(last_access, ?) WHERE key = ?")
                 for (key, date) in accesses {
-                    try db.execute(
-                        sql: "UPDATE cache_entry SET last_access = MAX(last_access, ?) WHERE key = ?",
-                        arguments: [date.timeIntervalSince1970, key]
-                    )
+                    try noteAccess.execute(arguments: [date.timeIntervalSince1970, key])
                 }
                 try Self.add(counters, db)
                 return try body(db)
@@ -206,28 +169,23 @@ public final class SQLiteResponseCache: Sendable {
     }
 
     static func add(_ counters: [CacheEvent: Int], _ db: Database) throws {
+        let increment = try db.cachedStatement(
+            sql: "INSERT INTO cache_counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value"
+        )
         for (event, amount) in counters where amount != 0 {
-            try db.execute(
-                sql: """
-                    INSERT INTO cache_counter (name, value) VALUES (?, ?)
-                    ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
-                    """,
-                arguments: [event.rawValue, amount]
-            )
+            try increment.execute(arguments: [event.rawValue, amount])
         }
     }
 
     /// Deletes one entry.
     public func remove(key: String) async throws {
-        _ = try await self.database.write { db in
-            try db.execute(sql: "DELETE FROM cache_entry WHERE key = ?", arguments: [key])
-        }
+        _ = try await self.database.write { db in try CacheEntryRecord.deleteOne(db, key: key) }
     }
 
     /// The number of entries.
     public func count() async throws -> Int {
         try await self.database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cache_entry") ?? 0
+            try CacheEntryRecord.fetchCount(db)
         }
     }
 

@@ -1,0 +1,115 @@
+import BioGatewayQuery
+import Foundation
+import GRDB
+
+/// A row of `cache_entry`: what is known of a stored answer, without its body (sizing, eviction and
+/// statistics read only this table).
+struct CacheEntryRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "cache_entry"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var key: String
+    var source: String
+    var canonicalQuery: String
+    var status: Int
+    var contentType: String
+    var recordCount: Int?
+    var coding: String
+    var bodyLength: Int
+    var bodySha256: String
+    var identityLength: Int
+    var entryBytes: Int
+    var storedAt: Double
+    var lastAccess: Double
+
+    /// Columns the queries name.
+    enum Columns {
+        static let key = Column(CodingKeys.key)
+        static let source = Column(CodingKeys.source)
+        static let entryBytes = Column("entry_bytes")
+        static let storedAt = Column("stored_at")
+        static let lastAccess = Column("last_access")
+    }
+
+    /// The row for `entry`, first used when it is stored.
+    init(_ entry: CachedResponse) {
+        self.key = entry.key
+        self.source = entry.source.rawValue
+        self.canonicalQuery = entry.canonicalQuery
+        self.status = entry.status
+        self.contentType = entry.contentType
+        self.recordCount = entry.recordCount
+        self.coding = entry.coding.rawValue
+        self.bodyLength = entry.storedBody.count
+        self.bodySha256 = entry.bodyDigest
+        self.identityLength = entry.identityLength
+        self.entryBytes = entry.entryBytes
+        self.storedAt = entry.storedAt.timeIntervalSince1970
+        self.lastAccess = entry.storedAt.timeIntervalSince1970
+    }
+
+    /// The entry this row and `body` describe, if the body matches the recorded length and digest.
+    func verified(body: Data) -> CachedResponse? {
+        guard body.count == self.bodyLength, SHA256Hex.digest(body) == self.bodySha256,
+            let source = UpstreamSource(rawValue: self.source),
+            let coding = ContentCoding(rawValue: self.coding)
+        else { return nil }
+        return CachedResponse(
+            key: self.key,
+            source: source,
+            canonicalQuery: self.canonicalQuery,
+            status: self.status,
+            contentType: self.contentType,
+            recordCount: self.recordCount,
+            storedBody: body,
+            coding: coding,
+            identityLength: self.identityLength,
+            storedAt: Date(timeIntervalSince1970: self.storedAt),
+            bodyDigest: self.bodySha256
+        )
+    }
+}
+
+/// A row of `cache_body`: the stored bytes of one entry (deleted with it).
+struct CacheBodyRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "cache_body"
+
+    var key: String
+    var body: Data
+}
+
+/// An entry and its body, read together on the hit path.
+struct StoredEntryRow: FetchableRecord {
+    var entry: CacheEntryRecord
+    var body: Data?
+
+    init(row: Row) throws {
+        self.entry = try CacheEntryRecord(row: row)
+        self.body = row["body"]
+    }
+}
+
+/// A row of `cache_counter`: one statistic, kept across restarts.
+struct CacheCounterRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "cache_counter"
+
+    var name: String
+    var value: Int
+}
+
+/// A row of `gateway_secret`.
+struct GatewaySecretRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "gateway_secret"
+
+    var name: String
+    var value: Data
+}
+
+/// A row of `readiness_probe`: `/readyz` writes one to prove the file takes writes.
+struct ReadinessProbeRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "readiness_probe"
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var checkedAt: Double
+}
