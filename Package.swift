@@ -33,20 +33,31 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // JSON: a linear parser, ordered objects, and a writer in the upstreams' own spellings.
+        .target(
+            name: "BioGatewayJSON",
+            swiftSettings: swiftSettings + optimisedInDebug
+        ),
         // Canonical queries and cache keys: parsing, validation and enforcement of the upstreams' rules.
         .target(
             name: "BioGatewayQuery",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                "BioGatewayJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings + optimisedInDebug
+        ),
+        // GCRA and the gateway's clock: the pacing both the client limits and the upstream gates use.
+        .target(
+            name: "BioGatewayPacing",
+            swiftSettings: swiftSettings
         ),
         // Upstream HTTP clients (NHM Data Portal, VertNet) with pacing, retries and circuit breaking.
         .target(
             name: "BioGatewayUpstream",
             dependencies: [
                 "BioGatewayQuery",
-                "BioGatewayRateLimit",
+                "BioGatewayPacing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -68,7 +79,8 @@ let package = Package(
         .target(
             name: "BioGatewayRateLimit",
             dependencies: [
-                .product(name: "Yams", package: "Yams")
+                "BioGatewayPacing",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -78,7 +90,9 @@ let package = Package(
             name: "BioGatewayRecords",
             dependencies: [
                 "BioGatewayQuery",
+                "BioGatewayCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -94,10 +108,26 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings + optimisedInDebug
         ),
-        // The gateway's HTTP API and `buildApplication`.
+        // The gateway's core, below HTTP: cache-first answers (freshness, stale-while-revalidate,
+        // stale-if-error, coalescing), what the cache did, and refusals, as domain types.
+        .target(
+            name: "BioGatewayCore",
+            dependencies: [
+                "BioGatewayQuery",
+                "BioGatewayUpstream",
+                "BioGatewayCache",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The gateway's HTTP API and `buildApplication`: routes, middleware, rendering, settings.
         .target(
             name: "BioGatewayAPI",
             dependencies: [
+                "BioGatewayPacing",
+                "BioGatewayCore",
                 "BioGatewayQuery",
                 "BioGatewayUpstream",
                 "BioGatewayCache",
@@ -136,6 +166,7 @@ let package = Package(
             name: "BioGatewayTestSupport",
             dependencies: [
                 "BioGatewayAPI",
+                "BioGatewayPacing",
                 "BioGatewayRateLimit",
                 "BioGatewaySimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -146,8 +177,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BioGatewayJSONTests",
+            dependencies: ["BioGatewayJSON"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewayPacingTests",
+            dependencies: ["BioGatewayPacing"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BioGatewayUpstreamTests",
-            dependencies: ["BioGatewayUpstream", "BioGatewayTestSupport"],
+            dependencies: ["BioGatewayUpstream", "BioGatewayPacing", "BioGatewayTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -167,7 +208,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BioGatewayRateLimitTests",
-            dependencies: ["BioGatewayRateLimit"],
+            dependencies: ["BioGatewayRateLimit", "BioGatewayPacing"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -179,6 +220,7 @@ let package = Package(
             name: "BioGatewayAPITests",
             dependencies: [
                 "BioGatewayAPI",
+                "BioGatewayCore",
                 "BioGatewayCache",
                 "BioGatewayTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

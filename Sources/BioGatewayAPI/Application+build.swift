@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import BioGatewayCache
+import BioGatewayCore
+import BioGatewayPacing
 import BioGatewayQuery
 import BioGatewayRateLimit
 import BioGatewayRecords

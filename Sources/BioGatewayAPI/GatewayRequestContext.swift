@@ -1,3 +1,4 @@
+import BioGatewayCore
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -22,11 +23,11 @@ public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext
 
     /// Asked before a request makes its own upstream fetch: charges the client's upstream budget, and
     /// returns the 429 problem when it is spent.
-    var upstreamAdmission: @Sendable () -> ProblemDetails? {
+    var upstreamAdmission: @Sendable () -> UpstreamRefusal? {
         let client = self.client
         return {
             guard let client, let refusal = client.admitUpstream() else { return nil }
-            return .rateLimited(budget: "upstream", client: client.upstream, retryAfter: refusal.retryAfter)
+            return UpstreamRefusal(limit: client.upstream.limit, window: client.upstream.window, retryAfter: refusal.retryAfter)
         }
     }
 }

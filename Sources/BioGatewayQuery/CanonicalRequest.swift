@@ -1,3 +1,5 @@
+import BioGatewayJSON
+
 /// The effective upstream request, after defaults and caps, in canonical form, with its cache key.
 ///
 /// Two client requests map to the same `CanonicalRequest` exactly when the upstream is certain to give

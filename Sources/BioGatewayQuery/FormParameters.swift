@@ -1,3 +1,5 @@
+import BioGatewayJSON
+
 /// Decodes `application/x-www-form-urlencoded` data (URL query strings and form bodies).
 ///
 /// `+` means a space and `%XX` an escaped byte, as Python's `requests` and R's `httr` encode them.

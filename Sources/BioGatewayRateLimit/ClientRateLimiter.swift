@@ -1,3 +1,4 @@
+import BioGatewayPacing
 import Synchronization
 
 /// Per-client GCRA state for a set of named budgets, bounded in memory.

@@ -1,3 +1,4 @@
+import BioGatewayJSON
 import BioGatewayQuery
 
 /// How many records match, and whether that count is exact.

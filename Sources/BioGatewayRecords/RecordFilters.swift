@@ -1,3 +1,4 @@
+import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
 

@@ -1,3 +1,4 @@
+import BioGatewayJSON
 import BioGatewayQuery
 
 /// A `/v1/records` request, validated: which sources, the filters, the page size, the cursor, the fields

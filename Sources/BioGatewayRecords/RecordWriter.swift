@@ -1,3 +1,4 @@
+import BioGatewayJSON
 import BioGatewayQuery
 
 /// Writes unified records in one of the ``RecordFormat``s, either as a whole page or piece by piece

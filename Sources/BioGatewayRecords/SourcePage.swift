@@ -1,3 +1,4 @@
+import BioGatewayJSON
 import BioGatewayQuery
 
 /// One upstream answer, read for a federated search: its records (already unified), its total and where

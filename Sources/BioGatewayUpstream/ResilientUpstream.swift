@@ -1,5 +1,5 @@
+import BioGatewayPacing
 import BioGatewayQuery
-import BioGatewayRateLimit
 import Foundation
 import Logging
 

@@ -1,3 +1,4 @@
+import BioGatewayJSON
 import BioGatewayQuery
 
 /// Recognises each upstream's JSON envelope, so only real answers are passed on as answers and cached.

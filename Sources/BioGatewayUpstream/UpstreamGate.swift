@@ -1,5 +1,5 @@
+import BioGatewayPacing
 import BioGatewayQuery
-import BioGatewayRateLimit
 import Foundation
 
 /// How the gateway spares one upstream: pacing, concurrency, a bounded queue and a circuit breaker.

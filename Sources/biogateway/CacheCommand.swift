@@ -1,6 +1,7 @@
 import ArgumentParser
 import BioGatewayAPI
 import BioGatewayCache
+import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
 

@@ -1,4 +1,5 @@
 import BioGatewayAPI
+import BioGatewayCore
 import BioGatewaySimulator
 import BioGatewayTestSupport
 import Foundation

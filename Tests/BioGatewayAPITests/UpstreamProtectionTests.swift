@@ -1,4 +1,5 @@
 import BioGatewayAPI
+import BioGatewayPacing
 import BioGatewayQuery
 import BioGatewaySimulator
 import BioGatewayTestSupport

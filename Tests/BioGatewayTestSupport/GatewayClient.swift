@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
 import NIOCore

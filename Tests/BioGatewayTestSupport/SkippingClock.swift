@@ -1,3 +1,4 @@
+import BioGatewayPacing
 import BioGatewayRateLimit
 import Foundation
 import Synchronization

@@ -1,4 +1,5 @@
 import BioGatewayAPI
+import BioGatewayPacing
 import BioGatewayRateLimit
 import BioGatewaySimulator
 import Foundation

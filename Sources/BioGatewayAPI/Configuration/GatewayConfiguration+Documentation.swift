@@ -1,3 +1,4 @@
+import BioGatewayCore
 import Foundation
 
 extension GatewayConfiguration {

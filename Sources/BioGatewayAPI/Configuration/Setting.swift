@@ -1,3 +1,4 @@
+import BioGatewayCore
 import Configuration
 
 /// One setting of the gateway, declared once, where its value is kept: key, format (type, bounds,

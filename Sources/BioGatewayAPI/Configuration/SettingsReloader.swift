@@ -1,3 +1,4 @@
+import BioGatewayCore
 import Logging
 import ServiceLifecycle
 import UnixSignals

@@ -1,4 +1,5 @@
 import BioGatewayCache
+import BioGatewayJSON
 import BioGatewayQuery
 import BioGatewayUpstream
 import Hummingbird

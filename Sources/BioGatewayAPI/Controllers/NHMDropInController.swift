@@ -1,3 +1,5 @@
+import BioGatewayCore
+import BioGatewayJSON
 import BioGatewayQuery
 import HTTPTypes
 import Hummingbird

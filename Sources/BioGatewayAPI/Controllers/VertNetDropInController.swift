@@ -1,3 +1,4 @@
+import BioGatewayCore
 import BioGatewayQuery
 import HTTPTypes
 import Hummingbird

@@ -1,4 +1,5 @@
 import BioGatewayCache
+import BioGatewayCore
 import BioGatewayUpstream
 import Foundation
 import HTTPTypes

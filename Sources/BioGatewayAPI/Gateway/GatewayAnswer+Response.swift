@@ -1,4 +1,5 @@
 import BioGatewayCache
+import BioGatewayCore
 import BioGatewayUpstream
 import HTTPTypes
 import Hummingbird
@@ -41,9 +42,9 @@ extension GatewayAnswer {
         case .failure(let error, let cacheStatus):
             headers[.cacheStatus] = cacheStatus.description
             return error.problem.response(headers: headers)
-        case .refused(let problem):
+        case .refused(let refusal):
             headers[.cacheStatus] = CacheStatus.refused(.rateLimited).description
-            return problem.response(headers: headers)
+            return ProblemDetails(refusal).response(headers: headers)
         case .notCached:
             headers[.cacheStatus] = CacheStatus.notCached.description
             return ProblemDetails.notCached.response(headers: headers)

@@ -1,4 +1,5 @@
 import BioGatewayCache
+import BioGatewayCore
 import BioGatewayQuery
 import BioGatewayUpstream
 import CoreMetrics

@@ -1,3 +1,5 @@
+import BioGatewayCore
+import BioGatewayPacing
 import BioGatewayRateLimit
 import Foundation
 import HTTPTypes

@@ -1,3 +1,5 @@
+import BioGatewayCore
+import BioGatewayPacing
 import BioGatewayRateLimit
 import HTTPTypes
 import Hummingbird
@@ -68,6 +70,11 @@ struct RateLimitMiddleware: RouterMiddleware {
 
 extension ProblemDetails {
     /// 429: a client over one of its budgets.
+    /// 429: a client whose upstream budget is spent.
+    init(_ refusal: UpstreamRefusal) {
+        self = .rateLimited(budget: "upstream", client: GCRA(limit: refusal.limit, window: refusal.window), retryAfter: refusal.retryAfter)
+    }
+
     static func rateLimited(budget: String, client: GCRA, retryAfter: Double) -> ProblemDetails {
         let what = budget == "upstream" ? "requests that go to the upstream (cache misses)" : "requests"
         return ProblemDetails(

@@ -1,3 +1,4 @@
+import BioGatewayCore
 import BioGatewayQuery
 import BioGatewayRecords
 import HTTPTypes
@@ -34,8 +35,8 @@ extension RecordsController {
                 admitUpstream: admitUpstream,
                 logger: logger
             )
-        } catch .refused(let problem) {
-            return problem.response()
+        } catch .refused(let refusal) {
+            return ProblemDetails(refusal).response()
         }
         if first.reports.values.contains(where: \.isError) {
             let lead = "An export must be complete, so nothing was sent."
@@ -73,7 +74,7 @@ struct RecordExport: Sendable {
     let maximum: Int
     let warnings: [String]
     let preferences: ClientPreferences
-    let admitUpstream: @Sendable () -> ProblemDetails?
+    let admitUpstream: @Sendable () -> UpstreamRefusal?
     let logger: Logger
 
     /// Writes `first` and every following page until the records or `maximum` run out.
@@ -114,8 +115,8 @@ struct RecordExport: Sendable {
                 admitUpstream: self.admitUpstream,
                 logger: self.logger
             )
-        } catch .refused(let problem) {
-            throw RecordsController.ExportInterrupted(description: problem.detail)
+        } catch .refused(let refusal) {
+            throw RecordsController.ExportInterrupted(description: ProblemDetails(refusal).detail)
         }
     }
 }

@@ -1,4 +1,6 @@
 import BioGatewayCache
+import BioGatewayCore
+import BioGatewayJSON
 import BioGatewayQuery
 import BioGatewayRecords
 import Foundation
@@ -52,8 +54,8 @@ struct RecordsController: Sendable {
                 admitUpstream: context.upstreamAdmission,
                 logger: context.logger
             )
-        } catch .refused(let problem) {
-            return problem.response()
+        } catch .refused(let refusal) {
+            return ProblemDetails(refusal).response()
         }
         if page.allFailed {
             // with only-if-cached nothing went upstream: every source failed for want of a stored answer

@@ -1,4 +1,6 @@
 import BioGatewayCache
+import BioGatewayCore
+import BioGatewayJSON
 import BioGatewayQuery
 import BioGatewayRecords
 import Foundation

@@ -1,3 +1,5 @@
+import BioGatewayJSON
+
 /// A `datastore_search` request, validated the way the Data Portal validates it (CKAN schema in
 /// `ckanext-versioned-datastore`), with NHM's defaults and caps applied.
 public struct NHMSearchQuery: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import BioGatewayJSON
+
 /// A request NHM would refuse, in the shape of NHM's own 409 `Validation Error`.
 ///
 /// CKAN reports either per-field messages (`{"limit": ["Invalid integer"]}`) or one string message

@@ -1,3 +1,5 @@
+import BioGatewayJSON
+
 /// A VertNet search request (the JSON "query object" of `/api/search?q=`), validated strictly and with
 /// VertNet's defaults and cap applied.
 ///

@@ -1,3 +1,4 @@
+import BioGatewayJSON
 import BioGatewayQuery
 
 /// One generated record with the token set free-text search needs precomputed; per-field tokens and

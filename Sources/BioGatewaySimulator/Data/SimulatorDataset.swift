@@ -1,3 +1,4 @@
+import BioGatewayJSON
 import BioGatewayQuery
 
 /// The simulator's deterministic data: 26,000 NHM specimen records and 14,500 VertNet records.

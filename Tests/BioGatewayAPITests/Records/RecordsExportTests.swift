@@ -1,4 +1,5 @@
 import BioGatewayAPI
+import BioGatewayJSON
 import BioGatewayQuery
 import BioGatewaySimulator
 import BioGatewayTestSupport

@@ -1,7 +1,7 @@
-import BioGatewayQuery
+import BioGatewayJSON
 import Testing
 
-@Suite("JSON and form encoding")
+@Suite("JSON")
 struct JSONTests {
     @Test func parsesTypesExactly() throws {
         let value = try JSONParser.parse(#"{"a":1,"b":1.5,"c":true,"d":null,"e":"x\u00e9\ud83d\ude00","f":[1,"2"]}"#)
@@ -30,25 +30,5 @@ struct JSONTests {
     @Test func pythonStyleMatchesJSONDumps() {
         let value: JSONValue = ["a": "é", "b": [1, 2.0]]
         #expect(JSONWriter(style: .python).string(value) == #"{"a": "\u00e9", "b": [1, 2.0]}"#)
-    }
-
-    @Test func formDecodingHandlesPlusAndPercent() {
-        let form = FormParameters(encoded: "q=country+asc&sort=a&sort=b%2Cc&x=%ZZ")
-        #expect(form["q"] == "country asc")
-        #expect(form.values(for: "sort") == ["a", "b,c"])
-        #expect(form["x"] == "%ZZ")
-        #expect(form.ckanObject["sort"] == ["a", "b,c"])
-        #expect(FormParameters.decode(FormParameters.encode("{\"q\":\"a b&c\"}")) == "{\"q\":\"a b&c\"}")
-    }
-
-    @Test func manyDistinctKeysGroupInOrderWithRepeatsAsLists() {
-        // a hostile form body: tens of thousands of distinct keys (grouped in one pass, not one scan per key)
-        let body = (0..<20_000).map { "k\($0)=v\($0)" }.joined(separator: "&") + "&k7=again&k19999=last"
-        let object = FormParameters(encoded: body).ckanObject
-        #expect(object.count == 20_000)
-        #expect(object.keys.first == "k0" && object.keys.last == "k19999")
-        #expect(object["k7"] == ["v7", "again"])
-        #expect(object["k19999"] == ["v19999", "last"])
-        #expect(object["k8"] == "v8")
     }
 }

@@ -18,7 +18,8 @@ import NIOFoundationCompat
 public struct SearchGateway: Sendable {
     let cache: SQLiteResponseCache
     let upstream: ResilientUpstream
-    let livePolicy: Reloadable<CachePolicy>
+    /// The freshness policy in force (SIGHUP replaces it).
+    public let livePolicy: Reloadable<CachePolicy>
     /// The freshness policy now (SIGHUP may change it).
     var policy: CachePolicy { self.livePolicy.value }
     let now: @Sendable () -> Date
@@ -51,7 +52,7 @@ public struct SearchGateway: Sendable {
     public func answer(
         _ request: CanonicalRequest,
         preferences: ClientPreferences,
-        admitUpstream: @Sendable () -> ProblemDetails? = { nil },
+        admitUpstream: @Sendable () -> UpstreamRefusal? = { nil },
         logger: Logger
     ) async -> GatewayAnswer {
         let stored = await self.storedEntry(request.key, logger: logger)
@@ -150,7 +151,7 @@ public struct SearchGateway: Sendable {
                 )
             )
         case .failed(let error):
-            let failedStatus = error.upstreamStatus ?? error.problem.statusCode
+            let failedStatus = error.upstreamStatus ?? error.answerStatus
             if let stored = fallback, self.policy.isUsableOnError(stored, at: self.now()) {
                 let staleFor = stored.age(at: self.now()) - self.policy.lifetime(of: stored)
                 let cacheStatus = CacheStatus.staleOnError(ttl: -Int(staleFor), status: failedStatus, failure: error.reason, collapsed: joined)

@@ -69,7 +69,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// Shortest round-tripping form; integral doubles keep a `.0` like Python's `repr`.
-    static func format(_ double: Double) -> String {
+    public static func format(_ double: Double) -> String {
         var text = "\(double)"
         if !text.contains(".") && !text.contains("e") && !text.contains("n") && !text.contains("i") { text += ".0" }
         return text

@@ -1,3 +1,5 @@
+import BioGatewayJSON
+
 /// Whole numbers as the upstreams' Python code reads them, so that every spelling a client may send (R
 /// writes `1e+05`, JavaScript `100`, a form `"100"`) is accepted exactly where the upstream accepts it and
 /// gives the same canonical value (and so the same cache key).

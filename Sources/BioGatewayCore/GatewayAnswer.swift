@@ -12,7 +12,7 @@ public enum GatewayAnswer: Sendable {
     /// `only-if-cached` and nothing usable stored.
     case notCached
     /// Not answered: the gateway refused to go upstream for this client (its upstream budget is spent).
-    case refused(ProblemDetails)
+    case refused(UpstreamRefusal)
 }
 
 /// An answer's bytes and how to describe them.

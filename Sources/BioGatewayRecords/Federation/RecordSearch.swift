@@ -1,5 +1,6 @@
+import BioGatewayCore
+import BioGatewayJSON
 import BioGatewayQuery
-import BioGatewayRecords
 import Foundation
 import Logging
 
@@ -8,28 +9,30 @@ import Logging
 /// Each page shares its `limit` among the sources that still have records, asks them concurrently, and
 /// when one comes up short (exhausted, or failed) asks the others for the rest. The returned
 /// ``PagePosition`` records exactly where each source got to, so following it visits every record once.
-struct RecordSearch: Sendable {
-    let fetcher: SourceFetcher
+public struct RecordSearch: Sendable {
+    public let fetcher: SourceFetcher
+
+    public init(fetcher: SourceFetcher) { self.fetcher = fetcher }
 
     /// A source's translated filters.
-    enum Translated: Sendable, Hashable {
+    public enum Translated: Sendable, Hashable {
         case nhm(JSONObject)
         case vertnet(String)
     }
 
     /// What the named sources make of the query's filters.
-    struct Plan: Sendable {
+    public struct Plan: Sendable {
         /// The sources that will be searched, with their requests.
-        var translated: [UpstreamSource: Translated] = [:]
+        public var translated: [UpstreamSource: Translated] = [:]
         /// The sources that cannot express the filters exactly, with why.
-        var skipped: [UpstreamSource: [QueryProblem]] = [:]
+        public var skipped: [UpstreamSource: [QueryProblem]] = [:]
         /// The named sources in order.
-        var sources: [UpstreamSource] = []
+        public var sources: [UpstreamSource] = []
     }
 
     /// Translates the filters for each named source. With one source named that cannot express them, or
     /// none that can, the request is refused naming the filters.
-    static func plan(_ query: RecordQuery) throws(QueryRejection) -> Plan {
+    public static func plan(_ query: RecordQuery) throws(QueryRejection) -> Plan {
         var plan = Plan(sources: query.sources)
         for source in query.sources {
             switch source {
@@ -56,34 +59,34 @@ struct RecordSearch: Sendable {
     }
 
     /// One source's part of a page.
-    struct SourceReport: Sendable {
-        enum State: Sendable {
+    public struct SourceReport: Sendable {
+        public enum State: Sendable {
             case ok
             case error(String)
             case skipped(String)
         }
 
-        var state: State = .ok
-        var total: RecordTotal?
-        var returned = 0
+        public var state: State = .ok
+        public var total: RecordTotal?
+        public var returned = 0
         /// How the cache served the source's answers for this page.
-        var cache = SourceCacheUse.none
+        public var cache = SourceCacheUse.none
     }
 
     /// A page of a federated search.
-    struct Page: Sendable {
-        var records: [JSONObject] = []
-        var reports: [UpstreamSource: SourceReport] = [:]
+    public struct Page: Sendable {
+        public var records: [JSONObject] = []
+        public var reports: [UpstreamSource: SourceReport] = [:]
         /// Where the next page starts, or nil when every source is exhausted.
-        var next: PagePosition?
-        var warnings: [String] = []
+        public var next: PagePosition?
+        public var warnings: [String] = []
         /// Until when every upstream answer the page was read from stays fresh; nil when one was not fresh
         /// or not stored, or a source failed. Only a page with this date may be kept and sent again.
-        var freshUntil: Date?
+        public var freshUntil: Date?
         private var madeOfFreshAnswers = true
 
         /// Notes how fresh one of the upstream answers the page is made of is (nil: not fresh, or none).
-        mutating func noteAnswer(freshUntil: Date?) {
+        public mutating func noteAnswer(freshUntil: Date?) {
             guard let freshUntil, self.madeOfFreshAnswers else {
                 self.madeOfFreshAnswers = false
                 self.freshUntil = nil
@@ -93,7 +96,7 @@ struct RecordSearch: Sendable {
         }
 
         /// The sum of the sources' totals; a lower bound when any is, or when a searched source's is unknown.
-        var total: RecordTotal {
+        public var total: RecordTotal {
             var total = RecordTotal(value: 0, isLowerBound: false)
             for report in self.reports.values {
                 if case .skipped = report.state { continue }
@@ -108,33 +111,33 @@ struct RecordSearch: Sendable {
         }
 
         /// The same page with each asked source's `cache` as `hit` (how a kept page is sent again).
-        var markedAsCacheHits: Page {
+        public var markedAsCacheHits: Page {
             var page = self
             for (source, report) in page.reports where report.cache != .none { page.reports[source]?.cache = .hit }
             return page
         }
 
         /// Every source that was asked for this page failed.
-        var allFailed: Bool {
+        public var allFailed: Bool {
             let asked = self.reports.values.filter { $0.cache != .none || $0.isError }
             return !asked.isEmpty && asked.allSatisfy(\.isError) && self.records.isEmpty
         }
     }
 
     /// Why no page could be made.
-    enum Failure: Error {
+    public enum Failure: Error {
         /// The client's upstream budget is spent.
-        case refused(ProblemDetails)
+        case refused(UpstreamRefusal)
     }
 
     /// The page of up to `limit` records from `position` (`limit` may exceed one upstream page: an export
     /// asks for 1,000 per source).
-    func page(
+    public func page(
         plan: Plan,
         from position: PagePosition,
         limit: Int,
         preferences: ClientPreferences,
-        admitUpstream: @escaping @Sendable () -> ProblemDetails?,
+        admitUpstream: @escaping @Sendable () -> UpstreamRefusal?,
         logger: Logger
     ) async throws(Failure) -> Page {
         var position = position
@@ -210,7 +213,7 @@ struct RecordSearch: Sendable {
         plan: Plan,
         position: PagePosition,
         preferences: ClientPreferences,
-        admitUpstream: @escaping @Sendable () -> ProblemDetails?,
+        admitUpstream: @escaping @Sendable () -> UpstreamRefusal?,
         logger: Logger
     ) async -> [UpstreamSource: (Int, SourceFetcher.Outcome)] {
         await withTaskGroup(of: (UpstreamSource, Int, SourceFetcher.Outcome).self) { group in
@@ -238,7 +241,7 @@ struct RecordSearch: Sendable {
 
     /// `total` shared as evenly as possible among `sources` (the first ones get the remainder), each share at
     /// most one upstream page (1,000); a source whose share would be 0 is left out.
-    static func shares(of total: Int, among sources: [UpstreamSource]) -> [(UpstreamSource, Int)] {
+    public static func shares(of total: Int, among sources: [UpstreamSource]) -> [(UpstreamSource, Int)] {
         let base = total / sources.count
         let extra = total % sources.count
         return sources.enumerated().compactMap { index, source in
@@ -250,7 +253,7 @@ struct RecordSearch: Sendable {
 
 extension RecordSearch.SourceReport {
     /// `ok`, `error` or `skipped`, as the envelope and `BioGateway-Source-Status` say it.
-    var status: String {
+    public var status: String {
         switch self.state {
         case .ok: "ok"
         case .error: "error"
@@ -258,14 +261,14 @@ extension RecordSearch.SourceReport {
         }
     }
 
-    var isError: Bool {
+    public var isError: Bool {
         if case .error = self.state { return true }
         return false
     }
 }
 
 /// How the cache served one source's answers for a `/v1/records` page, as its envelope reports it.
-enum SourceCacheUse: String, Sendable {
+public enum SourceCacheUse: String, Sendable {
     /// Every answer read for the page was a fresh stored one.
     case hit
     /// Every answer was a stored one served past its freshness.
@@ -278,7 +281,7 @@ enum SourceCacheUse: String, Sendable {
     case none
 
     /// The use after one more answer served as `outcome`.
-    func adding(_ outcome: CacheStatus.Outcome) -> Self {
+    public func adding(_ outcome: CacheStatus.Outcome) -> Self {
         let added = Self(rawValue: outcome.rawValue)!
         return self == .none || self == added ? added : .mixed
     }

@@ -1,30 +1,33 @@
+import BioGatewayCore
+import BioGatewayJSON
 import BioGatewayQuery
-import BioGatewayRecords
 import Foundation
 import Logging
 
 /// Fetches one page of one source for a federated search, as the drop-in endpoints would: the translated
 /// request goes through the same canonicalisation, enforcement and cache, so it shares cache entries with
 /// the equivalent drop-in request.
-struct SourceFetcher: Sendable {
-    let gateway: SearchGateway
+public struct SourceFetcher: Sendable {
+    public let gateway: SearchGateway
+
+    public init(gateway: SearchGateway) { self.gateway = gateway }
     /// The NHM resource `/v1/records` searches: the Data Portal's specimen collection.
-    static let nhmResourceID = NHMResource.specimens
+    public static let nhmResourceID = NHMResource.specimens
 
     /// What one fetch came to.
-    enum Outcome: Sendable {
+    public enum Outcome: Sendable {
         /// A page, how the cache served it (`hit`, `stale` or `miss`), and until when the answer it was read
         /// from is fresh (nil when it is stale or was not stored).
         case page(SourcePage, cache: CacheStatus.Outcome, freshUntil: Date?)
         /// The source failed; a readable reason.
         case failed(String)
         /// The client's upstream budget is spent: the whole request is answered with this.
-        case refused(ProblemDetails)
+        case refused(UpstreamRefusal)
     }
 
     /// The upstream request for `count` records from `progress`: NHM by offset inside its 10,000 window
     /// and by `after` beyond it; VertNet by its cursor.
-    static func request(
+    public static func request(
         _ source: UpstreamSource,
         translation: RecordSearch.Translated,
         progress: PagePosition.Progress,
@@ -50,13 +53,13 @@ struct SourceFetcher: Sendable {
         }
     }
 
-    func fetch(
+    public func fetch(
         _ source: UpstreamSource,
         translation: RecordSearch.Translated,
         progress: PagePosition.Progress,
         count: Int,
         preferences: ClientPreferences,
-        admitUpstream: @escaping @Sendable () -> ProblemDetails?,
+        admitUpstream: @escaping @Sendable () -> UpstreamRefusal?,
         logger: Logger
     ) async -> Outcome {
         let request: CanonicalRequest
@@ -86,7 +89,7 @@ struct SourceFetcher: Sendable {
         }
     }
 
-    static func excerpt(_ text: String) -> String {
+    public static func excerpt(_ text: String) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
     }

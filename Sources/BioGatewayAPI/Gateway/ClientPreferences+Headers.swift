@@ -1,28 +1,13 @@
+import BioGatewayCore
 import Foundation
 import HTTPTypes
 
-/// What a client asks of the cache in `Cache-Control` (RFC 9111 §5.2.1), and whether it takes gzip.
-public struct ClientPreferences: Sendable, Hashable {
-    /// `no-cache`: go upstream and refresh the entry.
-    public var noCache = false
-    /// `max-age=N`: accept only an entry at most N seconds old.
-    public var maxAge: Int?
-    /// `only-if-cached`: answer from the cache or not at all (504).
-    public var onlyIfCached = false
-    /// `Accept-Encoding` allows gzip.
-    public var acceptsGzip = false
-
-    public init(noCache: Bool = false, maxAge: Int? = nil, onlyIfCached: Bool = false, acceptsGzip: Bool = false) {
-        self.noCache = noCache
-        self.maxAge = maxAge
-        self.onlyIfCached = onlyIfCached
-        self.acceptsGzip = acceptsGzip
-    }
-
+extension ClientPreferences {
     /// Reads `Cache-Control` (every field line, comma-separated directives, case-insensitive names,
     /// quoted or bare arguments; a directive with an unusable argument is ignored, as RFC 9111 asks)
     /// and `Accept-Encoding`.
     public init(headers: HTTPFields) {
+        self.init()
         for line in headers[values: .cacheControl] {
             for directive in line.split(separator: ",") {
                 let parts = directive.split(separator: "=", maxSplits: 1)
