@@ -54,7 +54,7 @@ struct DropInEnforcementTests {
         ("missing-resource", "resource_id"),
     ])
     func nhmRejectionsNeverReachUpstream(_ query: String, _ field: String) async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let path =
                 query == "missing-resource"
                 ? nhmPath + "?q=bufo"
@@ -72,7 +72,7 @@ struct DropInEnforcementTests {
     }
 
     @Test func nhmRejectionAsProblemJSONWhenAsked() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let response = try await gateway.request(
                 nhmPath + "?resource_id=\(specimens)&limit=ten",
                 headers: [("Accept", "application/problem+json")]
@@ -98,7 +98,7 @@ struct DropInEnforcementTests {
         ] as [(String?, String)]
     )
     func vertnetRejectionsAreProblemJSONAndNeverReachUpstream(_ queryObject: String?, _ parameter: String) async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let response = try await gateway.get(vertnetPath, query: queryObject.map { [("q", $0)] } ?? [])
             #expect(response.status == 400)
             #expect(response.header("content-type") == "application/problem+json")
@@ -126,7 +126,7 @@ struct DropInEnforcementTests {
     }
 
     @Test func unknownRoutesGetProblemJSON() async throws {
-        try await withStack { _, gateway async throws in
+        try await withRouterStack { _, gateway async throws in
             let response = try await gateway.request("/nope")
             #expect(response.status == 404)
             #expect(response.header("content-type") == "application/problem+json")

@@ -6,7 +6,7 @@ import Testing
 @Suite("Methods: 405 with Allow, OPTIONS, HEAD")
 struct MethodTests {
     @Test func otherMethodsOnKnownPathsAre405WithAllow() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let cases: [(String, HTTPMethod, String)] = [
                 ("/v1/records", .PUT, "GET, HEAD, POST"), ("/v1/records", .DELETE, "GET, HEAD, POST"),
                 ("/api/search", .PATCH, "GET, HEAD, POST"), ("/vertnet/api/search", .PUT, "GET, HEAD, POST"),

@@ -85,12 +85,13 @@ struct UpstreamFailureTests {
     }
 
     @Test func unreachableUpstreamIsA502() async throws {
-        let port = try await closedLoopbackPort()
-        try await withGateway(upstreamURL: "http://127.0.0.1:\(port)") { gateway in
-            let response = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma"}"#)])
-            #expect(response.status == 502)
-            #expect(response.header("content-type") == "application/problem+json")
-            #expect(response.header("cache-status") == "BioGateway; fwd=miss; detail=connection-failed")
+        try await withRefusingLoopbackPort { port in
+            try await withGateway(upstreamURL: "http://127.0.0.1:\(port)") { gateway in
+                let response = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma"}"#)])
+                #expect(response.status == 502)
+                #expect(response.header("content-type") == "application/problem+json")
+                #expect(response.header("cache-status") == "BioGateway; fwd=miss; detail=connection-failed")
+            }
         }
     }
 

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import NIOCore
 import NIOHTTP1
 
@@ -21,10 +23,11 @@ public struct TestResponse: Sendable {
     public func header(_ name: String) -> String? { self.headers.first(name: name) }
 }
 
-/// Talks HTTP to a server under test, over a real socket.
+/// Talks HTTP to a server under test: over a real socket, or handing requests straight to its router
+/// (HummingbirdTesting's `.router`) where sockets do not matter.
 ///
-/// Uses one shared client whose pool allows 128 connections per host, so that concurrent test
-/// requests really arrive at the server concurrently (AsyncHTTPClient's default is 8).
+/// Over sockets it uses one shared client whose pool allows 128 connections per host, so that concurrent
+/// test requests really arrive at the server concurrently (AsyncHTTPClient's default is 8).
 public struct GatewayClient: Sendable {
     static let httpClient: HTTPClient = {
         var configuration = HTTPClient.Configuration()
@@ -33,10 +36,21 @@ public struct GatewayClient: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (empty for a router client).
     public let baseURL: String
+    /// The router to hand requests to, instead of a socket.
+    let router: (any TestClientProtocol)?
 
-    public init(baseURL: String) { self.baseURL = baseURL }
+    public init(baseURL: String) {
+        self.baseURL = baseURL
+        self.router = nil
+    }
+
+    /// A client that hands requests to the application's router, with no socket.
+    public init(router: any TestClientProtocol) {
+        self.baseURL = ""
+        self.router = router
+    }
 
     /// Sends a request to `path` (with its query string) and reads the whole answer.
     public func request(
@@ -45,6 +59,19 @@ public struct GatewayClient: Sendable {
         headers: [(String, String)] = [],
         body: String? = nil
     ) async throws -> TestResponse {
+        if let router {
+            var fields = HTTPFields()
+            for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+            let response = try await router.execute(
+                uri: path,
+                method: HTTPRequest.Method(rawValue: method.rawValue)!,
+                headers: fields,
+                body: body.map { ByteBuffer(string: $0) }
+            )
+            var converted = HTTPHeaders()
+            for field in response.headers { converted.add(name: field.name.rawName, value: field.value) }
+            return TestResponse(status: response.status.code, headers: converted, body: Array(response.body.readableBytesView))
+        }
         var request = HTTPClientRequest(url: self.baseURL + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }

@@ -110,3 +110,24 @@ public func withStack<Result: Sendable>(
         }
     }
 }
+
+/// A simulator on loopback, and a gateway in front of it tested through its router, with no socket of its
+/// own (HummingbirdTesting's `.router`): for routing, validation and rendering, where the gateway's sockets
+/// do not matter. The cache is new and removed afterwards.
+public func withRouterStack<Result: Sendable>(
+    configure: (inout GatewayConfiguration) -> Void = { _ in },
+    _ body: @escaping @Sendable (SimulatorHandle, GatewayClient) async throws -> Result
+) async throws -> Result {
+    try await withSimulator { simulator in
+        try await withTemporaryCachePath { cachePath in
+            var configuration = GatewayConfiguration()
+            configuration.cachePath = cachePath
+            configuration.nhmURL = simulator.baseURL
+            configuration.vertnetURL = simulator.baseURL
+            configuration.upstreamTimeout = 10
+            configure(&configuration)
+            let app = try buildApplication(configuration: configuration, logger: quietLogger)
+            return try await app.test(.router) { client in try await body(simulator, GatewayClient(router: client)) }
+        }
+    }
+}
