@@ -9,6 +9,7 @@ import BioGatewayUpstream
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -52,6 +53,8 @@ public func buildApplication(
         timeout: .seconds(configuration.upstreamTimeout)
     )
     upstreamConfiguration.userAgent = UpstreamConfiguration.userAgent(contact: configuration.contact)
+    upstreamConfiguration.maximumBodyBytes = configuration.upstreamMaxBodyBytes
+    upstreamConfiguration.bodyBudget = InFlightBodyBudget(maximumBytes: configuration.upstreamMaxInflightBytes)
     let upstreamClient = UpstreamClient(httpClient: httpClient, configuration: upstreamConfiguration)
     let metrics = GatewayMetrics()
     let upstream = ResilientUpstream(
@@ -114,8 +117,19 @@ public func buildApplication(
             SettingsReloader(load: reloadConfiguration, running: configuration, gateway: gateway, limits: limits, logger: logger)
         )
     }
+    let connections = ConnectionLimits(
+        maximum: configuration.maxConnections,
+        maximumPerClient: configuration.maxConnectionsPerClient,
+        trustedProxies: (try? TrustedProxies(parsing: configuration.trustedProxies)) ?? TrustedProxies()
+    )
+    // an idle timeout also bounds a request's head: partial head bytes do not make a request, so a client
+    // sending its head a byte at a time is as silent as one sending nothing
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.clientIdleTimeout)))
     return Application(
         router: router,
+        server: HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http1), limits: connections)
+        },
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "BioGateway"

@@ -80,7 +80,7 @@ public struct UpstreamClient: Sendable {
             (status, headers, body) = try await withThrowingTaskGroup(of: (Int, HTTPHeaders, ByteBuffer)?.self) { group in
                 group.addTask {
                     let response = try await self.httpClient.execute(httpRequest, deadline: deadline, logger: logger)
-                    let body = try await response.body.collect(upTo: self.configuration.maximumBodyBytes)
+                    let body = try await self.readBody(response.body, from: source)
                     return (Int(response.status.code), response.headers, body)
                 }
                 group.addTask {
@@ -95,6 +95,8 @@ public struct UpstreamClient: Sendable {
             throw .timeout(source, "\(source.displayName) did not answer within \(self.configuration.timeout)")
         } catch let error as NIOTooManyBytesError {
             throw .invalidBody(source, status: 200, "\(source.displayName) sent a body larger than \(error.maxBytes ?? 0) bytes")
+        } catch let error as BodyBudgetSpent {
+            throw .overloaded(source, retryAfter: 5, error.description)
         } catch {
             throw .unreachable(source, "\(source.displayName) could not be reached or closed the connection early (\(error))")
         }
@@ -114,4 +116,33 @@ public struct UpstreamClient: Sendable {
             throw .badStatus(source, status: status, "\(source.displayName) answered HTTP \(status)")
         }
     }
+
+    /// Reads a whole body, at most ``UpstreamConfiguration/maximumBodyBytes``, counting each chunk against
+    /// the shared ``UpstreamConfiguration/bodyBudget`` until the body is read.
+    private func readBody(_ body: HTTPClientResponse.Body, from source: UpstreamSource) async throws -> ByteBuffer {
+        let budget = self.configuration.bodyBudget
+        var collected = ByteBuffer()
+        var reserved = 0
+        defer { budget.release(reserved) }
+        for try await chunk in body {
+            guard collected.readableBytes + chunk.readableBytes <= self.configuration.maximumBodyBytes else {
+                throw NIOTooManyBytesError(maxBytes: self.configuration.maximumBodyBytes)
+            }
+            guard budget.reserve(chunk.readableBytes) else {
+                throw BodyBudgetSpent(
+                    description: "the gateway is already reading \(budget.maximumBytes) bytes of upstream answers; "
+                        + "\(source.displayName)'s answer was not read"
+                )
+            }
+            reserved += chunk.readableBytes
+            var chunk = chunk
+            collected.writeBuffer(&chunk)
+        }
+        return collected
+    }
+}
+
+/// The shared bound on upstream body bytes being read was reached.
+struct BodyBudgetSpent: Error, CustomStringConvertible {
+    var description: String
 }

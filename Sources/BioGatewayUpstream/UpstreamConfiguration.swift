@@ -8,8 +8,11 @@ public struct UpstreamConfiguration: Sendable {
     public var vertnetBaseURL: String = "https://api.vertnet-portal.appspot.com"
     /// Overall deadline for one upstream request, body included.
     public var timeout: Duration = .seconds(60)
-    /// Bodies larger than this are refused (a 1000-record VertNet page is about 1 MB).
-    public var maximumBodyBytes: Int = 64 * 1024 * 1024
+    /// Bodies larger than this are refused: the largest answers the upstreams give, 1,000 records, are a
+    /// few MB (about 1 MB for VertNet's 400-record recorded answer, 4 MB for the NHM's old record shape).
+    public var maximumBodyBytes: Int = 12 * 1024 * 1024
+    /// The bound on body bytes being read from the upstreams at once, across all fetches.
+    public var bodyBudget = InFlightBodyBudget(maximumBytes: 64 * 1024 * 1024)
     /// The `User-Agent` sent upstream, so the museums can see who is calling (see ``userAgent(contact:)``).
     public var userAgent: String = Self.userAgent(contact: nil)
 

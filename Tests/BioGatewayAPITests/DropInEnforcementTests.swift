@@ -1,3 +1,4 @@
+import BioGatewayAPI
 import BioGatewayQuery
 import BioGatewayTestSupport
 import Foundation
@@ -131,6 +132,61 @@ struct DropInEnforcementTests {
             #expect(response.status == 404)
             #expect(response.header("content-type") == "application/problem+json")
             #expect(try response.json()["detail"]?.stringValue?.contains("/nope") == true)
+        }
+    }
+}
+
+@Suite("Bounded work per request")
+struct BoundedWorkTests {
+    @Test func aRequestWithThousandsOfParametersIsRefusedWithAProblem() async throws {
+        try await withRouterStack { simulator, gateway in
+            let form = (0..<64_000).map { "k\($0)=v" }.joined(separator: "&")
+            for path in ["/v1/records", nhmPath, vertnetPath] {
+                let response = try await gateway.request(
+                    path,
+                    method: .POST,
+                    headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                    body: form
+                )
+                #expect(response.status == 400, "\(path)")
+                #expect(response.header("content-type") == "application/problem+json")
+                #expect(try response.json()["type"] == "urn:biogateway:problem:too-many-parameters")
+            }
+            let query = (0..<2_000).map { "k\($0)=v" }.joined(separator: "&")
+            #expect(try await gateway.request("/v1/records?" + query).status == 400)
+            #expect(await simulator.state.requests().isEmpty)
+        }
+    }
+
+    @Test func anUpstreamAnswerLargerThanTheBoundIsA502AndNotStored() async throws {
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.upstreamMaxBodyBytes = 2_000
+            $0.upstreamRetries = 0
+        }
+        try await withStack(configure: configure) { simulator, gateway in
+            let query = [("q", #"{"q":"genus:bufo","l":50}"#)]
+            let large = try await gateway.get(vertnetPath, query: query)
+            #expect(large.status == 502)
+            #expect(large.header("cache-status") == "BioGateway; fwd=miss; fwd-status=200; detail=invalid-body")
+            _ = try await gateway.get(vertnetPath, query: query)
+            #expect(await simulator.calls(.vertnet) == 2)
+        }
+    }
+
+    @Test func fetchesPastTheInFlightByteBoundAre503AndNotStored() async throws {
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.upstreamMaxInflightBytes = 2_000
+            $0.upstreamRetries = 0
+        }
+        try await withStack(configure: configure) { simulator, gateway in
+            let query = [("q", #"{"q":"genus:bufo","l":50}"#)]
+            let refused = try await gateway.get(vertnetPath, query: query)
+            #expect(refused.status == 503)
+            #expect(refused.header("content-type") == "application/problem+json")
+            // a small answer fits, and the bytes held by the refused one were given back
+            #expect(try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:bufo","l":1}"#)]).status == 200)
+            _ = try await gateway.get(vertnetPath, query: query)
+            #expect(await simulator.calls(.vertnet) == 3)
         }
     }
 }

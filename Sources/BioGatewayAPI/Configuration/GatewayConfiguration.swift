@@ -16,6 +16,27 @@ public struct GatewayConfiguration: SettingsRegistry {
     @Setting("port", .integer(0...65_535), help: "Port to listen on (0 picks a free one)")
     public var port: Int = 8080
 
+    @Setting(
+        "client.idle.timeout",
+        .integer(1...3_600),
+        help: "Seconds a client connection may stay silent, between requests or part-way through a request's head, before it is closed"
+    )
+    public var clientIdleTimeout: Int = 30
+
+    @Setting(
+        "max.connections",
+        .integer(1...1_000_000),
+        help: "Client connections open at once; one more gets a 503 and is closed (each holds a file descriptor: see docs/operations.md)"
+    )
+    public var maxConnections: Int = 1_000
+
+    @Setting(
+        "max.connections.per.client",
+        .integer(1...1_000_000),
+        help: "Client connections open at once from one address (trusted proxies are exempt); one more gets a 503 and is closed"
+    )
+    public var maxConnectionsPerClient: Int = 64
+
     @Setting("cache.path", .text(), help: "The SQLite cache file (created, with its folder, if missing)")
     public var cachePath: String = "./biogateway-cache.sqlite"
 
@@ -148,6 +169,20 @@ public struct GatewayConfiguration: SettingsRegistry {
 
     @Setting("upstream.timeout", .integer(1...3_600), help: "Seconds for an upstream answer, body and retries included (from the first attempt)")
     public var upstreamTimeout: Int = 60
+
+    @Setting(
+        "upstream.max.body.bytes",
+        .bytes(),
+        help: "The largest upstream answer read, in bytes (`K`, `M`, `G` suffixes); a larger one is a 502 and not stored. 1,000 records are a few MB"
+    )
+    public var upstreamMaxBodyBytes: Int = 12 << 20
+
+    @Setting(
+        "upstream.max.inflight.bytes",
+        .bytes(),
+        help: "Bytes of upstream answers being read at once, across all fetches (`K`, `M`, `G` suffixes); a fetch past it is a 503 and not stored"
+    )
+    public var upstreamMaxInflightBytes: Int = 64 << 20
 
     @Setting(
         "contact",

@@ -13,16 +13,24 @@ enum RequestParameters {
         case notAnObject
     }
 
-    /// The request's parameters; throws ``BodyProblem`` for an unusable body (and Hummingbird's 413 for an
-    /// oversized one).
+    /// The most parameters (query and body together) a request may carry: the upstreams' searches take a
+    /// dozen or so, and each one costs work.
+    static let maximumCount = 1_000
+
+    /// The request's parameters; throws ``BodyProblem`` for an unusable body, a 400 problem for more than
+    /// ``maximumCount`` parameters (and Hummingbird's 413 for an oversized body).
     static func read(_ request: Request, context: GatewayRequestContext) async throws -> JSONObject {
-        var parameters = FormParameters(encoded: request.uri.query ?? "").ckanObject
+        let query = FormParameters(encoded: request.uri.query ?? "")
+        try Self.checkCount(query.pairs.count)
+        var parameters = query.ckanObject
         guard request.method == .post else { return parameters }
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         guard body.readableBytes > 0 else { return parameters }
         if request.headers[.contentType]?.lowercased().contains("application/x-www-form-urlencoded") == true {
-            for (key, value) in FormParameters(encoded: String(buffer: body)).ckanObject { parameters[key] = value }
+            let form = FormParameters(encoded: String(buffer: body))
+            try Self.checkCount(query.pairs.count + form.pairs.count)
+            for (key, value) in form.ckanObject { parameters[key] = value }
             return parameters
         }
         let document: JSONValue
@@ -32,7 +40,20 @@ enum RequestParameters {
             throw BodyProblem.unparseable("\(error)")
         }
         guard case .object(let object) = document else { throw BodyProblem.notAnObject }
+        try Self.checkCount(query.pairs.count + object.count)
         for (key, value) in object { parameters[key] = value }
         return parameters
+    }
+
+    /// Refuses a request with more than ``maximumCount`` parameters, before any is read further.
+    static func checkCount(_ count: Int) throws(ProblemDetails) {
+        guard count > Self.maximumCount else { return }
+        throw ProblemDetails(
+            slug: "too-many-parameters",
+            title: "Too many parameters",
+            status: 400,
+            detail: "The request has \(count) parameters; the gateway reads at most \(Self.maximumCount). "
+                + "A search needs a dozen or so: see /openapi.yaml for the parameters each endpoint takes."
+        )
     }
 }

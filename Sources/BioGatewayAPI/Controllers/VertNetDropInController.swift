@@ -30,13 +30,17 @@ struct VertNetDropInController: DropInEndpoint {
 
     /// The `q` query object: from the URL, else from a form body, else a JSON body taken as the object.
     static func queryObject(of request: Request, context: GatewayRequestContext) async throws -> String? {
-        if let q = FormParameters(encoded: request.uri.query ?? "")["q"] { return q }
+        let query = FormParameters(encoded: request.uri.query ?? "")
+        try RequestParameters.checkCount(query.pairs.count)
+        if let q = query["q"] { return q }
         guard request.method == .post else { return nil }
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         guard body.readableBytes > 0 else { return nil }
         let text = String(buffer: body)
         if request.headers[.contentType]?.lowercased().contains("application/json") == true { return text }
-        return FormParameters(encoded: text)["q"]
+        let form = FormParameters(encoded: text)
+        try RequestParameters.checkCount(query.pairs.count + form.pairs.count)
+        return form["q"]
     }
 }

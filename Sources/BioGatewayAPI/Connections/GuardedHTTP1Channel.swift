@@ -1,0 +1,63 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// Hummingbird's HTTP/1 channel behind ``ConnectionLimits``: a connection past a bound gets one short
+/// answer — `503` with a problem document, `Retry-After` and `Connection: close` — and is closed at once,
+/// before any of its bytes are read.
+struct GuardedHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let inner: HTTP1Channel
+    let limits: ConnectionLimits
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        let refusal = self.limits.admit(address)
+        if refusal == nil {
+            let limits = self.limits
+            channel.closeFuture.whenComplete { _ in limits.release(address) }
+        }
+        return self.inner.setup(channel: channel, logger: logger).flatMap { value in
+            guard let refusal else { return channel.eventLoop.makeSucceededFuture(value) }
+            logger.notice(
+                "connection refused: too many open",
+                metadata: ["client": "\(address)", "bound": "\(refusal == .total ? "total" : "per-client")"]
+            )
+            return channel.pipeline.addHandler(RefuseConnectionHandler(refusal: refusal), position: .first).map { value }
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await self.inner.handle(value: value, logger: logger)
+    }
+}
+
+/// First in a refused connection's pipeline: writes the 503 straight to the socket, reads nothing, closes.
+final class RefuseConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let refusal: ConnectionLimits.Refusal
+
+    init(refusal: ConnectionLimits.Refusal) { self.refusal = refusal }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let detail =
+            self.refusal == .total
+            ? "The gateway has as many connections open as it serves at once; retry shortly."
+            : "This address has as many connections open to the gateway as one client may; reuse them or close some."
+        let body = #"{"detail":"\#(detail)","status":503,"title":"Too many connections","type":"urn:biogateway:problem:too-many-connections"}"#
+        let head =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\n"
+            + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        let response = context.channel.allocator.buffer(string: head + body)
+        context.writeAndFlush(NIOAny(response)).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // the request is not read: the connection is closing
+    }
+}
