@@ -14,7 +14,10 @@ let package = Package(
     name: "biogateway",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "biogateway", targets: ["biogateway"])
+        .executable(name: "biogateway", targets: ["biogateway"]),
+        // the parsers of untrusted bytes, for the fuzz targets in Fuzz/ (a package of their own)
+        .library(name: "BioGatewayJSON", targets: ["BioGatewayJSON"]),
+        .library(name: "BioGatewayQuery", targets: ["BioGatewayQuery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

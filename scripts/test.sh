@@ -28,3 +28,6 @@ BIOGATEWAY_BIN=.build/debug/biogateway python3 -u -m pytest -q -p no:cacheprovid
 echo "== swift test"
 # every test is a swift-testing test: XCTest would only announce that it ran none
 swift test --skip-build --disable-xctest
+
+echo "== fuzz: the parsers of untrusted bytes, 10 s each (scripts/fuzz.sh SECONDS for longer runs)"
+FUZZ_SEED=20261126 scripts/fuzz.sh 10

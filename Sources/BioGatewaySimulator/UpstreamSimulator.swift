@@ -217,6 +217,35 @@ public struct UpstreamSimulator: Sendable {
                 try await writer.finish(nil)
             }
             return response
+        case .endless:
+            var response = Self.response(answer())
+            response.body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "{\"recs\": ["))
+                let spaces = ByteBuffer(repeating: UInt8(ascii: " "), count: 64 * 1024)
+                while true {
+                    try await writer.write(spaces)
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            return response
+        case .huge:
+            let full = answer()
+            let size = max(full.body.count, fault.sizeBytes ?? 64 << 20)
+            // whitespace after the opening brace keeps the envelope valid JSON of the requested size
+            var body = [UInt8(ascii: "{")] + [UInt8](repeating: UInt8(ascii: " "), count: size - full.body.count)
+            body += full.body.dropFirst()
+            return Self.response(.json(200, body, contentType: "application/json"))
+        case .html:
+            let body =
+                switch source {
+                case .nhm:
+                    #"{"help": "", "success": true, "result": {"total": 1, "records": [{"_id": 1, "scientificName": "<script>alert(document.cookie)</script>"}], "fields": [], "after": null}}"#
+                case .vertnet:
+                    #"{"recs": [{"keyname": "x", "scientificname": "<script>alert(document.cookie)</script>"}], "matching_records": 1, "cursor": null, "limit": 1, "response_records": 1}"#
+                }
+            return Self.response(.json(200, Array(body.utf8), contentType: "text/html"))
+        case .redirect:
+            return Response(status: .found, headers: [.location: "http://attacker.invalid/api/search"])
         case .junk:
             let body =
                 switch source {

@@ -65,4 +65,43 @@ struct FaultInjectionTests {
             #expect(clock.now - start >= .milliseconds(300))
         }
     }
+
+    @Test func hugeHtmlAndRedirectAnswers() async throws {
+        try await withSimulator { simulator async throws in
+            let client = GatewayClient(baseURL: simulator.baseURL)
+            await simulator.state.inject(SimulatorFault(kind: .huge, count: 1, sizeBytes: 3 << 20))
+            let huge = try await client.request(self.nhmPath)
+            #expect(huge.status == 200)
+            #expect(huge.body.count == 3 << 20)
+            #expect(try huge.json()["success"] == true)
+
+            await simulator.state.inject(SimulatorFault(kind: .html, count: 1))
+            let html = try await client.request(self.nhmPath)
+            #expect(html.header("content-type") == "text/html")
+            #expect(html.text.contains("<script>"))
+            #expect(try html.json()["success"] == true)
+
+            await simulator.state.inject(SimulatorFault(kind: .redirect, count: 1))
+            let redirect = try await client.request(self.nhmPath)
+            #expect(redirect.status == 302)
+            #expect(redirect.header("location")?.hasPrefix("http://attacker.invalid/") == true)
+        }
+    }
+
+    @Test func anEndlessBodyKeepsComing() async throws {
+        try await withSimulator { simulator async throws in
+            await simulator.state.inject(SimulatorFault(kind: .endless, count: 1))
+            var request = HTTPClientRequest(url: simulator.baseURL + self.nhmPath)
+            request.method = .GET
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            #expect(response.status == .ok)
+            // read well past any answer the upstreams really give, then stop: the body has not ended
+            var read = 0
+            for try await chunk in response.body {
+                read += chunk.readableBytes
+                if read > 4 << 20 { break }
+            }
+            #expect(read > 4 << 20)
+        }
+    }
 }

@@ -33,6 +33,8 @@ public struct GatewayClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
         configuration.decompression = .disabled
+        // a test sees a redirect as it was answered
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 

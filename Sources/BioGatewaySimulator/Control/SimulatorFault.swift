@@ -27,6 +27,16 @@ public struct SimulatorFault: Codable, Sendable, Hashable {
         /// then answer normally; `latencyMs`, when given, releases it by itself after that long. Lets a test
         /// keep an upstream call in flight for exactly as long as it needs, however loaded the machine is.
         case hold
+        /// Answer 200 with a chunked body that never ends (valid JSON's opening, then spaces, a chunk every
+        /// 10 ms, until the client goes away).
+        case endless
+        /// Answer 200 with a valid envelope made `sizeBytes` long (default 64 MB) by padding whitespace: a huge,
+        /// well-formed answer.
+        case huge
+        /// Answer 200 with a valid envelope sent as `text/html`, one of whose values is a `<script>`.
+        case html
+        /// Answer 302 to another host.
+        case redirect
     }
 
     /// `nhm`, `vertnet`, or absent for both.
@@ -40,6 +50,8 @@ public struct SimulatorFault: Codable, Sendable, Hashable {
     public var latencyMs: Int?
     /// How many requests the fault applies to; absent means until cleared.
     public var count: Int?
+    /// The body size of a `huge` answer, in bytes.
+    public var sizeBytes: Int?
 
     public init(
         source: String? = nil,
@@ -47,7 +59,8 @@ public struct SimulatorFault: Codable, Sendable, Hashable {
         status: Int? = nil,
         retryAfter: Int? = nil,
         latencyMs: Int? = nil,
-        count: Int? = nil
+        count: Int? = nil,
+        sizeBytes: Int? = nil
     ) {
         self.source = source
         self.kind = kind
@@ -55,5 +68,6 @@ public struct SimulatorFault: Codable, Sendable, Hashable {
         self.retryAfter = retryAfter
         self.latencyMs = latencyMs
         self.count = count
+        self.sizeBytes = sizeBytes
     }
 }
