@@ -4,7 +4,7 @@
 import PackageDescription
 
 let fuzzTarget: (String, [Target.Dependency]) -> Target = { name, dependencies in
-    .executableTarget(name: name, dependencies: dependencies, path: "Sources/\(name)")
+    .executableTarget(name: name, dependencies: ["FuzzDriver"] + dependencies, path: "Sources/\(name)")
 }
 
 let package = Package(
@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "biogateway", path: "..")],
     targets: [
+        .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
         fuzzTarget("FuzzJSONParser", [.product(name: "BioGatewayJSON", package: "biogateway")]),
         fuzzTarget(
             "FuzzFormParameters",

@@ -3,27 +3,17 @@
 import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
+import FuzzDriver
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(
-    LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-        let form = FormParameters(encoded: text)
-        let object = form.ckanObject
-        let grouped = object.reduce(0) { count, pair in
-            if case .array(let values) = pair.value { return count + values.count }
-            return count + 1
-        }
-        guard grouped == form.pairs.count else { fatalError("grouping lost pairs: \(grouped) of \(form.pairs.count)") }
-        _ = FormParameters.decode(FormParameters.encode(text))
-        return 0
+fuzz { data, size in
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let form = FormParameters(encoded: text)
+    let object = form.ckanObject
+    let grouped = object.reduce(0) { count, pair in
+        if case .array(let values) = pair.value { return count + values.count }
+        return count + 1
     }
-)
+    guard grouped == form.pairs.count else { fatalError("grouping lost pairs: \(grouped) of \(form.pairs.count)") }
+    _ = FormParameters.decode(FormParameters.encode(text))
+    return 0
+}

@@ -2,24 +2,14 @@
 // must survive a write and a second parse unchanged.
 import BioGatewayJSON
 import Foundation
+import FuzzDriver
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(
-    LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        let input = UnsafeBufferPointer(start: data, count: size)
-        guard let value = try? JSONParser.parse(input) else { return 0 }
-        let written = JSONWriter(style: .compact).string(value)
-        guard let again = try? JSONParser.parse(Array(written.utf8)), again == value else {
-            fatalError("a parsed value did not survive writing and parsing again: \(written)")
-        }
-        return 0
+fuzz { data, size in
+    let input = UnsafeBufferPointer(start: data, count: size)
+    guard let value = try? JSONParser.parse(input) else { return 0 }
+    let written = JSONWriter(style: .compact).string(value)
+    guard let again = try? JSONParser.parse(Array(written.utf8)), again == value else {
+        fatalError("a parsed value did not survive writing and parsing again: \(written)")
     }
-)
+    return 0
+}

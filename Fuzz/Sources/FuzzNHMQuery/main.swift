@@ -3,27 +3,17 @@
 import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
+import FuzzDriver
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(
-    LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        let bytes = UnsafeBufferPointer(start: data, count: size)
-        // as a GET query string, and as a JSON body
-        var inputs = [FormParameters(encoded: String(decoding: bytes, as: UTF8.self)).ckanObject]
-        if case .object(let object)? = try? JSONParser.parse(bytes) { inputs.append(object) }
-        for parameters in inputs {
-            guard let query = try? NHMSearchQuery.parse(parameters) else { continue }
-            _ = try? query.enforcePagingRules()
-            _ = query.canonicalRequest.key
-        }
-        return 0
+fuzz { data, size in
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    // as a GET query string, and as a JSON body
+    var inputs = [FormParameters(encoded: String(decoding: bytes, as: UTF8.self)).ckanObject]
+    if case .object(let object)? = try? JSONParser.parse(bytes) { inputs.append(object) }
+    for parameters in inputs {
+        guard let query = try? NHMSearchQuery.parse(parameters) else { continue }
+        _ = try? query.enforcePagingRules()
+        _ = query.canonicalRequest.key
     }
-)
+    return 0
+}

@@ -3,25 +3,15 @@
 import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
+import FuzzDriver
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(
-    LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        let bytes = UnsafeBufferPointer(start: data, count: size)
-        if case .object(let object)? = try? JSONParser.parse(bytes), let query = try? VertNetSearchQuery.parse(object) {
-            _ = query.canonicalRequest.key
-        }
-        if let query = try? VertNetSearchQuery.parse(queryObject: String(decoding: bytes, as: UTF8.self)) {
-            _ = query.canonicalRequest.key
-        }
-        return 0
+fuzz { data, size in
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    if case .object(let object)? = try? JSONParser.parse(bytes), let query = try? VertNetSearchQuery.parse(object) {
+        _ = query.canonicalRequest.key
     }
-)
+    if let query = try? VertNetSearchQuery.parse(queryObject: String(decoding: bytes, as: UTF8.self)) {
+        _ = query.canonicalRequest.key
+    }
+    return 0
+}
