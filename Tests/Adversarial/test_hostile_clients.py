@@ -81,16 +81,21 @@ def test_slowloris_connections_are_closed_by_the_idle_timeout(hardened):
 
 
 def test_silent_connections_past_the_per_client_bound_are_refused_and_others_are_served(hardened):
-    silent = [connect(hardened) for _ in range(20)]
-    extra = connect(hardened)
-    answer = wait_closed(extra)
-    assert answer.startswith(b"HTTP/1.1 503"), answer[:200]
-    assert b"application/problem+json" in answer and b"too-many-connections" in answer
-    assert b"Retry-After: 1" in answer
+    # 21 connections from one address with a bound of 20: the gateway admits them in the order its event
+    # loops set them up, which need not be the order they were made, so exactly one of them is refused
+    connections = [connect(hardened) for _ in range(21)]
     assert health_from_elsewhere(hardened) < PROBE_TIMEOUT_S
-    for connection in silent:
+    # the refused one is answered and closed at once; the admitted ones are closed by the idle timeout,
+    # having been sent nothing (each waits for its event, the close)
+    answers = [wait_closed(connection) for connection in connections]
+    refused = [answer for answer in answers if answer]
+    assert len(refused) == 1, [answer[:60] for answer in refused]
+    assert refused[0].startswith(b"HTTP/1.1 503"), refused[0][:200]
+    assert b"application/problem+json" in refused[0] and b"too-many-connections" in refused[0]
+    assert b"Retry-After: 1" in refused[0]
+    for connection in connections:
         connection.close()
-    # the freed slots are given back: the same client is served again
+    # the closed connections' slots are given back: the same client is served again
     def served():
         try:
             return requests.get(hardened + "/healthz", timeout=5).status_code == 200
@@ -153,3 +158,91 @@ def test_a_refused_request_stores_nothing(hardened, simulator_url):
     assert requests.get(hardened + "/api/3/action/datastore_search", params=query, timeout=30).status_code == 409
     stats = requests.get(hardened + "/admin/cache", headers={"Authorization": "Bearer durability-admin-token-0123456789"}).json()
     assert stats["entries"] == 0
+
+
+def exchange(url, data, half_close=True):
+    with connect(url) as connection:
+        connection.sendall(data)
+        if half_close:
+            connection.shutdown(socket.SHUT_WR)
+        return wait_closed(connection)
+
+
+def test_an_oversized_query_string_is_refused(hardened):
+    # refused by the HTTP parser (NIO's request-line limit) before any route: a bare 400 (see the note in
+    # docs/operations.md), not yet a problem document
+    answer = requests.get(hardened + "/v1/records?q=" + "a" * 200_000, timeout=30)
+    assert answer.status_code == 400
+    assert health_from_elsewhere(hardened) < PROBE_TIMEOUT_S
+
+
+def test_a_100_mb_body_is_refused_without_being_read(hardened):
+    try:
+        answer = requests.post(
+            hardened + "/v1/records", data=b"x" * (100 * 1024 * 1024), headers={"Content-Type": "application/json"}, timeout=60
+        )
+        assert answer.status_code == 413
+        assert answer.headers["content-type"] == "application/problem+json"
+    except requests.ConnectionError:
+        pass  # the gateway answered 413 and closed while the client was still sending: also a refusal
+    assert health_from_elsewhere(hardened) < PROBE_TIMEOUT_S
+
+
+def test_a_chunked_body_that_never_ends_is_not_waited_for_forever(hardened):
+    with connect(hardened) as connection:
+        connection.sendall(
+            b"POST /v1/records HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+            + b'5\r\n{"a":\r\n'
+        )
+        assert health_from_elsewhere(hardened) < PROBE_TIMEOUT_S
+        # the body stops coming: the connection is closed (the event), not held open
+        wait_closed(connection)
+
+
+def test_crlf_in_a_parameter_never_reaches_a_header(hardened):
+    answer = exchange(hardened, b"GET /v1/records?genus=Bufo%0d%0aX-Injected:%20yes HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+    head = answer.split(b"\r\n\r\n", 1)[0]
+    assert head.startswith(b"HTTP/1.1 ")
+    assert b"X-Injected" not in head
+
+
+def test_deeply_nested_json_is_a_problem_not_a_crash(hardened):
+    answer = requests.post(
+        hardened + "/v1/records", data="[" * 100_000 + "]" * 100_000, headers={"Content-Type": "application/json"}, timeout=30
+    )
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert health_from_elsewhere(hardened) < PROBE_TIMEOUT_S
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer", "Bearer wrong", "Basic ZHVyYWJpbGl0eQ==", "Bearer durability-admin-token-012345678",
+     "Bearer durability-admin-token-0123456789x"],
+    ids=["none", "empty", "no-token", "wrong", "basic", "one-short", "one-long"],
+)
+def test_the_admin_api_refuses_every_token_but_its_own(hardened, authorization):
+    headers = {} if authorization is None else {"Authorization": authorization}
+    answer = requests.get(hardened + "/admin/cache", headers=headers, timeout=30)
+    assert answer.status_code == 401
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "durability-admin-token" not in answer.text
+
+
+def test_a_spoofed_forwarded_for_is_not_believed(gateway):
+    # without trusted proxies, X-Forwarded-For does not change who the client is: changing it does not
+    # escape the client's budget
+    _, url = gateway.start(BIOGATEWAY_RATE_LIMIT="3")
+    statuses = [
+        requests.get(url + "/v1/sources", headers={"X-Forwarded-For": f"10.0.0.{index}"}, timeout=30).status_code
+        for index in range(6)
+    ]
+    assert 429 in statuses, statuses
+
+
+def test_tampered_and_foreign_cursors_are_refused(hardened):
+    first = requests.get(hardened + "/v1/records", params={"genus": "Bufo", "limit": "10"}, timeout=60).json()["next"]
+    for query in ({"genus": "Puma", "cursor": first}, {"genus": "Bufo", "cursor": first[:-3] + "AAA"}):
+        answer = requests.get(hardened + "/v1/records", params={"limit": "10", **query}, timeout=30)
+        assert answer.status_code == 400
+        assert answer.json()["invalid-params"][0]["name"] == "cursor"
