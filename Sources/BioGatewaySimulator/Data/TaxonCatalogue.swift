@@ -1,5 +1,5 @@
 /// The taxa the generated records are drawn from, with fixed counts per source so tests can rely on
-/// exact totals (documented in README's simulator section).
+/// exact totals (documented in docs/simulator.md).
 enum TaxonCatalogue {
     static func animal(
         _ phylum: String,
