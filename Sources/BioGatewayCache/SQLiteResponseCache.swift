@@ -30,7 +30,7 @@ public final class SQLiteResponseCache: Sendable {
             attributes: [.posixPermissions: 0o700]
         )
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         var configuration = Configuration()
         configuration.label = "biogateway.cache"

@@ -25,7 +25,11 @@ struct GuardedHTTP1Channel: ServerChildChannel {
                 "connection refused: too many open",
                 metadata: ["client": "\(address)", "bound": "\(refusal == .total ? "total" : "per-client")"]
             )
-            return channel.pipeline.addHandler(RefuseConnectionHandler(refusal: refusal), position: .first).map { value }
+            // on the channel's event loop already: the handler is made and added there, never sent across
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(RefuseConnectionHandler(refusal: refusal), position: .first)
+                return value
+            }
         }
     }
 
@@ -54,7 +58,8 @@ final class RefuseConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\n"
             + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
         let response = context.channel.allocator.buffer(string: head + body)
-        context.writeAndFlush(NIOAny(response)).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(response)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
