@@ -62,3 +62,13 @@ def run(arguments, environment=None, clean=False):
     With clean=True the command sees only PATH, HOME and `environment` (no BIOGATEWAY_* of the test run)."""
     base = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ} if clean else dict(os.environ)
     return subprocess.run([BINARY, *arguments], capture_output=True, text=True, timeout=120, env={**base, **(environment or {})})
+
+
+def until(condition, timeout=30, what="the condition"):
+    """Waits for `condition()` to hold (polling every 50 ms): for events the gateway makes happen by itself,
+    such as a purge made by another process reaching its memory tier. Fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        time.sleep(0.05)

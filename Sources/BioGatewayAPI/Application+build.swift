@@ -37,7 +37,11 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
-    let cache = try SQLiteResponseCache(path: configuration.cachePath, maximumBytes: configuration.cacheMaxBytes)
+    let cache = try SQLiteResponseCache(
+        path: configuration.cachePath,
+        maximumBytes: configuration.cacheMaxBytes,
+        memoryMaximumBytes: configuration.memoryCacheMaxBytes
+    )
     var clientConfiguration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
         timeout: .init(connect: .seconds(10)),
@@ -111,7 +115,11 @@ public func buildApplication(
     }
     AllowedMethods.gateway.register(on: router)
 
-    var services: [any Service] = [HTTPClientService(client: httpClient), CacheMaintenance(cache: cache, logger: logger)]
+    var services: [any Service] = [
+        HTTPClientService(client: httpClient),
+        CacheMaintenance(cache: cache, logger: logger),
+        MemoryTierCoherence(cache: cache, pages: pages, logger: logger),
+    ]
     if let reloadConfiguration {
         services.append(
             SettingsReloader(load: reloadConfiguration, running: configuration, gateway: gateway, limits: limits, logger: logger)
@@ -158,6 +166,32 @@ struct HTTPClientService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         try await self.client.shutdown()
+    }
+}
+
+/// Follows purges made by other processes (`biogateway cache purge`): every second, compares the cache
+/// file's purge generation with the one the memory tier last saw, and on a change empties the memory tier
+/// and the kept `/v1/records` pages.
+struct MemoryTierCoherence: Service {
+    let cache: SQLiteResponseCache
+    let pages: MemoryCache<StoredRecordPage>
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: SQLiteResponseCache.memoryCoherenceInterval)
+                if Task.isCancelled { break }
+                do {
+                    if try await self.cache.followPurgesByOtherProcesses() {
+                        self.pages.removeAll()
+                        self.logger.info("another process purged the cache; memory tier emptied")
+                    }
+                } catch {
+                    self.logger.warning("could not read the cache's purge generation", metadata: ["error": "\(error)"])
+                }
+            }
+        }
     }
 }
 

@@ -40,7 +40,7 @@ public struct CachePolicy: Sendable, Hashable {
     }
 
     /// The freshness lifetime of an entry.
-    public func lifetime(of entry: CachedResponse) -> TimeInterval {
+    public func lifetime(of entry: some FreshnessSubject) -> TimeInterval {
         let sourceTTL = self.ttl(for: entry.source)
         return entry.recordCount == 0 ? min(self.emptyTTL, sourceTTL) : sourceTTL
     }
@@ -54,14 +54,14 @@ public struct CachePolicy: Sendable, Hashable {
     }
 
     /// Where `entry` stands at `now`.
-    public func freshness(of entry: CachedResponse, at now: Date) -> Freshness {
+    public func freshness(of entry: some FreshnessSubject, at now: Date) -> Freshness {
         let staleFor = entry.age(at: now) - self.lifetime(of: entry)
         if staleFor < 0 { return .fresh(remaining: -staleFor) }
         return staleFor < self.staleWhileRevalidate ? .revalidatable(staleFor: staleFor) : .stale(staleFor: staleFor)
     }
 
     /// Whether `entry` may stand in for a failed upstream at `now`.
-    public func isUsableOnError(_ entry: CachedResponse, at now: Date) -> Bool {
+    public func isUsableOnError(_ entry: some FreshnessSubject, at now: Date) -> Bool {
         entry.age(at: now) - self.lifetime(of: entry) < self.staleIfError
     }
 }

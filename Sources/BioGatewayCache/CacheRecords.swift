@@ -113,3 +113,18 @@ struct ReadinessProbeRecord: Codable, FetchableRecord, PersistableRecord {
 
     var checkedAt: Double
 }
+
+/// The row of `cache_generation`: how many purges the file has seen (see ``MemoryCoherence``).
+enum CacheGenerationRecord {
+    /// The current generation.
+    static func current(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM cache_generation WHERE id = 1")) ?? 0
+    }
+
+    /// Moves the generation on by one; returns it before and after.
+    static func advance(_ db: Database) throws -> (before: Int, after: Int) {
+        let before = try self.current(db)
+        try db.execute(sql: "UPDATE cache_generation SET value = value + 1 WHERE id = 1")
+        return (before, before + 1)
+    }
+}

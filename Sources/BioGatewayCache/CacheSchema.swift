@@ -70,6 +70,15 @@ enum CacheSchema {
                 table.column("checked_at", .double).notNull()
             }
         }
+        migrator.registerMigration("v5: purge generation") { db in
+            // one row, incremented by every purge and deletion: a gateway's memory tier compares it with the
+            // value it last saw, so purges made by another process (`biogateway cache purge`) reach it
+            try db.create(table: "cache_generation") { table in
+                table.primaryKey("id", .integer).check { $0 == 1 }
+                table.column("value", .integer).notNull()
+            }
+            try db.execute(sql: "INSERT INTO cache_generation (id, value) VALUES (1, 0)")
+        }
         return migrator
     }
 }

@@ -97,9 +97,4 @@ public struct CachedResponse: Sendable, Hashable {
 
     /// What the entry counts for against the cache's byte bound: the stored body and the query text.
     public var entryBytes: Int { self.storedBody.count + self.canonicalQuery.utf8.count }
-
-    /// Seconds since the answer arrived.
-    public func age(at now: Date) -> TimeInterval {
-        max(0, now.timeIntervalSince(self.storedAt))
-    }
 }

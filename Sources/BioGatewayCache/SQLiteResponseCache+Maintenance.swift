@@ -10,15 +10,32 @@ extension SQLiteResponseCache {
         case key(String)
     }
 
-    /// Deletes the entries in `scope`; returns how many were deleted.
+    /// Deletes the entries in `scope`; returns how many were deleted. The memory tier forgets them at once,
+    /// and the purge generation in the file moves on, so other processes' memory tiers forget them too.
     public func purge(_ scope: PurgeScope) async throws -> Int {
-        try await self.withPendingWrites { db in
-            switch scope {
-            case .everything: try CacheEntryRecord.deleteAll(db)
-            case .source(let source): try CacheEntryRecord.filter(CacheEntryRecord.Columns.source == source.rawValue).deleteAll(db)
-            case .key(let key): try CacheEntryRecord.deleteOne(db, key: key) ? 1 : 0
-            }
+        let (deleted, generations) = try await self.withPendingWrites { db in
+            let deleted =
+                switch scope {
+                case .everything: try CacheEntryRecord.deleteAll(db)
+                case .source(let source): try CacheEntryRecord.filter(CacheEntryRecord.Columns.source == source.rawValue).deleteAll(db)
+                case .key(let key): try CacheEntryRecord.deleteOne(db, key: key) ? 1 : 0
+                }
+            return (deleted, try CacheGenerationRecord.advance(db))
         }
+        self.coherence.change { seen in
+            if seen != generations.before {
+                // another process purged since this one last looked: what it purged is unknown
+                self.memory.removeAll()
+            } else {
+                switch scope {
+                case .everything: self.memory.removeAll()
+                case .source(let source): self.memory.removeAll { $0.source == source }
+                case .key(let key): self.memory.remove(key)
+                }
+            }
+            seen = generations.after
+        }
+        return deleted
     }
 
     /// Rebuilds the database file to return the space freed by purges and evictions to the file system.

@@ -11,6 +11,7 @@ import Synchronization
 ///   Reads do not write: access times and counters are gathered in memory and written in batches
 ///   (``flush()``, and with every store).
 /// - Several processes may open the same file (the gateway, and `biogateway cache …` beside it).
+/// - A memory tier (``memory``) keeps ready-to-send answers in front of the file: see ``answer(forKey:)``.
 public final class SQLiteResponseCache: Sendable {
     let database: DatabasePool
     /// The bound on ``CacheStatistics/bytes``.
@@ -18,9 +19,14 @@ public final class SQLiteResponseCache: Sendable {
     /// The database file.
     let path: String
     let pending = PendingWrites()
+    /// Answers ready to send, in front of the file; bounded by its own byte bound (0: off).
+    public let memory: MemoryCache<ReadyAnswer>
+    let coherence = MemoryCoherence()
 
     /// Opens (creating if needed) the cache database at `path` and brings its schema up to date.
-    public init(path: String, maximumBytes: Int = 1 << 30) throws {
+    /// - Parameter memoryMaximumBytes: the bound of the memory tier (0, the default, turns it off: the
+    ///   `biogateway cache` commands need none).
+    public init(path: String, maximumBytes: Int = 1 << 30, memoryMaximumBytes: Int = 0) throws {
         let url = URL(fileURLWithPath: path)
         // the file can hold the cursor-signing key: only the gateway's user may read it (SQLite gives the
         // -wal and -shm files the database file's mode), and a folder created for it is the user's alone
@@ -41,7 +47,9 @@ public final class SQLiteResponseCache: Sendable {
         self.database = try DatabasePool(path: path, configuration: configuration)
         self.maximumBytes = maximumBytes
         self.path = path
+        self.memory = MemoryCache(maximumBytes: memoryMaximumBytes)
         try CacheSchema.migrator.migrate(self.database)
+        self.coherence.start(generation: try self.database.read(CacheGenerationRecord.current))
     }
 
     /// The entry stored under a key, whatever its age, or nil. A damaged entry is deleted and reported as nil.
@@ -111,21 +119,26 @@ public final class SQLiteResponseCache: Sendable {
     public func store(_ entry: CachedResponse) async throws -> StoreOutcome {
         guard entry.entryBytes <= self.maximumBytes else { return StoreOutcome(stored: false, evicted: 0) }
         let maximumBytes = self.maximumBytes
-        return try await self.withPendingWrites { db in
+        let ready = self.memory.isEnabled ? ReadyAnswer(entry) : nil
+        let evicted = try await self.withPendingWrites { db in
             // replacing an entry replaces its body too (the body row is deleted with the entry)
             try CacheEntryRecord.deleteOne(db, key: entry.key)
             try CacheEntryRecord(entry).insert(db)
             try CacheBodyRecord(key: entry.key, body: entry.storedBody).insert(db)
-            let evicted = try Self.evict(db, toFit: maximumBytes)
-            return StoreOutcome(stored: true, evicted: evicted)
+            return try Self.evict(db, toFit: maximumBytes)
         }
+        self.coherence.change { _ in
+            self.memory.remove(evicted)
+            if let ready { self.memory.store(ready, size: ready.memoryBytes, forKey: ready.key) } else { self.memory.remove(entry.key) }
+        }
+        return StoreOutcome(stored: true, evicted: evicted.count)
     }
 
-    /// Deletes least recently used entries until the total is within `maximumBytes`; returns how many.
-    static func evict(_ db: Database, toFit maximumBytes: Int) throws -> Int {
+    /// Deletes least recently used entries until the total is within `maximumBytes`; returns their keys.
+    static func evict(_ db: Database, toFit maximumBytes: Int) throws -> [String] {
         typealias Columns = CacheEntryRecord.Columns
         var total = try CacheEntryRecord.select(sum(Columns.entryBytes) ?? 0, as: Int.self).fetchOne(db) ?? 0
-        guard total > maximumBytes else { return 0 }
+        guard total > maximumBytes else { return [] }
         var victims: [String] = []
         let leastRecentlyUsed = CacheEntryRecord.select(Columns.key, Columns.entryBytes).order(Columns.lastAccess, Columns.storedAt)
         let cursor = try Row.fetchCursor(db, leastRecentlyUsed)
@@ -135,7 +148,7 @@ public final class SQLiteResponseCache: Sendable {
         }
         try CacheEntryRecord.deleteAll(db, keys: victims)
         try Self.add([.eviction: victims.count], db)
-        return victims.count
+        return victims
     }
 
     /// Writes pending access times and counters now.
@@ -179,7 +192,7 @@ public final class SQLiteResponseCache: Sendable {
 
     /// Deletes one entry.
     public func remove(key: String) async throws {
-        _ = try await self.database.write { db in try CacheEntryRecord.deleteOne(db, key: key) }
+        _ = try await self.purge(.key(key))
     }
 
     /// The number of entries.

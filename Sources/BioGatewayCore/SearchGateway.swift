@@ -28,7 +28,7 @@ public struct SearchGateway: Sendable {
     /// The result of the one upstream fetch that coalesced callers share.
     enum FetchOutcome: Sendable {
         /// Another request stored a new answer just before this fetch began.
-        case cached(CachedResponse)
+        case cached(ReadyAnswer)
         /// The upstream answered; `entry` is what was made of it for the cache, `stored` whether it was kept.
         case fetched(UpstreamResponse, entry: CachedResponse?, stored: Bool)
         case failed(UpstreamError)
@@ -55,10 +55,10 @@ public struct SearchGateway: Sendable {
         admitUpstream: @Sendable () -> UpstreamRefusal? = { nil },
         logger: Logger
     ) async -> GatewayAnswer {
-        let stored = await self.storedEntry(request.key, logger: logger)
+        let stored = await self.storedAnswer(request.key, logger: logger)
         var forwardReason = CacheStatus.ForwardReason.miss
         // the stored entry, if the client's Cache-Control lets it stand in for a failed upstream
-        var fallback: CachedResponse?
+        var fallback: ReadyAnswer?
         if let stored {
             let now = self.now()
             let acceptable = !preferences.noCache && preferences.maxAge.map { stored.age(at: now) <= Double($0) } ?? true
@@ -91,8 +91,8 @@ public struct SearchGateway: Sendable {
     /// `fallback` entry if the upstream failed and that entry is within stale-if-error.
     private func forward(
         _ request: CanonicalRequest,
-        stored: CachedResponse?,
-        fallback: CachedResponse?,
+        stored: ReadyAnswer?,
+        fallback: ReadyAnswer?,
         reason: CacheStatus.ForwardReason,
         preferences: ClientPreferences,
         logger: Logger
@@ -166,7 +166,7 @@ public struct SearchGateway: Sendable {
     }
 
     /// Starts one background fetch to refresh a stale entry, unless one is already running for its key.
-    private func refreshInBackground(_ request: CanonicalRequest, replacing stored: CachedResponse, logger: Logger) async {
+    private func refreshInBackground(_ request: CanonicalRequest, replacing stored: ReadyAnswer, logger: Logger) async {
         let started = await self.coalescer.startIfIdle(forKey: request.key) {
             await self.fetch(request, replacing: stored, logger: logger)
         }
@@ -176,19 +176,21 @@ public struct SearchGateway: Sendable {
         }
     }
 
-    /// The bytes of a stored entry for this client: the stored gzip as it is, or decompressed. An entry
-    /// that cannot be decompressed is deleted and nil returned (the caller goes upstream).
+    /// The bytes of a stored answer for this client, as kept: the stored gzip, or the identity bytes (kept,
+    /// or decompressed for a large answer). An entry that cannot be decompressed is deleted and nil returned
+    /// (the caller goes upstream).
     private func cachedBody(
-        _ entry: CachedResponse,
+        _ entry: ReadyAnswer,
         _ preferences: ClientPreferences,
         _ cacheStatus: CacheStatus,
         _ logger: Logger
     ) async -> AnswerBody? {
-        self.cache.noteAccess(entry.key, at: self.now())
-        let bytes: Data
+        let now = self.now()
+        self.cache.noteAccess(entry.key, at: now)
+        let bytes: ByteBuffer
         let coding: ContentCoding
         if entry.coding == .identity || preferences.acceptsGzip {
-            (bytes, coding) = (entry.storedBody, entry.coding)
+            (bytes, coding) = (entry.stored, entry.coding)
         } else {
             do {
                 (bytes, coding) = (try entry.identityBody(), .identity)
@@ -201,22 +203,22 @@ public struct SearchGateway: Sendable {
         return AnswerBody(
             status: entry.status,
             contentType: entry.contentType,
-            body: ByteBuffer(data: bytes),
+            body: bytes,
             coding: coding,
             cacheStatus: cacheStatus,
-            age: Int(entry.age(at: self.now())),
-            validator: AnswerValidator(entry)
+            age: Int(entry.age(at: now)),
+            validator: AnswerValidator(digest: entry.bodyDigest, storedAt: entry.storedAt)
         )
     }
 
     /// When a stored entry stops being fresh under the current policy.
-    private func freshUntil(_ entry: CachedResponse) -> Date {
+    private func freshUntil(_ entry: some FreshnessSubject) -> Date {
         entry.storedAt.addingTimeInterval(self.policy.lifetime(of: entry))
     }
 
-    private func storedEntry(_ key: String, logger: Logger) async -> CachedResponse? {
+    private func storedAnswer(_ key: String, logger: Logger) async -> ReadyAnswer? {
         do {
-            return try await self.cache.entry(forKey: key)
+            return try await self.cache.answer(forKey: key)
         } catch {
             logger.error("cache read failed; answering from upstream", metadata: ["error": "\(error)"])
             return nil
@@ -225,8 +227,8 @@ public struct SearchGateway: Sendable {
 
     /// The single upstream fetch for a key. Re-checks the cache first: if another request stored a newer,
     /// fresh answer since this caller looked (`replacing`), that answer is used and nothing is fetched.
-    private func fetch(_ request: CanonicalRequest, replacing seen: CachedResponse?, logger: Logger) async -> FetchOutcome {
-        if let current = await self.storedEntry(request.key, logger: logger), current.storedAt > (seen?.storedAt ?? .distantPast),
+    private func fetch(_ request: CanonicalRequest, replacing seen: ReadyAnswer?, logger: Logger) async -> FetchOutcome {
+        if let current = await self.storedAnswer(request.key, logger: logger), current.storedAt > (seen?.storedAt ?? .distantPast),
             case .fresh = self.policy.freshness(of: current, at: self.now())
         {
             return .cached(current)

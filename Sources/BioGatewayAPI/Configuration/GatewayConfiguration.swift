@@ -82,6 +82,13 @@ public struct GatewayConfiguration: SettingsRegistry {
     public var cacheMaxBytes: Int = 1 << 30
 
     @Setting(
+        "memory.cache.max.bytes",
+        .bytes(minimum: 0),
+        help: "Memory for stored answers ready to send (the memory tier in front of the cache file), least recently used out first; `0` keeps none"
+    )
+    public var memoryCacheMaxBytes: Int = 256 << 20
+
+    @Setting(
         "page.cache.max.bytes",
         .bytes(minimum: 0),
         help: "Memory for ready-made `/v1/records` pages, sent again as they are while their upstream answers are fresh; `0` keeps none"

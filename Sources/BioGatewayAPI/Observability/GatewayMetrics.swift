@@ -19,6 +19,8 @@ public final class GatewayMetrics: Sendable {
     private let exportedCacheCounts = Mutex<[String: Int]>([:])
     /// Page cache counters already exported.
     private let exportedPageCounts = Mutex<[String: Int]>([:])
+    /// Memory tier counters already exported.
+    private let exportedMemoryCounts = Mutex<[String: Int]>([:])
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: self.registry)
@@ -76,10 +78,9 @@ public final class GatewayMetrics: Sendable {
             Gauge(label: "biogateway_cache_max_bytes", factory: self.factory).record(statistics.maximumBytes)
         }
         Gauge(label: "biogateway_cache_collapsed_waiting", factory: self.factory).record(collapsedWaiting)
-        let pageCounts = ["hits": pages.hits, "misses": pages.misses, "stores": pages.stores, "evictions": pages.evictions]
-        self.export(pageCounts, since: self.exportedPageCounts, prefix: "biogateway_record_pages_")
-        Gauge(label: "biogateway_record_pages_entries", factory: self.factory).record(pages.entries)
-        Gauge(label: "biogateway_record_pages_bytes", factory: self.factory).record(pages.bytes)
+        self.export(pages, since: self.exportedPageCounts, prefix: "biogateway_record_pages_")
+        self.export(cache.memory.counters, since: self.exportedMemoryCounts, prefix: "biogateway_memory_cache_")
+        Gauge(label: "biogateway_memory_cache_max_bytes", factory: self.factory).record(cache.memory.maximumBytes)
         for (source, gate) in upstream.gates {
             let snapshot = await gate.snapshot
             let labels = [("source", source.rawValue)]
@@ -94,6 +95,15 @@ public final class GatewayMetrics: Sendable {
             Counter(label: "biogateway_rate_limited_total", dimensions: [("budget", budget)], factory: self.factory).increment(by: 0)
         }
         return self.registry.emitToBuffer()
+    }
+
+    /// Exports a memory cache's counters (`<prefix>{hits,misses,stores,evictions}_total`) and its size
+    /// (`<prefix>entries`, `<prefix>bytes`).
+    private func export<Value>(_ counters: MemoryCache<Value>.Counters, since exported: borrowing Mutex<[String: Int]>, prefix: String) {
+        let counts = ["hits": counters.hits, "misses": counters.misses, "stores": counters.stores, "evictions": counters.evictions]
+        self.export(counts, since: exported, prefix: prefix)
+        Gauge(label: "\(prefix)entries", factory: self.factory).record(counters.entries)
+        Gauge(label: "\(prefix)bytes", factory: self.factory).record(counters.bytes)
     }
 
     /// Moves the `<prefix><name>_total` counters by what each of `counts` (a running total kept elsewhere)

@@ -1,0 +1,94 @@
+import BioGatewayQuery
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+
+/// What freshness is computed from: which upstream answered, how many records, and when.
+public protocol FreshnessSubject: Sendable {
+    /// The upstream that answered.
+    var source: UpstreamSource { get }
+    /// How many records the answer holds, when known (zero marks an empty answer, kept briefly).
+    var recordCount: Int? { get }
+    /// When the answer arrived.
+    var storedAt: Date { get }
+}
+
+extension FreshnessSubject {
+    /// Seconds since the answer arrived.
+    public func age(at now: Date) -> TimeInterval {
+        max(0, now.timeIntervalSince(self.storedAt))
+    }
+}
+
+extension CachedResponse: FreshnessSubject {}
+
+/// A stored answer as the memory tier keeps it, ready to write: the stored bytes (gzip when that is smaller)
+/// and, for answers up to ``identityLimit``, the identity bytes too, as `ByteBuffer`s that every hit sends as
+/// they are (no copy, no decompression, no digest).
+///
+/// Made once per entry, when the answer is stored or first read from SQLite (its digest checked then).
+public struct ReadyAnswer: FreshnessSubject {
+    /// The identity body is kept beside the gzip one for answers up to this many bytes (larger ones are
+    /// decompressed per identity hit: rare clients, large answers).
+    public static let identityLimit = 256 * 1024
+    /// What memory a kept answer costs beside its bytes (the struct, strings, dictionary slot).
+    static let overheadBytes = 512
+
+    /// SHA-256 of the canonical query (``CanonicalRequest/key``).
+    public let key: String
+    public let source: UpstreamSource
+    /// The upstream's HTTP status.
+    public let status: Int
+    /// The upstream's `Content-Type`.
+    public let contentType: String
+    public let recordCount: Int?
+    public let storedAt: Date
+    /// SHA-256 of the stored bytes (hex), for the entity tag.
+    public let bodyDigest: String
+    /// How ``stored`` is encoded.
+    public let coding: ContentCoding
+    /// The body as stored.
+    public let stored: ByteBuffer
+    /// The body as the upstream sent it: ``stored`` itself when stored as it came, nil when it is gzip and
+    /// larger than ``identityLimit``.
+    public let identity: ByteBuffer?
+    /// The length of the body as the upstream sent it.
+    public let identityLength: Int
+
+    /// Makes the ready form of a checked entry; nil when its gzip body does not decompress.
+    public init?(_ entry: CachedResponse) {
+        self.key = entry.key
+        self.source = entry.source
+        self.status = entry.status
+        self.contentType = entry.contentType
+        self.recordCount = entry.recordCount
+        self.storedAt = entry.storedAt
+        self.bodyDigest = entry.bodyDigest
+        self.coding = entry.coding
+        self.identityLength = entry.identityLength
+        self.stored = ByteBuffer(data: entry.storedBody)
+        switch entry.coding {
+        case .identity:
+            self.identity = self.stored
+        case .gzip:
+            if entry.identityLength <= Self.identityLimit {
+                guard let body = try? entry.identityBody() else { return nil }
+                self.identity = ByteBuffer(data: body)
+            } else {
+                self.identity = nil
+            }
+        }
+    }
+
+    /// The identity body: kept, or decompressed now.
+    public func identityBody() throws -> ByteBuffer {
+        if let identity = self.identity { return identity }
+        return ByteBuffer(data: try GzipCodec.decompress(Data(buffer: self.stored), expectedLength: self.identityLength))
+    }
+
+    /// What the answer counts for against the memory tier's bound.
+    public var memoryBytes: Int {
+        let identityBytes = self.coding == .gzip ? (self.identity?.readableBytes ?? 0) : 0
+        return self.stored.readableBytes + identityBytes + Self.overheadBytes
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import Synchronization
+
+extension SQLiteResponseCache {
+    /// How often a running gateway compares the file's purge generation with its own: the bound on how long
+    /// a purge made by another process can take to reach its memory tier.
+    public static let memoryCoherenceInterval: Duration = .seconds(1)
+
+    /// The answer stored under a key, ready to send, whatever its age, or nil.
+    ///
+    /// From the memory tier when it holds the key (no database access, no digest); otherwise read from the
+    /// file, checked (length, digest, and that a gzip body decompresses), and kept in the memory tier. A
+    /// damaged entry is deleted and reported as nil.
+    public func answer(forKey key: String) async throws -> ReadyAnswer? {
+        if let ready = self.memory.value(forKey: key) { return ready }
+        let epoch = self.coherence.epoch
+        switch try await self.lookup(key) {
+        case .absent:
+            return nil
+        case .damaged:
+            try await self.remove(key: key)
+            return nil
+        case .intact(let entry):
+            guard let ready = ReadyAnswer(entry) else {
+                try await self.remove(key: key)
+                return nil
+            }
+            // not if the entry was replaced or purged while it was being read: the memory tier then already
+            // holds the newer answer, or must not hold this one
+            self.coherence.ifUnchanged(since: epoch) {
+                self.memory.store(ready, size: ready.memoryBytes, forKey: key)
+            }
+            return ready
+        }
+    }
+
+    /// Empties the memory tier if another process purged entries since this one last looked (the purge
+    /// generation in the file moved on). The gateway calls it every ``memoryCoherenceInterval``.
+    /// - Returns: whether the memory tier was emptied.
+    @discardableResult
+    public func followPurgesByOtherProcesses() async throws -> Bool {
+        let generation = try await self.database.read(CacheGenerationRecord.current)
+        return self.coherence.change { seen in
+            guard seen < generation else { return false }
+            self.memory.removeAll()
+            seen = generation
+            return true
+        }
+    }
+}
+
+/// Keeps the memory tier coherent with the file.
+///
+/// - ``epoch`` moves on with every change made through this process (a store, a purge, an eviction), so that
+///   a read that raced with a change does not put what it read into memory after the change.
+/// - ``seenGeneration`` is the file's purge generation as this process last knew it: when the file's is
+///   higher, another process purged, and the memory tier is emptied (within
+///   ``SQLiteResponseCache/memoryCoherenceInterval``).
+final class MemoryCoherence: Sendable {
+    private struct State {
+        var epoch: UInt64 = 0
+        var seenGeneration = 0
+    }
+
+    private let state = Mutex(State())
+
+    func start(generation: Int) {
+        self.state.withLock { $0.seenGeneration = generation }
+    }
+
+    var epoch: UInt64 { self.state.withLock { $0.epoch } }
+
+    /// Runs `body` (which changes the memory tier, and may update the generation seen) as one step.
+    @discardableResult
+    func change<T>(_ body: (inout Int) -> T) -> T {
+        self.state.withLock { state in
+            state.epoch &+= 1
+            return body(&state.seenGeneration)
+        }
+    }
+
+    /// Runs `body` if nothing changed since `epoch`.
+    func ifUnchanged(since epoch: UInt64, _ body: () -> Void) {
+        self.state.withLock { state in
+            if state.epoch == epoch { body() }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import BioGatewayCache
+import BioGatewayQuery
+import Foundation
+import GRDB
+import NIOCore
+import Testing
+
+/// The memory tier in front of the SQLite file: filled on store and on first read, and coherent with
+/// replacements, evictions and purges (this process's at once, another process's on the next check).
+@Suite("Memory tier")
+final class MemoryTierTests {
+    let path = temporaryPath()
+
+    deinit { try? FileManager.default.removeItem(atPath: (self.path as NSString).deletingLastPathComponent) }
+
+    func cache(memory: Int = 1 << 20, maximumBytes: Int = 1 << 30) throws -> SQLiteResponseCache {
+        try SQLiteResponseCache(path: self.path, maximumBytes: maximumBytes, memoryMaximumBytes: memory)
+    }
+
+    static let body = #"{"recs":[{"genus":"Bufo"}],"matching records":1}"# + String(repeating: " ", count: 400)
+
+    @Test func aStoredAnswerIsReadyInMemoryWithBothCodings() async throws {
+        let cache = try self.cache()
+        try await cache.store(makeEntry(body: Self.body))
+        #expect(cache.memory.counters.entries == 1)
+        let ready = try #require(try await cache.answer(forKey: "k1"))
+        #expect(ready.coding == .gzip)
+        #expect(ready.identity == ByteBuffer(string: Self.body))
+        #expect(try GzipCodec.decompress(Data(buffer: ready.stored), expectedLength: Self.body.utf8.count) == Data(Self.body.utf8))
+        #expect(cache.memory.counters.hits == 1)
+    }
+
+    @Test func theFirstReadFromTheFileFillsTheMemoryAndLaterReadsDoNotTouchTheFile() async throws {
+        try await self.cache(memory: 0).store(makeEntry(body: Self.body))
+        let cache = try self.cache()
+        #expect(cache.memory.counters.entries == 0)
+        #expect(try await cache.answer(forKey: "k1")?.identity == ByteBuffer(string: Self.body))
+        #expect(cache.memory.counters.entries == 1)
+        // the body is damaged in the file: the memory tier's copy (checked when it was read) is what is sent
+        let other = try DatabaseQueue(path: self.path)
+        try await other.write { db in try db.execute(sql: "UPDATE cache_body SET body = x'00'") }
+        #expect(try await cache.answer(forKey: "k1")?.identity == ByteBuffer(string: Self.body))
+        #expect(cache.memory.counters.hits == 1)
+    }
+
+    @Test func aDamagedEntryIsNeverTakenIntoMemory() async throws {
+        try await self.cache(memory: 0).store(makeEntry(body: Self.body))
+        let other = try DatabaseQueue(path: self.path)
+        try await other.write { db in try db.execute(sql: "UPDATE cache_body SET body = x'00'") }
+        let cache = try self.cache()
+        #expect(try await cache.answer(forKey: "k1") == nil)
+        #expect(cache.memory.counters.entries == 0)
+        #expect(try await cache.count() == 0)
+    }
+
+    @Test func aReplacementIsServedAtOnce() async throws {
+        let cache = try self.cache()
+        try await cache.store(makeEntry(body: Self.body))
+        _ = try await cache.answer(forKey: "k1")
+        let newer = makeEntry(body: #"{"recs":[],"v":2}"#, storedAt: Date(timeIntervalSince1970: 1_800_000_000))
+        try await cache.store(newer)
+        let ready = try #require(try await cache.answer(forKey: "k1"))
+        #expect(ready.storedAt == newer.storedAt)
+        #expect(ready.identity == ByteBuffer(string: #"{"recs":[],"v":2}"#))
+    }
+
+    @Test func purgesInThisProcessTakeEffectAtOnce() async throws {
+        let cache = try self.cache()
+        try await cache.store(makeEntry("n1", source: .nhm, body: Self.body))
+        try await cache.store(makeEntry("n2", source: .nhm, body: Self.body))
+        try await cache.store(makeEntry("v1", source: .vertnet, body: Self.body))
+        #expect(try await cache.purge(.key("n1")) == 1)
+        #expect(try await cache.answer(forKey: "n1") == nil)
+        #expect(try await cache.purge(.source(.nhm)) == 1)
+        #expect(try await cache.answer(forKey: "n2") == nil)
+        #expect(try await cache.answer(forKey: "v1") != nil)
+        #expect(try await cache.purge(.everything) == 1)
+        #expect(try await cache.answer(forKey: "v1") == nil)
+        #expect(cache.memory.counters.entries == 0)
+        // this process's own purges are not taken for another's
+        #expect(try await cache.followPurgesByOtherProcesses() == false)
+    }
+
+    @Test func entriesEvictedFromTheFileLeaveTheMemoryToo() async throws {
+        let first = makeEntry("a", body: Self.body)
+        let cache = try self.cache(maximumBytes: first.entryBytes * 2)
+        try await cache.store(first)
+        try await cache.store(makeEntry("b", body: Self.body, storedAt: first.storedAt.addingTimeInterval(1)))
+        try await cache.store(makeEntry("c", body: Self.body, storedAt: first.storedAt.addingTimeInterval(2)))
+        #expect(try await cache.count() == 2)
+        #expect(cache.memory.counters.entries == 2)
+        #expect(try await cache.answer(forKey: "a") == nil)
+    }
+
+    @Test func aPurgeByAnotherProcessEmptiesTheMemoryOnTheNextCheck() async throws {
+        let cache = try self.cache()
+        try await cache.store(makeEntry("n1", source: .nhm, body: Self.body))
+        try await cache.store(makeEntry("v1", source: .vertnet, body: Self.body))
+        #expect(try await cache.followPurgesByOtherProcesses() == false)
+        // `biogateway cache purge --source nhm`, as another process: its own connection, no memory tier
+        let command = try SQLiteResponseCache(path: self.path)
+        #expect(try await command.purge(.source(.nhm)) == 1)
+        #expect(try await cache.answer(forKey: "n1") != nil)  // until the check
+        #expect(try await cache.followPurgesByOtherProcesses() == true)
+        #expect(cache.memory.counters.entries == 0)
+        #expect(try await cache.answer(forKey: "n1") == nil)
+        #expect(try await cache.answer(forKey: "v1") != nil)  // read again from the file
+        // a purge here after another process's unseen one empties the memory whatever its scope
+        _ = try await command.purge(.key("nothing"))
+        #expect(try await cache.purge(.key("also-nothing")) == 0)
+        #expect(cache.memory.counters.entries == 0)
+        #expect(try await cache.followPurgesByOtherProcesses() == false)
+    }
+
+    @Test func largeGzipAnswersKeepOnlyTheirGzipBytes() async throws {
+        let cache = try self.cache(memory: 4 << 20)
+        let large = "[" + String(repeating: #"{"genus":"Bufo"},"#, count: 20_000) + "{}]"
+        try await cache.store(makeEntry(body: large))
+        let ready = try #require(try await cache.answer(forKey: "k1"))
+        #expect(ready.identity == nil)
+        #expect(try ready.identityBody() == ByteBuffer(string: large))
+        #expect(ready.memoryBytes < large.utf8.count / 10)
+    }
+}
