@@ -4,6 +4,7 @@ import BioGatewayQuery
 import BioGatewayUpstream
 import CoreMetrics
 import Foundation
+import HTTPTypes
 import Prometheus
 import Synchronization
 
@@ -31,16 +32,38 @@ public final class GatewayMetrics: Sendable {
         self.factory = factory
     }
 
-    /// One answered request.
-    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        Counter(
-            label: "biogateway_http_requests_total",
-            dimensions: [("route", route), ("method", method), ("status", String(status))],
-            factory: self.factory
-        ).increment()
-        Timer(label: "biogateway_http_request_duration_seconds", dimensions: [("route", route)], factory: self.factory)
-            .recordNanoseconds(Self.nanoseconds(duration))
+    /// One answered request. The counter and timer of each route, method and status are made once and
+    /// kept (a hit must not look them up in the registry by their labels).
+    func recordRequest(route: String, method: HTTPRequest.Method, status: Int, duration: Duration) {
+        let key = RequestSeries(route: route, method: method, status: status)
+        let series =
+            self.requestSeries.withLock { $0[key] }
+            ?? self.requestSeries.withLock { known in
+                if let series = known[key] { return series }
+                let made = (
+                    Counter(
+                        label: "biogateway_http_requests_total",
+                        dimensions: [("route", route), ("method", method.rawValue), ("status", String(status))],
+                        factory: self.factory
+                    ),
+                    Timer(label: "biogateway_http_request_duration_seconds", dimensions: [("route", route)], factory: self.factory)
+                )
+                // routes are the router's (a bounded set), statuses too: the map stays small
+                known[key] = made
+                return made
+            }
+        series.0.increment()
+        series.1.recordNanoseconds(Self.nanoseconds(duration))
     }
+
+    /// What identifies a request's metric series.
+    private struct RequestSeries: Hashable {
+        var route: String
+        var method: HTTPRequest.Method
+        var status: Int
+    }
+
+    private let requestSeries = Mutex<[RequestSeries: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
 
     /// One attempt sent upstream and how it ended.
     func recordUpstream(_ source: UpstreamSource, outcome: String, duration: Duration) {

@@ -51,17 +51,24 @@ struct RequestLogMiddleware: RouterMiddleware {
     private func record(_ request: Request, context: GatewayRequestContext, status: Int, cacheStatus: String?, since started: ContinuousClock.Instant)
     {
         let elapsed = ContinuousClock.now - started
-        self.metrics.recordRequest(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status, duration: elapsed)
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        var metadata: Logger.Metadata = [
-            "method": .string(request.method.rawValue),
-            "route": .string(context.endpointPath ?? "unmatched"),
-            "status": .stringConvertible(status),
-            "duration_ms": .string(String(format: "%.1f", milliseconds)),
-        ]
-        if let cacheStatus { metadata["cache_status"] = .string(cacheStatus) }
-        if let client = context.facts.client { metadata["client"] = .string(client) }
-        context.logger.info("request", metadata: metadata)
+        let route = context.endpointPath ?? "unmatched"
+        self.metrics.recordRequest(route: route, method: request.method, status: status, duration: elapsed)
+        // the line is made only when the log level lets it through (the logger takes autoclosures)
+        context.logger.info(
+            "request",
+            metadata: {
+                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                var metadata: Logger.Metadata = [
+                    "method": .string(request.method.rawValue),
+                    "route": .string(route),
+                    "status": .stringConvertible(status),
+                    "duration_ms": .string(String(format: "%.1f", milliseconds)),
+                ]
+                if let cacheStatus { metadata["cache_status"] = .string(cacheStatus) }
+                if let client = context.facts.client { metadata["client"] = .string(client) }
+                return metadata
+            }()
+        )
     }
 
     static func usableID(_ value: String?) -> String? {

@@ -6,18 +6,21 @@ import Hummingbird
 /// that failed before reaching the cache (an oversized body, say) is marked as refused. Errors are passed
 /// on, with the header, to ``ProblemMiddleware``, which renders them.
 struct CacheStatusMiddleware<Context: RequestContext>: RouterMiddleware {
+    // this middleware runs on every drop-in request, hits included: the header is only made when needed
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let refused: HTTPFields = [.cacheStatus: CacheStatus.refused(.invalidRequest).description]
         var response: Response
         do {
             response = try await next(request, context)
         } catch {
             let problem = ProblemDetails(error, request: request, logger: context.logger)
-            throw problem.headers[.cacheStatus] == nil ? problem.adding(refused) : problem
+            throw problem.headers[.cacheStatus] == nil ? problem.adding([.cacheStatus: refusedStatus]) : problem
         }
-        if response.headers[.cacheStatus] == nil {
-            response.headers.append(contentsOf: refused)
+        if !response.headers.contains(.cacheStatus) {
+            response.headers[.cacheStatus] = refusedStatus
         }
         return response
     }
 }
+
+/// The `Cache-Status` of a drop-in request refused before it reached the cache, rendered once.
+private let refusedStatus = CacheStatus.refused(.invalidRequest).description

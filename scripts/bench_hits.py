@@ -1,0 +1,215 @@
+"""Cache-hit benchmark against the anchors, in one run (scripts/bench-hits.sh runs it; see docs/performance.md).
+
+1. One real VertNet answer (5 records, about 16 KB) is fetched through the gateway from the simulator and
+   copied to nginx's static root, so every server sends the same body.
+2. Alternating rounds of wrk (-t2 -c64 -d5s) against: nginx proxy_cache (identity, :8092), nginx proxy_cache
+   with `gzip on` (:8093), the gateway (identity and gzip) and, when built, the hbceil ceiling.
+3. Hit throughput with 100 entries and with 100,000 entries in the cache (random keys among them), the
+   entries filled through the gateway from the simulator with pacing lifted.
+4. The gateway's RSS after the runs.
+Prints medians, ratios against nginx and p99 latencies.
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+BINARY = os.environ["BIOGATEWAY_BIN"]
+HBCEIL = os.environ.get("HBCEIL_BIN")
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
+DURATION = int(os.environ.get("DURATION", "5"))
+CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
+ENTRIES = int(os.environ.get("ENTRIES", "100000"))
+SIMULATOR, GATEWAY, CEILING = 18580, 18581, 18582
+SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
+VERTNET_QUERY = "/api/search?q=" + urllib.parse.quote('{"q":"genus:bufo","l":5}')
+GZIP = ["-H", "Accept-Encoding: gzip"]
+
+
+def wait_until_listening(port, process, what):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            sys.exit(f"{what} exited")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"{what} did not start")
+
+
+def get(port, path, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def wrk(url, extra=(), script=None):
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", *extra]
+    if script:
+        command += ["-s", script]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        sys.exit(f"{url}: {errors.group(1)} answers were not 2xx\n{output}")
+    return rate, float(p99.group(1)) * scale
+
+
+def fill(count, start=0):
+    """Asks `count` distinct NHM questions through the gateway (misses, stored), 8 at a time."""
+    def worker(indices):
+        connection = http.client.HTTPConnection("127.0.0.1", GATEWAY, timeout=60)
+        for index in indices:
+            connection.request("GET", nhm_path(index))
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                sys.exit(f"filling: {response.status}")
+    indices = list(range(start, start + count))
+    threads = [threading.Thread(target=worker, args=(indices[i::8],)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def nhm_path(index):
+    return f"/nhm/api/3/action/datastore_search?resource_id={SPECIMENS}&q=bench{index}&limit=5"
+
+
+def random_keys_script(directory, count):
+    script = directory / f"random-{count}.lua"
+    script.write_text(
+        f'math.randomseed(42)\nrequest = function()\n'
+        f'  return wrk.format("GET", "/nhm/api/3/action/datastore_search?resource_id={SPECIMENS}&q=bench" '
+        f'.. math.random(0, {count - 1}) .. "&limit=5")\nend\n'
+    )
+    return str(script)
+
+
+def rss_megabytes(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main():
+    scratch = Path(tempfile.mkdtemp(prefix="biogateway-bench-"))
+    processes = []
+    try:
+        environment = {
+            **os.environ,
+            "BIOGATEWAY_PORT": str(GATEWAY),
+            "BIOGATEWAY_CACHE_PATH": str(scratch / "cache.sqlite"),
+            "BIOGATEWAY_NHM_URL": f"http://127.0.0.1:{SIMULATOR}",
+            "BIOGATEWAY_VERTNET_URL": f"http://127.0.0.1:{SIMULATOR}",
+            # one client (wrk) at full speed; upstream pacing lifted for the local simulator
+            "BIOGATEWAY_RATE_LIMIT": "100000000",
+            "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "100000000",
+            "BIOGATEWAY_MAX_CONNECTIONS_PER_CLIENT": "1000",
+            "BIOGATEWAY_NHM_MAX_RPS": "100000",
+            "BIOGATEWAY_NHM_MAX_CONCURRENT": "16",
+            "BIOGATEWAY_VERTNET_MAX_RPS": "100000",
+            "BIOGATEWAY_UPSTREAM_QUEUE": "10000",
+            "BIOGATEWAY_EMPTY_TTL": "86400",
+            "BIOGATEWAY_LOG_LEVEL": os.environ.get("BIOGATEWAY_LOG_LEVEL", "warning"),
+        }
+        log = open(scratch / "processes.log", "w")
+        simulator = subprocess.Popen([BINARY, "simulate", "--port", str(SIMULATOR)], stdout=log, stderr=log)
+        processes.append(simulator)
+        wait_until_listening(SIMULATOR, simulator, "the simulator")
+        gateway = subprocess.Popen([BINARY, "serve"], env=environment, stdout=log, stderr=log)
+        processes.append(gateway)
+        wait_until_listening(GATEWAY, gateway, "the gateway")
+
+        status, headers, body = get(GATEWAY, "/vertnet" + VERTNET_QUERY)
+        assert status == 200, status
+        status, headers, _ = get(GATEWAY, "/vertnet" + VERTNET_QUERY)
+        assert headers["Cache-Status"].startswith("BioGateway; hit"), headers
+        www = scratch / "www"
+        (www / "api").mkdir(parents=True)
+        (www / "api" / "search").write_bytes(body)
+        (www / "vn5.json").write_bytes(body)
+        subprocess.run(["gzip", "-k", "-9", str(www / "vn5.json")], check=True)
+        for folder in ("cache", "cachegz"):
+            (scratch / folder).mkdir()
+        template = Path(os.environ["NGINX_TEMPLATE"]).read_text()
+        (scratch / "nginx.conf").write_text(template.replace("ANCHOR_DIR", str(scratch)))
+        subprocess.run(["nginx", "-c", str(scratch / "nginx.conf"), "-p", str(scratch)], check=True)
+        processes.append("nginx")
+        wait_until_listening(8092, None, "nginx")
+        if HBCEIL:
+            ceiling = subprocess.Popen([HBCEIL, str(www / "vn5.json"), str(www / "vn5.json.gz"), str(CEILING)], stdout=log, stderr=log)
+            processes.append(ceiling)
+            wait_until_listening(CEILING, ceiling, "hbceil")
+
+        targets = {
+            "nginx proxy_cache, identity": (f"http://127.0.0.1:8092{VERTNET_QUERY}", []),
+            "nginx proxy_cache, gzip on": (f"http://127.0.0.1:8093{VERTNET_QUERY}", GZIP),
+            "BioGateway hit, identity": (f"http://127.0.0.1:{GATEWAY}/vertnet{VERTNET_QUERY}", []),
+            "BioGateway hit, gzip": (f"http://127.0.0.1:{GATEWAY}/vertnet{VERTNET_QUERY}", GZIP),
+        }
+        if HBCEIL:
+            targets["hbceil, identity"] = (f"http://127.0.0.1:{CEILING}/vn5", [])
+            targets["hbceil, gzip"] = (f"http://127.0.0.1:{CEILING}/vn5", GZIP)
+        print(f"body: {len(body)} bytes; wrk -t2 -c{CONNECTIONS} -d{DURATION}s, {ROUNDS} alternating rounds", flush=True)
+        results = {name: [] for name in targets}
+        for round_number in range(ROUNDS):
+            for name, (url, extra) in targets.items():
+                results[name].append(wrk(url, extra))
+            print(f"round {round_number + 1}: " + ", ".join(f"{name} {results[name][-1][0]:,.0f}/s" for name in targets), flush=True)
+        median = {name: statistics.median(rate for rate, _ in runs) for name, runs in results.items()}
+        worst_p99 = {name: max(p99 for _, p99 in runs) for name, runs in results.items()}
+        print()
+        print("| server, same body | requests/s (median) | × nginx same coding | p99 (worst round) |")
+        print("|---|---|---|---|")
+        for name in targets:
+            anchor = "nginx proxy_cache, gzip on" if "gzip" in name else "nginx proxy_cache, identity"
+            print(f"| {name} | {median[name]:,.0f} | {median[name] / median[anchor]:.2f} | {worst_p99[name]:.2f} ms |")
+
+        fill(100)
+        small = wrk(f"http://127.0.0.1:{GATEWAY}/", GZIP, random_keys_script(scratch, 100))
+        started = time.monotonic()
+        fill(ENTRIES - 100, start=100)
+        filled_in = time.monotonic() - started
+        large = wrk(f"http://127.0.0.1:{GATEWAY}/", GZIP, random_keys_script(scratch, ENTRIES))
+        print()
+        print(f"filled {ENTRIES - 100:,} entries through the gateway in {filled_in:.0f} s")
+        print("| hits on random keys (NHM, gzip) | requests/s | p99 |")
+        print("|---|---|---|")
+        print(f"| 100 entries | {small[0]:,.0f} | {small[1]:.2f} ms |")
+        print(f"| {ENTRIES:,} entries | {large[0]:,.0f} ({large[0] / small[0]:.2f} ×) | {large[1]:.2f} ms |")
+        print()
+        memory_bound = int(os.environ.get("BIOGATEWAY_MEMORY_CACHE_MAX_BYTES", str(256 << 20))) / (1 << 20)
+        print(f"gateway RSS after the runs: {rss_megabytes(gateway.pid):.0f} MB (memory tier bound {memory_bound:.0f} MB)")
+    finally:
+        for process in processes:
+            if process == "nginx":
+                subprocess.run(["nginx", "-c", str(scratch / "nginx.conf"), "-p", str(scratch), "-s", "stop"], check=False)
+            else:
+                process.terminate()
+                process.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
