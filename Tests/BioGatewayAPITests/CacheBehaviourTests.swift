@@ -80,6 +80,7 @@ struct CacheBehaviourTests {
                 return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
             }
             #expect(try await eventually(within: 40) { await gateway.collapsedWaiting() == 49 })
+            #expect(try await eventually(within: 40) { await simulator.state.heldCount == 1 })
             #expect(await simulator.state.releaseHeld() == 1)
             let responses = try await answers
             #expect(await simulator.calls(.vertnet) == 1)
@@ -88,6 +89,39 @@ struct CacheBehaviourTests {
             #expect(Set(responses.map(\.body)).count == 1)
             let collapsed = responses.filter { $0.header("cache-status")?.contains("collapsed") == true }.count
             #expect(collapsed == 49, "\(collapsed) of 50 requests were collapsed into the in-flight one")
+        }
+    }
+
+    @Test func aThousandConcurrentIdenticalMissesMakeOneUpstreamCallAndGetTheSameBytes() async throws {
+        // through the router (no sockets: a thousand connections would test the client's pool, not the
+        // gateway); the upstream is the simulator over a real socket, holding its one call until all 1,000
+        // requests wait for it
+        let crowd: (inout GatewayConfiguration) -> Void = {
+            $0.upstreamTimeout = 120
+            $0.rateLimit = 1_000_000
+        }
+        try await withRouterStack(configure: crowd) { simulator, gateway in
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .hold, latencyMs: 110_000, count: 1))
+            let query = [("resource_id", specimens), ("q", "junco"), ("limit", "20")]
+            async let answers = withThrowingTaskGroup(of: TestResponse.self) { group in
+                for index in 0..<1_000 {
+                    // half take gzip: the same stored answer, in both codings
+                    let headers = index.isMultiple(of: 2) ? [("Accept-Encoding", "gzip")] : []
+                    group.addTask { try await gateway.get(nhmPath, query: query, headers: headers) }
+                }
+                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+            }
+            #expect(try await eventually(within: 100) { await gateway.collapsedWaiting() == 999 })
+            // and the one upstream call has reached the simulator (it may still be on its way)
+            #expect(try await eventually(within: 100) { await simulator.state.heldCount == 1 })
+            #expect(await simulator.state.releaseHeld() == 1)
+            let responses = try await answers
+            #expect(await simulator.calls(.nhm) == 1)
+            #expect(responses.count == 1_000)
+            #expect(responses.allSatisfy { $0.status == 200 })
+            let codings = Dictionary(grouping: responses) { $0.header("content-encoding") ?? "identity" }
+            #expect(codings.mapValues { Set($0.map(\.body)).count } == ["gzip": 1, "identity": 1])
+            #expect(codings["gzip"]?.count == 500)
         }
     }
 

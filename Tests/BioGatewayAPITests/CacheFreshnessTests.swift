@@ -32,6 +32,7 @@ struct CacheFreshnessTests {
             #expect(stale.allSatisfy { $0.header("cache-status") == "BioGateway; hit; stale; ttl=-1; detail=revalidating" })
             #expect(stale.allSatisfy { $0.header("age") == "61" })
             #expect(try await eventually { await simulator.calls(.vertnet) == 2 })
+            #expect(try await eventually(within: 40) { await simulator.state.heldCount == 1 })
             #expect(await simulator.state.releaseHeld() == 1)
             #expect(
                 try await eventually { try! await gateway.get(vertnetPath, query: self.query).header("cache-status") == "BioGateway; hit; ttl=60" }

@@ -27,6 +27,7 @@ struct ClientCacheControlTests {
                 return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
             }
             #expect(try await eventually(within: 40) { await gateway.collapsedWaiting() == 9 })
+            #expect(try await eventually(within: 40) { await simulator.state.heldCount == 1 })
             #expect(await simulator.state.releaseHeld() == 1)
             let responses = try await answers
             #expect(responses.allSatisfy { $0.status == 200 && $0.header("cache-status")?.hasPrefix("BioGateway; fwd=request") == true })
