@@ -1,12 +1,16 @@
 """Cache-hit benchmark against the anchors, in one run (scripts/bench-hits.sh runs it; see docs/performance.md).
 
-1. One real VertNet answer (5 records, about 16 KB) is fetched through the gateway from the simulator and
+1. One real VertNet answer (5 records, about 16 KB, recorded) is fetched through the gateway from the simulator and
    copied to nginx's static root, so every server sends the same body.
 2. Alternating rounds of wrk (-t2 -c64 -d5s) against: nginx proxy_cache (identity, :8092), nginx proxy_cache
    with `gzip on` (:8093), the gateway (identity and gzip) and, when built, the hbceil ceiling.
-3. Hit throughput with 100 entries and with 100,000 entries in the cache (random keys among them), the
-   entries filled through the gateway from the simulator with pacing lifted.
+3. Hit throughput with 100 entries and with 100,000 entries in the cache (random keys among them): a third
+   gateway fills them through its VertNet endpoint from a fast local upstream (an nginx static server
+   answering every question with one small VertNet answer), with pacing lifted; small answers, so that
+   100,000 of them fit in the memory tier and the figure shows how lookups scale, not the memory bound.
 4. The gateway's RSS after the runs.
+5. The gateway's own overhead on a miss: distinct questions one at a time, to a second simulator that answers
+   in a fixed 50 ms, asked directly and through a second gateway (p50 of each, and the difference).
 Prints medians, ratios against nginx and p99 latencies.
 """
 
@@ -31,9 +35,12 @@ ROUNDS = int(os.environ.get("ROUNDS", "3"))
 DURATION = int(os.environ.get("DURATION", "5"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
 ENTRIES = int(os.environ.get("ENTRIES", "100000"))
-SIMULATOR, GATEWAY, CEILING = 18580, 18581, 18582
+SIMULATOR, GATEWAY, CEILING, SLOW_SIMULATOR, SLOW_GATEWAY, FILL_GATEWAY, FILL_UPSTREAM = 18580, 18581, 18582, 18583, 18584, 18585, 8094
+SMALL_ANSWER = b'{"recs":[{"genus":"Bufo","specificepithet":"bufo","country":"France"}],"matching_records":"1","cursor":null}'
+
 SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
-VERTNET_QUERY = "/api/search?q=" + urllib.parse.quote('{"q":"genus:bufo","l":5}')
+# a real recorded VertNet answer (5 records, about 16 KB) that the simulator replays (shared/fixtures)
+VERTNET_QUERY = "/api/search?q=" + urllib.parse.quote('{"q":"genus:ochotona specificepithet:(princeps OR collaris)","l":5}')
 GZIP = ["-H", "Accept-Encoding: gzip"]
 
 
@@ -74,11 +81,11 @@ def wrk(url, extra=(), script=None):
 
 
 def fill(count, start=0):
-    """Asks `count` distinct NHM questions through the gateway (misses, stored), 8 at a time."""
+    """Asks `count` distinct VertNet questions of the fill gateway (misses, stored), 8 at a time."""
     def worker(indices):
-        connection = http.client.HTTPConnection("127.0.0.1", GATEWAY, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", FILL_GATEWAY, timeout=60)
         for index in indices:
-            connection.request("GET", nhm_path(index))
+            connection.request("GET", fill_path(index))
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -91,18 +98,34 @@ def fill(count, start=0):
         thread.join()
 
 
-def nhm_path(index):
-    return f"/nhm/api/3/action/datastore_search?resource_id={SPECIMENS}&q=bench{index}&limit=5"
+def fill_path(index):
+    return "/vertnet/api/search?q=" + urllib.parse.quote('{"q":"genus:bufo%d","l":1}' % index)
 
 
 def random_keys_script(directory, count):
     script = directory / f"random-{count}.lua"
     script.write_text(
-        f'math.randomseed(42)\nrequest = function()\n'
-        f'  return wrk.format("GET", "/nhm/api/3/action/datastore_search?resource_id={SPECIMENS}&q=bench" '
-        f'.. math.random(0, {count - 1}) .. "&limit=5")\nend\n'
+        "math.randomseed(42)\nrequest = function()\n"
+        '  return wrk.format("GET", "/vertnet/api/search?q=%7B%22q%22%3A%22genus%3Abufo" '
+        f'.. math.random(0, {count - 1}) .. "%22%2C%22l%22%3A1%7D")\nend\n'
     )
     return str(script)
+
+
+def timed_get(port, path):
+    started = time.perf_counter()
+    status, _, _ = get(port, path)
+    elapsed = (time.perf_counter() - started) * 1000
+    if status != 200:
+        sys.exit(f"{path}: {status}")
+    return elapsed
+
+
+def miss_overhead(count=200):
+    """p50 of `count` distinct questions asked of the 50 ms simulator directly, and through the gateway."""
+    direct = [timed_get(SLOW_SIMULATOR, f"/api/3/action/datastore_search?resource_id={SPECIMENS}&q=direct{i}&limit=5") for i in range(count)]
+    through = [timed_get(SLOW_GATEWAY, f"/nhm/api/3/action/datastore_search?resource_id={SPECIMENS}&q=miss{i}&limit=5") for i in range(count)]
+    return statistics.median(direct), statistics.median(through)
 
 
 def rss_megabytes(pid):
@@ -114,6 +137,7 @@ def rss_megabytes(pid):
 
 def main():
     scratch = Path(tempfile.mkdtemp(prefix="biogateway-bench-"))
+    scratch.chmod(0o755)  # nginx's workers run as another user
     processes = []
     try:
         environment = {
@@ -123,12 +147,12 @@ def main():
             "BIOGATEWAY_NHM_URL": f"http://127.0.0.1:{SIMULATOR}",
             "BIOGATEWAY_VERTNET_URL": f"http://127.0.0.1:{SIMULATOR}",
             # one client (wrk) at full speed; upstream pacing lifted for the local simulator
-            "BIOGATEWAY_RATE_LIMIT": "100000000",
-            "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "100000000",
+            "BIOGATEWAY_RATE_LIMIT": "1000000",
+            "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "1000000",
             "BIOGATEWAY_MAX_CONNECTIONS_PER_CLIENT": "1000",
-            "BIOGATEWAY_NHM_MAX_RPS": "100000",
+            "BIOGATEWAY_NHM_MAX_RPS": "10000",
             "BIOGATEWAY_NHM_MAX_CONCURRENT": "16",
-            "BIOGATEWAY_VERTNET_MAX_RPS": "100000",
+            "BIOGATEWAY_VERTNET_MAX_RPS": "10000",
             "BIOGATEWAY_UPSTREAM_QUEUE": "10000",
             "BIOGATEWAY_EMPTY_TTL": "86400",
             "BIOGATEWAY_LOG_LEVEL": os.environ.get("BIOGATEWAY_LOG_LEVEL", "warning"),
@@ -140,6 +164,24 @@ def main():
         gateway = subprocess.Popen([BINARY, "serve"], env=environment, stdout=log, stderr=log)
         processes.append(gateway)
         wait_until_listening(GATEWAY, gateway, "the gateway")
+        slow_simulator = subprocess.Popen(
+            [BINARY, "simulate", "--port", str(SLOW_SIMULATOR), "--latency-ms", "50"], stdout=log, stderr=log
+        )
+        processes.append(slow_simulator)
+        wait_until_listening(SLOW_SIMULATOR, slow_simulator, "the 50 ms simulator")
+        slow_gateway = subprocess.Popen(
+            [BINARY, "serve"],
+            env={
+                **environment,
+                "BIOGATEWAY_PORT": str(SLOW_GATEWAY),
+                "BIOGATEWAY_CACHE_PATH": str(scratch / "slow.sqlite"),
+                "BIOGATEWAY_NHM_URL": f"http://127.0.0.1:{SLOW_SIMULATOR}",
+            },
+            stdout=log,
+            stderr=log,
+        )
+        processes.append(slow_gateway)
+        wait_until_listening(SLOW_GATEWAY, slow_gateway, "the second gateway")
 
         status, headers, body = get(GATEWAY, "/vertnet" + VERTNET_QUERY)
         assert status == 200, status
@@ -152,8 +194,12 @@ def main():
         subprocess.run(["gzip", "-k", "-9", str(www / "vn5.json")], check=True)
         for folder in ("cache", "cachegz"):
             (scratch / folder).mkdir()
-        template = Path(os.environ["NGINX_TEMPLATE"]).read_text()
-        (scratch / "nginx.conf").write_text(template.replace("ANCHOR_DIR", str(scratch)))
+        (scratch / "small" / "api").mkdir(parents=True)
+        (scratch / "small" / "api" / "search").write_bytes(SMALL_ANSWER)
+        template = Path(os.environ["NGINX_TEMPLATE"]).read_text().replace("ANCHOR_DIR", str(scratch))
+        # one more static server beside the anchors: the fast upstream the fill gateway is filled from
+        small = f"server {{ listen 127.0.0.1:{FILL_UPSTREAM}; root {scratch}/small; location / {{ default_type application/json; }} }}\n}}"
+        (scratch / "nginx.conf").write_text(template[: template.rindex("}")] + small)
         subprocess.run(["nginx", "-c", str(scratch / "nginx.conf"), "-p", str(scratch)], check=True)
         processes.append("nginx")
         wait_until_listening(8092, None, "nginx")
@@ -186,21 +232,39 @@ def main():
             anchor = "nginx proxy_cache, gzip on" if "gzip" in name else "nginx proxy_cache, identity"
             print(f"| {name} | {median[name]:,.0f} | {median[name] / median[anchor]:.2f} | {worst_p99[name]:.2f} ms |")
 
+        fill_gateway = subprocess.Popen(
+            [BINARY, "serve"],
+            env={
+                **environment,
+                "BIOGATEWAY_PORT": str(FILL_GATEWAY),
+                "BIOGATEWAY_CACHE_PATH": str(scratch / "fill.sqlite"),
+                "BIOGATEWAY_VERTNET_URL": f"http://127.0.0.1:{FILL_UPSTREAM}",
+                "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "16",
+            },
+            stdout=log,
+            stderr=log,
+        )
+        processes.append(fill_gateway)
+        wait_until_listening(FILL_GATEWAY, fill_gateway, "the fill gateway")
         fill(100)
-        small = wrk(f"http://127.0.0.1:{GATEWAY}/", GZIP, random_keys_script(scratch, 100))
+        small = wrk(f"http://127.0.0.1:{FILL_GATEWAY}/", GZIP, random_keys_script(scratch, 100))
         started = time.monotonic()
         fill(ENTRIES - 100, start=100)
         filled_in = time.monotonic() - started
-        large = wrk(f"http://127.0.0.1:{GATEWAY}/", GZIP, random_keys_script(scratch, ENTRIES))
+        large = wrk(f"http://127.0.0.1:{FILL_GATEWAY}/", GZIP, random_keys_script(scratch, ENTRIES))
         print()
         print(f"filled {ENTRIES - 100:,} entries through the gateway in {filled_in:.0f} s")
-        print("| hits on random keys (NHM, gzip) | requests/s | p99 |")
+        print(f"| hits on random keys ({len(SMALL_ANSWER)}-byte VertNet answers) | requests/s | p99 |")
         print("|---|---|---|")
         print(f"| 100 entries | {small[0]:,.0f} | {small[1]:.2f} ms |")
         print(f"| {ENTRIES:,} entries | {large[0]:,.0f} ({large[0] / small[0]:.2f} ×) | {large[1]:.2f} ms |")
         print()
+        direct, through = miss_overhead()
+        print(f"miss, upstream answering in 50 ms: p50 {direct:.2f} ms asked directly, {through:.2f} ms through the gateway: "
+              f"overhead {through - direct:.2f} ms")
         memory_bound = int(os.environ.get("BIOGATEWAY_MEMORY_CACHE_MAX_BYTES", str(256 << 20))) / (1 << 20)
-        print(f"gateway RSS after the runs: {rss_megabytes(gateway.pid):.0f} MB (memory tier bound {memory_bound:.0f} MB)")
+        print(f"RSS after the runs: {rss_megabytes(gateway.pid):.0f} MB for the gateway of the hit rounds, "
+              f"{rss_megabytes(fill_gateway.pid):.0f} MB for the one holding {ENTRIES:,} entries (memory tier bound {memory_bound:.0f} MB)")
     finally:
         for process in processes:
             if process == "nginx":

@@ -10,18 +10,32 @@ public struct FormParameters: Sendable, Hashable {
 
     public init(pairs: [(key: String, value: String)] = []) { self.pairs = pairs }
 
-    /// Parses a query string or form body (without the leading `?`).
+    /// Parses a query string or form body (without the leading `?`): one pass over its bytes.
     public init(encoded: some StringProtocol) {
-        self.pairs = []
-        for component in encoded.split(separator: "&", omittingEmptySubsequences: true) {
-            if let equals = component.firstIndex(of: "=") {
-                self.pairs.append(
-                    (Self.decode(component[..<equals]), Self.decode(component[component.index(after: equals)...]))
-                )
-            } else {
-                self.pairs.append((Self.decode(component), ""))
+        var text = String(encoded)
+        self.pairs = text.withUTF8 { bytes in Self.parse(bytes) }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> [(key: String, value: String)] {
+        var pairs: [(key: String, value: String)] = []
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            var equals: Int?
+            while end < bytes.count, bytes[end] != UInt8(ascii: "&") {
+                if equals == nil, bytes[end] == UInt8(ascii: "=") { equals = end }
+                end += 1
             }
+            if end > start {
+                if let equals {
+                    pairs.append((Self.decode(bytes[start..<equals]), Self.decode(bytes[(equals + 1)..<end])))
+                } else {
+                    pairs.append((Self.decode(bytes[start..<end]), ""))
+                }
+            }
+            start = end + 1
         }
+        return pairs
     }
 
     /// The first value of a key.
@@ -61,23 +75,35 @@ public struct FormParameters: Sendable, Hashable {
 
     /// Decodes one component: `+` to space, then percent escapes (invalid escapes stay literal).
     public static func decode(_ text: some StringProtocol) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), iterator.count >= 2,
-                let high = hexValue(iterator[iterator.startIndex]),
-                let low = hexValue(iterator[iterator.startIndex + 1])
-            {
-                bytes.append(high << 4 | low)
-                iterator = iterator.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
+        var text = String(text)
+        return text.withUTF8 { bytes in Self.decode(bytes[...]) }
+    }
+
+    /// Decodes one component's bytes; invalid UTF-8 in the result is repaired (U+FFFD), as `String(decoding:)` does.
+    static func decode(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        // most components have nothing to decode: their bytes are the string
+        if !bytes.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) {
+            return String(decoding: bytes, as: UTF8.self)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                decoded.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), bytes.endIndex - index > 2,
+                let high = hexValue(bytes[index + 1]),
+                let low = hexValue(bytes[index + 2])
+            {
+                decoded.append(high << 4 | low)
+                index += 2
+            } else {
+                decoded.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: decoded, as: UTF8.self)
     }
 
     /// Percent-encodes a component for a query string (unreserved characters stay as they are).

@@ -131,7 +131,8 @@ func openOrExit<App>(_ cachePath: String, _ build: () throws -> App) -> App {
 /// `BIOGATEWAY_LOG_FORMAT=json`, as one JSON object per line.
 func makeLogger(_ label: String, _ configuration: GatewayConfiguration) -> Logger {
     var logger =
-        configuration.logFormat == "json" ? Logger(label: label) { label in JSONLogHandler(label: label) } : Logger(label: label)
+        configuration.logFormat == "json"
+        ? Logger(label: label) { label in JSONLogHandler(label: label) } : Logger(label: label) { label in TextLogHandler(label: label) }
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
     return logger
 }

@@ -143,7 +143,7 @@ extension SettingFormat where Value == Double {
         Self(
             parse: { text throws(SettingRefusal) in
                 guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number > 0, number <= 10_000 else {
-                    throw SettingRefusal("must be a number of requests per second above 0 (e.g. 1 or 0.5)")
+                    throw SettingRefusal("must be a number of requests per second above 0 and at most 10000 (e.g. 1 or 0.5)")
                 }
                 return number
             },

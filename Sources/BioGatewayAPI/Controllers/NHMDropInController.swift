@@ -13,6 +13,8 @@ import Hummingbird
 /// `application/problem+json` when the client asks for it in `Accept`.
 struct NHMDropInController: DropInEndpoint {
     let gateway: SearchGateway
+    /// GET questions by their query string.
+    let parsed = ParsedQueries<NHMSearchQuery>()
 
     static let paths = [
         "/api/3/action/datastore_search", "/api/action/datastore_search",
@@ -22,9 +24,11 @@ struct NHMDropInController: DropInEndpoint {
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let query: NHMSearchQuery
         do {
-            let parameters = try await Self.parameters(of: request, context: context)
-            query = try NHMSearchQuery.parse(parameters)
-            try query.enforcePagingRules()
+            if request.method == .get, let text = request.uri.query {
+                query = try self.parsed.query(for: text) { text in try Self.query(from: try RequestParameters.read(query: text)) }
+            } else {
+                query = try Self.query(from: try await Self.parameters(of: request, context: context))
+            }
         } catch let error as NHMValidationError {
             return Self.rejection(error, request: request)
         }
@@ -33,6 +37,13 @@ struct NHMDropInController: DropInEndpoint {
             notices.append("limit \(requested) was clamped to \(query.limit) (NHM allows 0 to \(NHMSearchQuery.maximumLimit))")
         }
         return await self.forward(query.canonicalRequest, headers: request.headers, method: request.method, notices: notices, context: context)
+    }
+
+    /// The validated query, paging rules included.
+    static func query(from parameters: JSONObject) throws -> NHMSearchQuery {
+        let query = try NHMSearchQuery.parse(parameters)
+        try query.enforcePagingRules()
+        return query
     }
 
     /// CKAN's reading of a request (``RequestParameters``), a bad body refused as CKAN refuses it.

@@ -24,12 +24,29 @@ enum RequestParameters {
         try Self.checkCount(query.pairs.count)
         var parameters = query.ckanObject
         guard request.method == .post else { return parameters }
+        return try await Self.addBody(of: request, to: parameters, queryCount: query.pairs.count, context: context)
+    }
+
+    /// CKAN's reading of a query string alone (a GET).
+    static func read(query text: String) throws -> JSONObject {
+        let query = FormParameters(encoded: text)
+        try Self.checkCount(query.pairs.count)
+        return query.ckanObject
+    }
+
+    private static func addBody(
+        of request: Request,
+        to parameters: JSONObject,
+        queryCount: Int,
+        context: GatewayRequestContext
+    ) async throws -> JSONObject {
+        var parameters = parameters
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         guard body.readableBytes > 0 else { return parameters }
         if request.headers[.contentType]?.lowercased().contains("application/x-www-form-urlencoded") == true {
             let form = FormParameters(encoded: String(buffer: body))
-            try Self.checkCount(query.pairs.count + form.pairs.count)
+            try Self.checkCount(queryCount + form.pairs.count)
             for (key, value) in form.ckanObject { parameters[key] = value }
             return parameters
         }
@@ -40,7 +57,7 @@ enum RequestParameters {
             throw BodyProblem.unparseable("\(error)")
         }
         guard case .object(let object) = document else { throw BodyProblem.notAnObject }
-        try Self.checkCount(query.pairs.count + object.count)
+        try Self.checkCount(queryCount + object.count)
         for (key, value) in object { parameters[key] = value }
         return parameters
     }

@@ -11,13 +11,17 @@ import Hummingbird
 /// (an HTML 500) is answered here with a 400 `application/problem+json` naming the problem.
 struct VertNetDropInController: DropInEndpoint {
     let gateway: SearchGateway
+    let parsed = ParsedQueries<VertNetSearchQuery>()
 
     static let paths = ["/api/search", "/api/v1/search", "/vertnet/api/search", "/vertnet/api/v1/search"]
 
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let query: VertNetSearchQuery
         do {
-            query = try VertNetSearchQuery.parse(queryObject: try await Self.queryObject(of: request, context: context))
+            let text = try await Self.queryObject(of: request, context: context)
+            query =
+                try text.map { text in try self.parsed.query(for: text) { try VertNetSearchQuery.parse(queryObject: $0) } }
+                ?? VertNetSearchQuery.parse(queryObject: nil)
         } catch let rejection as QueryRejection {
             return ProblemDetails.invalidRequest(rejection.problems).response()
         }

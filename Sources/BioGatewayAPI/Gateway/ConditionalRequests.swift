@@ -15,9 +15,11 @@ extension AnswerValidator {
     /// Adds `ETag` and `Last-Modified` for the answer as sent with `coding`; given the request headers of a
     /// GET (`conditions`) that show the client already holds it, returns the 304 to send instead.
     func addValidators(to headers: inout HTTPFields, coding: ContentCoding, conditions: HTTPFields?) -> Response? {
-        headers[.eTag] = self.entityTag(coding: coding)
-        headers[.lastModified] = HTTPDate.format(self.storedAt)
-        guard let conditions, self.isNotModified(for: conditions) else { return nil }
+        headers.append(HTTPField(name: .eTag, value: self.entityTag(coding: coding)))
+        headers.append(HTTPField(name: .lastModified, value: HTTPDate.format(self.storedAt)))
+        guard let conditions, conditions.contains(.ifNoneMatch) || conditions.contains(.ifModifiedSince),
+            self.isNotModified(for: conditions)
+        else { return nil }
         headers[.contentType] = nil
         headers[.contentEncoding] = nil
         return Response(status: .notModified, headers: headers)

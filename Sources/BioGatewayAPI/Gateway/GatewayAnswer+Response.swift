@@ -19,17 +19,19 @@ extension GatewayAnswer {
     /// answer carries `ETag` and `Last-Modified`; given the request headers of a GET (`conditions`), one the
     /// client already has is answered 304 with no body.
     func response(cacheKey: String, notices: [String], conditions: HTTPFields? = nil) -> Response {
+        // appended, not set: each name is new here (a setter would search the fields first)
         var headers = HTTPFields()
-        headers[.cacheKey] = cacheKey
-        headers[.vary] = "Accept-Encoding"
+        headers.reserveCapacity(12)
+        headers.append(HTTPField(name: .cacheKey, value: cacheKey))
+        headers.append(HTTPField(name: .vary, value: "Accept-Encoding"))
         for notice in notices { headers.append(HTTPField(name: .notice, value: notice)) }
         switch self {
         case .body(let answer):
             // the type the gateway validated (a JSON envelope), not whatever the upstream declared
-            headers[.contentType] = "application/json; charset=utf-8"
-            headers[.cacheStatus] = answer.cacheStatus.description
-            if answer.coding == .gzip { headers[.contentEncoding] = "gzip" }
-            if let age = answer.age { headers[.age] = String(age) }
+            headers.append(HTTPField(name: .contentType, value: "application/json; charset=utf-8"))
+            headers.append(HTTPField(name: .cacheStatus, value: answer.cacheStatus.description))
+            if answer.coding == .gzip { headers.append(HTTPField(name: .contentEncoding, value: "gzip")) }
+            if let age = answer.age { headers.append(HTTPField(name: .age, value: String(age))) }
             if let notice = answer.notice { headers.append(HTTPField(name: .notice, value: notice)) }
             if answer.status == 200, let notModified = answer.validator?.addValidators(to: &headers, coding: answer.coding, conditions: conditions) {
                 return notModified

@@ -68,7 +68,7 @@ public struct ClientRateLimits: Sendable {
     /// The client a request comes from.
     func identify(_ request: Request, peer: String) throws(Refusal) -> RateLimitedClient {
         let settings = self.settings.value
-        if let presented = request.headers[.init("X-API-Key")!] ?? Credentials.bearerToken(request.headers[.authorization]) {
+        if let presented = request.headers[.xAPIKey] ?? Credentials.bearerToken(request.headers[.authorization]) {
             guard let holder = settings.keys.holder(of: presented) else { throw .unknownKey }
             return self.client(
                 id: "key:\(holder.name)",
@@ -78,7 +78,7 @@ public struct ClientRateLimits: Sendable {
             )
         }
         if settings.requireKey { throw .missingKey }
-        let address = settings.trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .init("X-Forwarded-For")!])
+        let address = settings.trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
         return self.client(id: "ip:\(address)", name: address, requests: settings.requestsPerMinute, upstream: settings.upstreamPerMinute)
     }
 
@@ -122,4 +122,11 @@ extension ClientRateLimits {
             upstreamPerMinute: configuration.upstreamRateLimit
         )
     }
+}
+
+extension HTTPField.Name {
+    /// The API key header (also accepted: `Authorization: Bearer`).
+    static let xAPIKey = HTTPField.Name("X-API-Key")!
+    /// The client chain a proxy reports.
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 }
