@@ -36,7 +36,10 @@ DURATION = int(os.environ.get("DURATION", "5"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
 ENTRIES = int(os.environ.get("ENTRIES", "100000"))
 SIMULATOR, GATEWAY, CEILING, SLOW_SIMULATOR, SLOW_GATEWAY, FILL_GATEWAY, FILL_UPSTREAM = 18580, 18581, 18582, 18583, 18584, 18585, 8094
-SMALL_ANSWER = b'{"recs":[{"genus":"Bufo","specificepithet":"bufo","country":"France"}],"matching_records":"1","cursor":null}'
+SMALL_ANSWER = (
+    b'{"recs":[{"keyname":"bench","occurrenceid":"urn:bench:1","genus":"Bufo","specificepithet":"bufo",'
+    b'"country":"France"}],"matching_records":1,"cursor":null}'
+)
 
 SPECIMENS = "05ff2255-c38a-40c9-b657-4ccb55ab2feb"
 # a real recorded VertNet answer (5 records, about 16 KB) that the simulator replays (shared/fixtures)
@@ -82,20 +85,25 @@ def wrk(url, extra=(), script=None):
 
 def fill(count, start=0):
     """Asks `count` distinct VertNet questions of the fill gateway (misses, stored), 8 at a time."""
+    failures = []
+
     def worker(indices):
         connection = http.client.HTTPConnection("127.0.0.1", FILL_GATEWAY, timeout=60)
         for index in indices:
             connection.request("GET", fill_path(index))
             response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                sys.exit(f"filling: {response.status}")
+            body = response.read()
+            if response.status != 200 or not response.getheader("Cache-Status", "").endswith("stored"):
+                failures.append(f"{response.status} {response.getheader('Cache-Status')} {body[:300]!r}")
+                return
     indices = list(range(start, start + count))
     threads = [threading.Thread(target=worker, args=(indices[i::8],)) for i in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if failures:
+        sys.exit(f"filling the cache failed: {failures[0]}")
 
 
 def fill_path(index):

@@ -79,6 +79,26 @@ enum CacheSchema {
             }
             try db.execute(sql: "INSERT INTO cache_generation (id, value) VALUES (1, 0)")
         }
+        migrator.registerMigration("v6: total size kept by triggers") { db in
+            // each store checks the bound: summing every entry's size then made a store linear in the number
+            // of entries (a 100,000-entry cache took 7 ms of CPU per miss). The total is kept in one row by
+            // triggers, so it stays right whichever process inserts or deletes.
+            try db.create(table: "cache_size") { table in
+                table.primaryKey("id", .integer).check { $0 == 1 }
+                table.column("bytes", .integer).notNull()
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO cache_size (id, bytes) SELECT 1, COALESCE(SUM(entry_bytes), 0) FROM cache_entry;
+                    CREATE TRIGGER cache_size_on_insert AFTER INSERT ON cache_entry BEGIN
+                        UPDATE cache_size SET bytes = bytes + NEW.entry_bytes WHERE id = 1;
+                    END;
+                    CREATE TRIGGER cache_size_on_delete AFTER DELETE ON cache_entry BEGIN
+                        UPDATE cache_size SET bytes = bytes - OLD.entry_bytes WHERE id = 1;
+                    END;
+                    """
+            )
+        }
         return migrator
     }
 }

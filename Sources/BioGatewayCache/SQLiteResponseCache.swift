@@ -137,7 +137,7 @@ public final class SQLiteResponseCache: Sendable {
     /// Deletes least recently used entries until the total is within `maximumBytes`; returns their keys.
     static func evict(_ db: Database, toFit maximumBytes: Int) throws -> [String] {
         typealias Columns = CacheEntryRecord.Columns
-        var total = try CacheEntryRecord.select(sum(Columns.entryBytes) ?? 0, as: Int.self).fetchOne(db) ?? 0
+        var total = try Int.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM cache_size WHERE id = 1")) ?? 0
         guard total > maximumBytes else { return [] }
         var victims: [String] = []
         let leastRecentlyUsed = CacheEntryRecord.select(Columns.key, Columns.entryBytes).order(Columns.lastAccess, Columns.storedAt)

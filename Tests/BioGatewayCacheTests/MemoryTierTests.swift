@@ -122,3 +122,40 @@ final class MemoryTierTests {
         #expect(ready.memoryBytes < large.utf8.count / 10)
     }
 }
+
+@Suite("Cache size total")
+final class CacheSizeTotalTests {
+    let path = temporaryPath()
+
+    deinit { try? FileManager.default.removeItem(atPath: (self.path as NSString).deletingLastPathComponent) }
+
+    /// The total the bound is checked against (kept by triggers) and the sum of the entries' sizes.
+    func totals() throws -> (kept: Int, summed: Int) {
+        let queue = try DatabaseQueue(path: self.path)
+        return try queue.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT bytes FROM cache_size")!,
+                try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(entry_bytes), 0) FROM cache_entry")!
+            )
+        }
+    }
+
+    @Test func theKeptTotalFollowsStoresReplacementsEvictionsAndPurgesFromAnyProcess() async throws {
+        let entry = makeEntry("a", body: String(repeating: "x", count: 100))
+        let cache = try SQLiteResponseCache(path: self.path, maximumBytes: entry.entryBytes * 3)
+        for (index, key) in ["a", "b", "c", "d", "e"].enumerated() {
+            try await cache.store(makeEntry(key, body: String(repeating: "x", count: 100 + index)))
+        }
+        try await cache.store(makeEntry("e", body: "{}"))  // a replacement
+        var totals = try self.totals()
+        #expect(totals.kept == totals.summed)
+        #expect(totals.kept <= cache.maximumBytes)
+        #expect(try await cache.count() == 3)
+        let other = try SQLiteResponseCache(path: self.path)
+        _ = try await other.purge(.key("e"))
+        totals = try self.totals()
+        #expect(totals.kept == totals.summed)
+        _ = try await cache.purge(.everything)
+        #expect(try self.totals() == (0, 0))
+    }
+}
