@@ -24,21 +24,20 @@ extension DropInEndpoint {
         }
     }
 
-    /// Answers a validated request from the cache or the upstream, with the given notices, honouring the
+    /// Answers a validated question from the cache or the upstream, with its notices, honouring the
     /// client's `Cache-Control` and `Accept-Encoding` (`headers`).
     func forward(
-        _ request: CanonicalRequest,
+        _ question: DropInQuestion,
         headers: HTTPFields,
         method: HTTPRequest.Method,
-        notices: [String],
         context: GatewayRequestContext
     ) async -> Response {
         let answer = await self.gateway.answer(
-            request,
+            question.request,
             preferences: ClientPreferences(headers: headers),
             admitUpstream: context.upstreamAdmission,
             logger: context.logger
         )
-        return answer.response(cacheKey: request.key, notices: notices, conditions: method == .get ? headers : nil)
+        return answer.response(cacheKey: question.request.key, notices: question.notices, conditions: method == .get ? headers : nil)
     }
 }

@@ -14,7 +14,7 @@ import Hummingbird
 struct NHMDropInController: DropInEndpoint {
     let gateway: SearchGateway
     /// GET questions by their query string.
-    let parsed = ParsedQueries<NHMSearchQuery>()
+    let parsed = ParsedQueries()
 
     static let paths = [
         "/api/3/action/datastore_search", "/api/action/datastore_search",
@@ -22,28 +22,28 @@ struct NHMDropInController: DropInEndpoint {
     ]
 
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let query: NHMSearchQuery
+        let question: DropInQuestion
         do {
             if request.method == .get, let text = request.uri.query {
-                query = try self.parsed.query(for: text) { text in try Self.query(from: try RequestParameters.read(query: text)) }
+                question = try self.parsed.question(for: text) { text in try Self.question(try RequestParameters.read(query: text)) }
             } else {
-                query = try Self.query(from: try await Self.parameters(of: request, context: context))
+                question = try Self.question(try await Self.parameters(of: request, context: context))
             }
         } catch let error as NHMValidationError {
             return Self.rejection(error, request: request)
         }
+        return await self.forward(question, headers: request.headers, method: request.method, context: context)
+    }
+
+    /// The validated question, paging rules included.
+    static func question(_ parameters: JSONObject) throws -> DropInQuestion {
+        let query = try NHMSearchQuery.parse(parameters)
+        try query.enforcePagingRules()
         var notices: [String] = []
         if let requested = query.requestedLimit {
             notices.append("limit \(requested) was clamped to \(query.limit) (NHM allows 0 to \(NHMSearchQuery.maximumLimit))")
         }
-        return await self.forward(query.canonicalRequest, headers: request.headers, method: request.method, notices: notices, context: context)
-    }
-
-    /// The validated query, paging rules included.
-    static func query(from parameters: JSONObject) throws -> NHMSearchQuery {
-        let query = try NHMSearchQuery.parse(parameters)
-        try query.enforcePagingRules()
-        return query
+        return DropInQuestion(request: query.canonicalRequest, notices: notices)
     }
 
     /// CKAN's reading of a request (``RequestParameters``), a bad body refused as CKAN refuses it.

@@ -1,23 +1,31 @@
 import BioGatewayCache
+import BioGatewayQuery
 
-/// The drop-in endpoints' validated queries, by the text they were parsed from: a repeated question (what
-/// a cache hit is) skips parsing, defaults, canonicalisation and hashing, which are pure functions of that
-/// text. Only accepted queries are kept; texts longer than ``maximumTextBytes`` are parsed every time.
+/// A drop-in request's question as the cache sees it: the canonical upstream request (its key computed) and
+/// the notices to send with the answer (a capped limit).
+struct DropInQuestion: Sendable {
+    var request: CanonicalRequest
+    var notices: [String]
+}
+
+/// The drop-in endpoints' validated questions, by the text they were read from: a repeated question (what a
+/// cache hit is) skips parsing, defaults, canonicalisation and hashing, which are pure functions of that
+/// text. Only accepted questions are kept; texts longer than ``maximumTextBytes`` are read every time.
 /// Bounded by bytes, least recently used out first (a ``MemoryCache``).
-struct ParsedQueries<Query: Sendable>: Sendable {
-    /// The longest text whose parse is kept.
+struct ParsedQueries: Sendable {
+    /// The longest text whose question is kept.
     static var maximumTextBytes: Int { 4096 }
 
-    private let kept = MemoryCache<Query>(maximumBytes: 8 << 20)
+    private let kept = MemoryCache<DropInQuestion>(maximumBytes: 8 << 20)
 
-    /// The query parsed from `text`: kept, or parsed now by `parse` (and kept if accepted).
-    func query(for text: String, parse: (String) throws -> Query) throws -> Query {
+    /// The question read from `text`: kept, or prepared now (and kept if accepted).
+    func question(for text: String, prepare: (String) throws -> DropInQuestion) throws -> DropInQuestion {
         let size = text.utf8.count
-        guard size <= Self.maximumTextBytes else { return try parse(text) }
-        if let query = self.kept.value(forKey: text) { return query }
-        let query = try parse(text)
-        // the text, the canonical form and the parsed values: about three times the text, and a slot
-        self.kept.store(query, size: 3 * size + 512, forKey: text)
-        return query
+        guard size <= Self.maximumTextBytes else { return try prepare(text) }
+        if let question = self.kept.value(forKey: text) { return question }
+        let question = try prepare(text)
+        // the text, the canonical JSON and its key, and a slot
+        self.kept.store(question, size: size + question.request.canonicalJSON.utf8.count + 640, forKey: text)
+        return question
     }
 }

@@ -11,25 +11,29 @@ import Hummingbird
 /// (an HTML 500) is answered here with a 400 `application/problem+json` naming the problem.
 struct VertNetDropInController: DropInEndpoint {
     let gateway: SearchGateway
-    let parsed = ParsedQueries<VertNetSearchQuery>()
+    let parsed = ParsedQueries()
 
     static let paths = ["/api/search", "/api/v1/search", "/vertnet/api/search", "/vertnet/api/v1/search"]
 
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let query: VertNetSearchQuery
+        let question: DropInQuestion
         do {
             let text = try await Self.queryObject(of: request, context: context)
-            query =
-                try text.map { text in try self.parsed.query(for: text) { try VertNetSearchQuery.parse(queryObject: $0) } }
-                ?? VertNetSearchQuery.parse(queryObject: nil)
+            question = try text.map { text in try self.parsed.question(for: text, prepare: Self.question) } ?? Self.question(nil)
         } catch let rejection as QueryRejection {
             return ProblemDetails.invalidRequest(rejection.problems).response()
         }
+        return await self.forward(question, headers: request.headers, method: request.method, context: context)
+    }
+
+    /// The validated question in a `q` query object.
+    static func question(_ text: String?) throws -> DropInQuestion {
+        let query = try VertNetSearchQuery.parse(queryObject: text)
         var notices: [String] = []
         if let requested = query.requestedLimit {
             notices.append("l \(requested) was capped to \(query.limit) (VertNet's maximum)")
         }
-        return await self.forward(query.canonicalRequest, headers: request.headers, method: request.method, notices: notices, context: context)
+        return DropInQuestion(request: query.canonicalRequest, notices: notices)
     }
 
     /// The `q` query object: from the URL, else from a form body, else a JSON body taken as the object.
