@@ -136,6 +136,19 @@ def miss_overhead(count=200):
     return statistics.median(direct), statistics.median(through)
 
 
+def start_gateway(environment, log, processes, port, cache_path, upstreams):
+    """Starts one more gateway with the bench's settings, on `port`, with its own cache and upstream URLs."""
+    gateway = subprocess.Popen(
+        [BINARY, "serve"],
+        env={**environment, "BIOGATEWAY_PORT": str(port), "BIOGATEWAY_CACHE_PATH": str(cache_path), **upstreams},
+        stdout=log,
+        stderr=log,
+    )
+    processes.append(gateway)
+    wait_until_listening(port, gateway, f"the gateway on port {port}")
+    return gateway
+
+
 def rss_megabytes(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -177,19 +190,9 @@ def main():
         )
         processes.append(slow_simulator)
         wait_until_listening(SLOW_SIMULATOR, slow_simulator, "the 50 ms simulator")
-        slow_gateway = subprocess.Popen(
-            [BINARY, "serve"],
-            env={
-                **environment,
-                "BIOGATEWAY_PORT": str(SLOW_GATEWAY),
-                "BIOGATEWAY_CACHE_PATH": str(scratch / "slow.sqlite"),
-                "BIOGATEWAY_NHM_URL": f"http://127.0.0.1:{SLOW_SIMULATOR}",
-            },
-            stdout=log,
-            stderr=log,
+        slow_gateway = start_gateway(
+            environment, log, processes, SLOW_GATEWAY, scratch / "slow.sqlite", {"BIOGATEWAY_NHM_URL": f"http://127.0.0.1:{SLOW_SIMULATOR}"}
         )
-        processes.append(slow_gateway)
-        wait_until_listening(SLOW_GATEWAY, slow_gateway, "the second gateway")
 
         status, headers, body = get(GATEWAY, "/vertnet" + VERTNET_QUERY)
         assert status == 200, status
@@ -240,20 +243,14 @@ def main():
             anchor = "nginx proxy_cache, gzip on" if "gzip" in name else "nginx proxy_cache, identity"
             print(f"| {name} | {median[name]:,.0f} | {median[name] / median[anchor]:.2f} | {worst_p99[name]:.2f} ms |")
 
-        fill_gateway = subprocess.Popen(
-            [BINARY, "serve"],
-            env={
-                **environment,
-                "BIOGATEWAY_PORT": str(FILL_GATEWAY),
-                "BIOGATEWAY_CACHE_PATH": str(scratch / "fill.sqlite"),
-                "BIOGATEWAY_VERTNET_URL": f"http://127.0.0.1:{FILL_UPSTREAM}",
-                "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "16",
-            },
-            stdout=log,
-            stderr=log,
+        fill_gateway = start_gateway(
+            environment,
+            log,
+            processes,
+            FILL_GATEWAY,
+            scratch / "fill.sqlite",
+            {"BIOGATEWAY_VERTNET_URL": f"http://127.0.0.1:{FILL_UPSTREAM}", "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "16"},
         )
-        processes.append(fill_gateway)
-        wait_until_listening(FILL_GATEWAY, fill_gateway, "the fill gateway")
         fill(100)
         small = wrk(f"http://127.0.0.1:{FILL_GATEWAY}/", GZIP, random_keys_script(scratch, 100))
         started = time.monotonic()

@@ -15,24 +15,18 @@ extension SQLiteResponseCache {
     public func answer(forKey key: String) async throws -> ReadyAnswer? {
         if let ready = self.memory.value(forKey: key) { return ready }
         let epoch = self.coherence.epoch
-        switch try await self.lookup(key) {
-        case .absent:
-            return nil
-        case .damaged:
+        guard let entry = try await self.entry(forKey: key) else { return nil }
+        guard let ready = ReadyAnswer(entry) else {
+            // its gzip body does not decompress
             try await self.remove(key: key)
             return nil
-        case .intact(let entry):
-            guard let ready = ReadyAnswer(entry) else {
-                try await self.remove(key: key)
-                return nil
-            }
-            // not if the entry was replaced or purged while it was being read: the memory tier then already
-            // holds the newer answer, or must not hold this one
-            self.coherence.ifUnchanged(since: epoch) {
-                self.memory.store(ready, size: ready.memoryBytes, forKey: key)
-            }
-            return ready
         }
+        // not if the entry was replaced or purged while it was being read: the memory tier then already
+        // holds the newer answer, or must not hold this one
+        self.coherence.ifUnchanged(since: epoch) {
+            self.memory.store(ready, size: ready.memoryBytes, forKey: key)
+        }
+        return ready
     }
 
     /// Empties the memory tier if another process purged entries since this one last looked (the purge
