@@ -20,18 +20,21 @@ enum RequestParameters {
     /// The request's parameters; throws ``BodyProblem`` for an unusable body, a 400 problem for more than
     /// ``maximumCount`` parameters (and Hummingbird's 413 for an oversized body).
     static func read(_ request: Request, context: GatewayRequestContext) async throws -> JSONObject {
-        let query = FormParameters(encoded: request.uri.query ?? "")
-        try Self.checkCount(query.pairs.count)
-        var parameters = query.ckanObject
-        guard request.method == .post else { return parameters }
-        return try await Self.addBody(of: request, to: parameters, queryCount: query.pairs.count, context: context)
+        let query = try Self.readQuery(request.uri.query ?? "")
+        guard request.method == .post else { return query.parameters }
+        return try await Self.addBody(of: request, to: query.parameters, queryCount: query.count, context: context)
     }
 
     /// CKAN's reading of a query string alone (a GET).
     static func read(query text: String) throws -> JSONObject {
+        try Self.readQuery(text).parameters
+    }
+
+    /// A query string's parameters and how many pairs it had (bounded by ``maximumCount``).
+    private static func readQuery(_ text: String) throws -> (parameters: JSONObject, count: Int) {
         let query = FormParameters(encoded: text)
         try Self.checkCount(query.pairs.count)
-        return query.ckanObject
+        return (query.ckanObject, query.pairs.count)
     }
 
     private static func addBody(
