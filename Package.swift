@@ -18,6 +18,7 @@ let package = Package(
         // the parsers of untrusted bytes, for the fuzz targets in Fuzz/ (a package of their own)
         .library(name: "BioGatewayJSON", targets: ["BioGatewayJSON"]),
         .library(name: "BioGatewayQuery", targets: ["BioGatewayQuery"]),
+        .library(name: "BioGatewayRecords", targets: ["BioGatewayRecords"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -88,13 +89,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The unified schema of /v1/records: its query, filter translation, Darwin Core records, signed
-        // cursors and output formats.
+        // cursors and output formats. Pure parsing and writing, below the core (so it can be fuzzed alone).
         .target(
             name: "BioGatewayRecords",
             dependencies: [
                 "BioGatewayQuery",
-                "BioGatewayCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Federated search for /v1/records: each source's page fetched through the core (cache, coalescing,
+        // enforcement), sources merged page by page.
+        .target(
+            name: "BioGatewayFederation",
+            dependencies: [
+                "BioGatewayRecords",
+                "BioGatewayQuery",
+                "BioGatewayCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -136,6 +147,7 @@ let package = Package(
                 "BioGatewayCache",
                 "BioGatewayRateLimit",
                 "BioGatewayRecords",
+                "BioGatewayFederation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -208,6 +220,11 @@ let package = Package(
         .testTarget(
             name: "BioGatewayRecordsTests",
             dependencies: ["BioGatewayRecords", "BioGatewayQuery"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewayFederationTests",
+            dependencies: ["BioGatewayFederation", "BioGatewayRecords", "BioGatewayQuery", "BioGatewayJSON"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,6 +23,14 @@ let package = Package(
             [.product(name: "BioGatewayJSON", package: "biogateway"), .product(name: "BioGatewayQuery", package: "biogateway")]
         ),
         fuzzTarget(
+            "FuzzRecordQuery",
+            [
+                .product(name: "BioGatewayJSON", package: "biogateway"),
+                .product(name: "BioGatewayQuery", package: "biogateway"),
+                .product(name: "BioGatewayRecords", package: "biogateway"),
+            ]
+        ),
+        fuzzTarget(
             "FuzzVertNetQuery",
             [.product(name: "BioGatewayJSON", package: "biogateway"), .product(name: "BioGatewayQuery", package: "biogateway")]
         ),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BioGatewayCache
 import BioGatewayCore
+import BioGatewayFederation
 import BioGatewayPacing
 import BioGatewayQuery
 import BioGatewayRateLimit

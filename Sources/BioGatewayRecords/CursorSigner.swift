@@ -26,9 +26,14 @@ public struct CursorSigner: Sendable {
     /// The cursor for `position` in the question with this fingerprint.
     public func cursor(for position: PagePosition, fingerprint: String) -> String {
         let payload: JSONValue = ["v": .integer(Self.version), "q": .string(fingerprint), "p": position.json]
-        let bytes = JSONWriter(style: .compact).bytes(payload)
-        let tag = HMAC<SHA256>.authenticationCode(for: bytes, using: self.key)
-        return Self.base64URL(Data(bytes)) + "." + Self.base64URL(Data(tag))
+        return self.signed(payload: Data(JSONWriter(style: .compact).bytes(payload)))
+    }
+
+    /// A cursor carrying `payload` as it is, tagged with this signer's secret (``cursor(for:fingerprint:)``
+    /// signs the JSON of a position; the fuzz target signs arbitrary bytes to reach the decoding behind the tag).
+    public func signed(payload: Data) -> String {
+        let tag = HMAC<SHA256>.authenticationCode(for: payload, using: self.key)
+        return Self.base64URL(payload) + "." + Self.base64URL(Data(tag))
     }
 
     /// The position a cursor records, if it is genuine and belongs to the question with this fingerprint.

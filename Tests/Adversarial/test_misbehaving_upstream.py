@@ -8,9 +8,9 @@ import pytest
 import requests
 
 from biogateway_processes import SPECIMENS
+from adversarial_checks import assert_responsive, resident_mb
 
 NHM = "/api/3/action/datastore_search"
-PROBE_TIMEOUT_S = 1.0
 
 
 @pytest.fixture
@@ -39,14 +39,6 @@ def wait_until_unpaused(url):
         time.sleep(0.05)
 
 
-def probe(url):
-    started = time.monotonic()
-    assert requests.get(url + "/healthz", timeout=5).status_code == 200
-    elapsed = time.monotonic() - started
-    print(f"/healthz answered in {elapsed * 1000:.1f} ms")
-    return elapsed
-
-
 @pytest.mark.parametrize(
     "fault, status, detail",
     [
@@ -71,7 +63,7 @@ def test_each_fault_is_answered_and_nothing_is_stored(faulty, simulator_url, fau
         # the absurd pause is cut to the gateway's maximum (2 s here), and the client is told that
         assert int(answer.headers["retry-after"]) <= 2
         wait_until_unpaused(faulty)
-    assert probe(faulty) < PROBE_TIMEOUT_S
+    assert_responsive(faulty)
     # recovered: the same question goes upstream again (nothing was stored) and is answered and stored
     again = requests.get(faulty + NHM, params=query, timeout=30)
     assert again.status_code == 200, again.text[:300]
@@ -85,13 +77,6 @@ def test_an_error_envelope_is_passed_on_but_not_stored(faulty):
         answer = requests.get(faulty + NHM, params=query, timeout=30)
         assert answer.status_code == 409
         assert answer.headers["cache-status"] == "BioGateway; fwd=miss; fwd-status=409"
-
-
-def resident_mb(process):
-    for line in open(f"/proc/{process.pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
 
 
 def test_huge_and_endless_answers_are_cut_at_the_bound_and_memory_stays_bounded(gateway, simulator_url):
@@ -110,7 +95,7 @@ def test_huge_and_endless_answers_are_cut_at_the_bound_and_memory_stays_bounded(
             assert answer.status_code == 502, answer.text[:300]
             assert answer.headers["content-type"] == "application/problem+json"
             assert answer.headers["cache-status"] == "BioGateway; fwd=miss; fwd-status=200; detail=invalid-body"
-            assert probe(url) < PROBE_TIMEOUT_S
+            assert_responsive(url)
     grown = resident_mb(process) - baseline
     print(f"resident memory: {baseline:.0f} MB before, grew {grown:.0f} MB over six huge or endless answers")
     # each answer is cut at 12 MiB: what stays is the allocator's, far from a 200 MB body (or an endless one)

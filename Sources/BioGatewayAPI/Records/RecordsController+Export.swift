@@ -1,4 +1,5 @@
 import BioGatewayCore
+import BioGatewayFederation
 import BioGatewayQuery
 import BioGatewayRecords
 import HTTPTypes

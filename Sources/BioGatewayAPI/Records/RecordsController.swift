@@ -1,5 +1,6 @@
 import BioGatewayCache
 import BioGatewayCore
+import BioGatewayFederation
 import BioGatewayJSON
 import BioGatewayQuery
 import BioGatewayRecords

@@ -1,6 +1,7 @@
 import BioGatewayCore
 import BioGatewayJSON
 import BioGatewayQuery
+import BioGatewayRecords
 import Foundation
 import Logging
 
