@@ -133,7 +133,10 @@ public func buildApplication(
     )
     // an idle timeout also bounds a request's head: partial head bytes do not make a request, so a client
     // sending its head a byte at a time is as silent as one sending nothing
-    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.clientIdleTimeout)))
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [HTTPProtocolProblemHandler()],
+        idleTimeout: .seconds(Int64(configuration.clientIdleTimeout))
+    )
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in

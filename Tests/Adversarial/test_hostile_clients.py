@@ -2,6 +2,8 @@
 its exact answer, the gateway keeps answering `/healthz` for everyone else meanwhile (from another loopback
 address: 127.0.0.2), and nothing is stored from a refused request."""
 
+import json
+import re
 import socket
 import time
 from urllib.parse import urlparse
@@ -122,14 +124,15 @@ def test_a_form_body_with_tens_of_thousands_of_parameters_is_refused_quickly(har
 @pytest.mark.parametrize(
     "raw, status, problem",
     [
-        # refused by the HTTP parser before any route: a bare 400 and the connection closed (docs/operations.md)
-        (b"GET /healthz HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, False),
-        (b"GET /healthz HTTP/1.1\r\nHost: a\r\n" + b"X-Many: 1\r\n" * 2000 + b"\r\n", 400, False),
-        # reach the gateway: a problem document
-        (b"GET /api/search?q=%00 HTTP/1.1\r\nHost: a\r\n\r\n", 400, True),
-        (b"GET /../../etc/passwd HTTP/1.1\r\nHost: a\r\n\r\n", 404, True),
+        # refused by the HTTP parser before any route: a problem naming why, and the connection closed
+        (b"GET /healthz HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "malformed-request"),
+        (b"GET /healthz HTTP/1.1\r\nHost: a\r\n" + b"X-Many: 1\r\n" * 2000 + b"\r\n", 400, "malformed-request"),
+        (b"GET /healthz HTTP/1.1\r\nHost: a\r\nBad Header: 1\r\n\r\n", 400, "malformed-request"),
+        # reach the gateway's routes
+        (b"GET /api/search?q=%00 HTTP/1.1\r\nHost: a\r\n\r\n", 400, "invalid-parameter"),
+        (b"GET /../../etc/passwd HTTP/1.1\r\nHost: a\r\n\r\n", 404, "http-404"),
     ],
-    ids=["content-length-and-chunked", "too-many-headers", "nul-in-query", "path-traversal"],
+    ids=["content-length-and-chunked", "too-many-headers", "space-in-header-name", "nul-in-query", "path-traversal"],
 )
 def test_malformed_requests_get_their_answer_and_nothing_more(hardened, raw, status, problem):
     with connect(hardened) as connection:
@@ -137,7 +140,24 @@ def test_malformed_requests_get_their_answer_and_nothing_more(hardened, raw, sta
         connection.shutdown(socket.SHUT_WR)
         answer = wait_closed(connection)
     assert answer.startswith(b"HTTP/1.1 %d " % status), answer[:200]
-    assert (b"Content-Type: application/problem+json" in answer) == problem, answer[:300]
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert b"Content-Type: application/problem+json" in head, answer[:300]
+    assert json.loads(body)["type"] == f"urn:biogateway:problem:{problem}", body[:300]
+    assert_responsive(hardened)
+
+
+def test_pipelined_requests_are_each_answered_in_order(hardened):
+    # three requests in one write, the client's side closed after them: three answers, in order
+    answer = exchange(
+        hardened,
+        b"GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n"
+        b"GET /v1/sources HTTP/1.1\r\nHost: a\r\n\r\n"
+        b"GET /nowhere HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    )
+    # (a body is not followed by a line break: the next status line starts right after it)
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)
+    assert statuses == [b"200", b"200", b"404"], answer[:500]
+    assert answer.index(b'"status"') < answer.index(b'"sources"') < answer.index(b"urn:biogateway:problem:http-404")
     assert_responsive(hardened)
 
 
@@ -157,10 +177,12 @@ def exchange(url, data, half_close=True):
 
 
 def test_an_oversized_query_string_is_refused(hardened):
-    # refused by the HTTP parser (NIO's request-line limit) before any route: a bare 400 (see the note in
-    # docs/operations.md), not yet a problem document
+    # refused by the HTTP parser (its 80 KB head limit) before any route, with a problem saying what to do
     answer = requests.get(hardened + "/v1/records?q=" + "a" * 200_000, timeout=30)
     assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["type"] == "urn:biogateway:problem:malformed-request"
+    assert "POST" in answer.json()["detail"]
     assert_responsive(hardened)
 
 
@@ -183,8 +205,12 @@ def test_a_chunked_body_that_never_ends_is_not_waited_for_forever(hardened):
             + b'5\r\n{"a":\r\n'
         )
         assert_responsive(hardened)
-        # the body stops coming: the connection is closed (the event), not held open
-        wait_closed(connection)
+        # the body stops coming: at the idle timeout the client is told so, and the connection is closed
+        answer = wait_closed(connection)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert b"Content-Type: application/problem+json" in head
+    assert json.loads(body)["type"] == "urn:biogateway:problem:request-timeout"
 
 
 def test_crlf_in_a_parameter_never_reaches_a_header(hardened):

@@ -90,11 +90,16 @@ public struct ProblemDetails: HTTPResponseError, Sendable, Encodable {
         self.response()
     }
 
-    /// The response carrying this problem, with its headers and `extra` ones.
-    public func response(headers extra: HTTPFields = [:]) -> Response {
+    /// The problem document's bytes (keys sorted, so equal problems are equal bytes).
+    var document: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{\"status\":\(self.statusCode)}".utf8)
+        return (try? encoder.encode(self)) ?? Data("{\"status\":\(self.statusCode)}".utf8)
+    }
+
+    /// The response carrying this problem, with its headers and `extra` ones.
+    public func response(headers extra: HTTPFields = [:]) -> Response {
+        let data = self.document
         var headers = self.headers
         headers.append(contentsOf: extra)
         headers[.contentType] = "application/problem+json"
