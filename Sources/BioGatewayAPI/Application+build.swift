@@ -78,7 +78,9 @@ public func buildApplication(
     router.add(middleware: NoSniffMiddleware())
     router.add(middleware: CORSMiddleware(origins: CORSOrigins(parsing: configuration.corsOrigins) ?? .none))
     router.add(middleware: ProblemMiddleware())
-    NHMDropInController(gateway: gateway).register(on: router, limits: limits)
+    let datastoreSearch = NHMDropInController(gateway: gateway)
+    datastoreSearch.register(on: router, limits: limits)
+    NHMActionController(gateway: gateway, datastoreSearch: datastoreSearch).register(on: router, limits: limits)
     VertNetDropInController(gateway: gateway).register(on: router, limits: limits)
     // the gateway's own informational routes count against the client's request budget too; health,
     // metrics and admin routes do not (probes and operators must always get through)

@@ -32,6 +32,7 @@ public struct UpstreamSimulator: Sendable {
     public let state: SimulatorState
     let configuration: SimulatorConfiguration
     let nhm: NHMSimulator
+    let nhmActions: NHMActionSimulator
     let vertnet: VertNetSimulator
 
     /// The recorded answers bundled with the binary.
@@ -49,6 +50,7 @@ public struct UpstreamSimulator: Sendable {
         self.configuration = configuration
         self.state = state
         self.nhm = NHMSimulator(engine: Self.sharedNHMEngine, fixturesDirectory: configuration.fixturesDirectory)
+        self.nhmActions = NHMActionSimulator(engine: Self.sharedNHMEngine)
         self.vertnet = VertNetSimulator(
             engine: Self.sharedVertNetEngine,
             fixtures: VertNetFixtures(directory: configuration.fixturesDirectory?.appendingPathComponent("vertnet"))
@@ -79,12 +81,11 @@ public struct UpstreamSimulator: Sendable {
             router.post(RouterPath(path)) { request, context in try await self.serveNHM(request, context, oldRoute: oldRoute) }
         }
         for prefix in ["/api/3/action/", "/api/action/"] {
-            let unknown: @Sendable (Request, SimulatorRequestContext) async throws -> Response = { _, context in
-                let name = context.parameters.get("action") ?? ""
-                return Self.response(NHMSimulator.badRequest("Bad request - Action name not known: \(name)"))
+            let action: @Sendable (Request, SimulatorRequestContext) async throws -> Response = { request, context in
+                try await self.serveNHMAction(request, context, name: context.parameters.get("action") ?? "")
             }
-            router.get(RouterPath(prefix + ":action"), use: unknown)
-            router.post(RouterPath(prefix + ":action"), use: unknown)
+            router.get(RouterPath(prefix + ":action"), use: action)
+            router.post(RouterPath(prefix + ":action"), use: action)
         }
         for path in ["/api/search", "/api/v1/search"] {
             let apiModule = path == "/api/v1/search"
@@ -113,6 +114,28 @@ public struct UpstreamSimulator: Sendable {
         return try await self.serve(.nhm, request, context, parameters: logged) {
             switch parameters {
             case .object(let object): return self.nhm.answer(object, oldRoute: oldRoute)
+            case .badJSON(let message): return NHMSimulator.badRequest(message)
+            }
+        }
+    }
+
+    private func serveNHMAction(_ request: Request, _ context: SimulatorRequestContext, name: String) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 4 * 1024 * 1024)
+        let parameters = NHMSimulator.parameters(
+            query: request.uri.query,
+            body: Array(body.readableBytesView),
+            contentType: request.headers[.contentType]
+        )
+        let logged: JSONValue
+        switch parameters {
+        case .object(let object): logged = ["action": .string(name), "parameters": .object(object)]
+        case .badJSON: logged = .string(String(buffer: body))
+        }
+        let isGet = request.method == .get
+        return try await self.serve(.nhm, request, context, parameters: logged) {
+            switch parameters {
+            case .object(let object): return self.nhmActions.answer(name, object, isGet: isGet)
             case .badJSON(let message): return NHMSimulator.badRequest(message)
             }
         }

@@ -13,8 +13,9 @@ public enum UpstreamEnvelope {
         case invalid(String)
     }
 
-    /// Classifies a body.
-    public static func classify(_ body: some Collection<UInt8>, from source: UpstreamSource) -> Kind {
+    /// Classifies a body answering `endpoint` (the NHM action or the VertNet API): a search's records must
+    /// be records; other NHM actions' results are checked for presence only (a count, a list of versions, …).
+    public static func classify(_ body: some Collection<UInt8>, from source: UpstreamSource, endpoint: String = "") -> Kind {
         let document: JSONValue
         do {
             document = try JSONParser.parse(body)
@@ -26,12 +27,20 @@ public enum UpstreamEnvelope {
         case .nhm:
             switch object["success"] {
             case .bool(true):
-                guard case .object(let result) = object["result"] else {
-                    return .invalid("a successful NHM answer without a result object")
+                switch endpoint {
+                case "", "datastore_search", "vds_basic_query", "vds_multi_query":
+                    guard case .object(let result) = object["result"] else {
+                        return .invalid("a successful NHM answer without a result object")
+                    }
+                    guard case .array(let records) = result["records"] else { return .invalid("an NHM result without a records array") }
+                    if let problem = Self.recordProblem(records, ids: endpoint == "vds_multi_query" ? ["resource"] : []) {
+                        return .invalid(problem)
+                    }
+                    return .result(records: records.count)
+                default:
+                    guard object["result"] != nil else { return .invalid("a successful NHM answer without a result") }
+                    return .result(records: 0)
                 }
-                guard case .array(let records) = result["records"] else { return .invalid("an NHM result without a records array") }
-                if let problem = Self.recordProblem(records, ids: []) { return .invalid(problem) }
-                return .result(records: records.count)
             case .bool(false):
                 guard case .object = object["error"] else { return .invalid("a failed NHM answer without an error object") }
                 return .error

@@ -13,7 +13,8 @@ struct AllowedMethods: Sendable {
         let search: [HTTPRequest.Method] = [.get, .head, .post]
         let read: [HTTPRequest.Method] = [.get, .head]
         var paths: [(String, [HTTPRequest.Method])] =
-            NHMDropInController.paths.map { ($0, search) } + VertNetDropInController.paths.map { ($0, search) }
+            NHMDropInController.paths.map { ($0, search) } + NHMActionController.paths.map { ($0, search) }
+            + VertNetDropInController.paths.map { ($0, search) }
         paths += [("/v1/records", search), ("/v1/records/export", read), ("/v1/sources", read)]
         paths += [("/healthz", read), ("/readyz", read), ("/metrics", read), ("/openapi.yaml", read), ("/", read)]
         paths.append(("/admin/cache", [.get, .head, .delete]))

@@ -57,14 +57,15 @@ struct NHMDropInController: DropInEndpoint {
         }
     }
 
-    static func rejection(_ error: NHMValidationError, request: Request) -> Response {
+    /// The portal's 409 envelope for `action`, or a problem document when the client asks for one.
+    static func rejection(_ error: NHMValidationError, action: String = "datastore_search", request: Request) -> Response {
         if request.headers[.accept]?.contains("application/problem+json") == true {
             return ProblemDetails.invalidRequest(error.problems, status: 409).response()
         }
         return Response(
             status: .conflict,
             headers: [.contentType: "application/json;charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(error.envelope)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter(style: .compact).bytes(error.envelope(action: action))))
         )
     }
 }

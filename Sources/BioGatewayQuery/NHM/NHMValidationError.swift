@@ -21,7 +21,7 @@ public struct NHMValidationError: Error, Sendable, Hashable, CustomStringConvert
         self.message = message
     }
 
-    init(fieldErrors: [String: [String]]) {
+    public init(fieldErrors: [String: [String]]) {
         self.fieldErrors = fieldErrors
         self.message = nil
     }
@@ -29,15 +29,18 @@ public struct NHMValidationError: Error, Sendable, Hashable, CustomStringConvert
     /// The URL the Data Portal puts in `help`.
     public static let helpURL = "https://data.nhm.ac.uk/api/3/action/help_show?name=datastore_search"
 
-    /// The complete error body NHM answers with (HTTP 409).
-    public var envelope: JSONValue {
+    /// The complete error body NHM answers with (HTTP 409) for `datastore_search`.
+    public var envelope: JSONValue { self.envelope(action: "datastore_search") }
+
+    /// The complete error body NHM answers with (HTTP 409) for `action`.
+    public func envelope(action: String) -> JSONValue {
         var error = JSONObject()
         if let message { error["message"] = .string(message) }
         for field in self.fieldErrors.keys.sorted() {
             error[field] = .array(self.fieldErrors[field]!.map { .string($0) })
         }
         error["__type"] = "Validation Error"
-        return ["help": .string(Self.helpURL), "success": false, "error": .object(error)]
+        return ["help": .string(NHMAction.helpURL(action)), "success": false, "error": .object(error)]
     }
 
     /// The same errors as gateway problems (for logs and problem+json).

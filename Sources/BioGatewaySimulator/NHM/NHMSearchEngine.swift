@@ -14,6 +14,12 @@ struct NHMSearchEngine: Sendable {
     private let encodedRecords: [[UInt8]]
     private let defaultOrder: [Int]
     private let fieldsDescription: JSONValue
+    /// The data version (ms since the epoch) each record was ingested at, by index: the specimens arrived in
+    /// ``ingestVersions``, a fifth at each.
+    let recordVersions: [Int64]
+
+    /// The simulated ingests, ascending: 2020-01-01, 2021-01-01, … 2024-01-01 (ms since the epoch).
+    static let ingestVersions: [Int64] = [1_577_836_800_000, 1_609_459_200_000, 1_640_995_200_000, 1_672_531_200_000, 1_704_067_200_000]
 
     init(records: [SimulatedRecord], resourceID: String) {
         self.records = records
@@ -23,6 +29,13 @@ struct NHMSearchEngine: Sendable {
         let defaultSort = [SortItem(field: "modified", descending: true)]
         self.defaultOrder = Self.order(Array(records.indices), of: records, by: defaultSort)
         self.fieldsDescription = Self.describeFields(records)
+        self.recordVersions = records.indices.map { Self.ingestVersions[$0 % Self.ingestVersions.count] }
+    }
+
+    /// Whether the record at `index` is in the data as it stood at `version` (all records when nil).
+    func isVisible(_ index: Int, at version: Int64?) -> Bool {
+        guard let version else { return true }
+        return self.recordVersions[index] <= version
     }
 
     struct SortItem: Hashable {
@@ -45,7 +58,7 @@ struct NHMSearchEngine: Sendable {
     func search(_ query: NHMSearchQuery) throws(SearchFailure) -> [UInt8] {
         let sortItems = query.sort.map { $0.map(SortItem.init) } ?? [SortItem(field: "modified", descending: true)]
         let matching: [Int]
-        let candidates = self.defaultOrder.filter { self.matches(self.records[$0], query) }
+        let candidates = self.defaultOrder.filter { self.isVisible($0, at: query.version) && self.matches(self.records[$0], query) }
         if query.sort == nil || sortItems == [SortItem(field: "modified", descending: true)] {
             matching = candidates
         } else {
