@@ -78,9 +78,10 @@ public func buildApplication(
     router.add(middleware: NoSniffMiddleware())
     router.add(middleware: CORSMiddleware(origins: CORSOrigins(parsing: configuration.corsOrigins) ?? .none))
     router.add(middleware: ProblemMiddleware())
-    let datastoreSearch = NHMDropInController(gateway: gateway)
+    let deepPaging = configuration.nhmDeepPaging ? DeepPaging(gateway: gateway) : nil
+    let datastoreSearch = NHMDropInController(gateway: gateway, deepPaging: deepPaging)
     datastoreSearch.register(on: router, limits: limits)
-    NHMActionController(gateway: gateway, datastoreSearch: datastoreSearch).register(on: router, limits: limits)
+    NHMActionController(gateway: gateway, deepPaging: deepPaging, datastoreSearch: datastoreSearch).register(on: router, limits: limits)
     VertNetDropInController(gateway: gateway).register(on: router, limits: limits)
     // the gateway's own informational routes count against the client's request budget too; health,
     // metrics and admin routes do not (probes and operators must always get through)

@@ -55,7 +55,9 @@ struct DropInEnforcementTests {
         ("missing-resource", "resource_id"),
     ])
     func nhmRejectionsNeverReachUpstream(_ query: String, _ field: String) async throws {
-        try await withRouterStack { simulator, gateway async throws in
+        // the window as the portal has it (the gateway otherwise walks such pages: DeepPagingTests)
+        let configure: (inout GatewayConfiguration) -> Void = { $0.nhmDeepPaging = false }
+        try await withRouterStack(configure: configure) { simulator, gateway async throws in
             let path =
                 query == "missing-resource"
                 ? nhmPath + "?q=bufo"

@@ -77,8 +77,8 @@ struct NHMActionTests {
         ("vds_basic_count?resource_id=\(specimens)&version=yesterday", "version", "Invalid integer"),
         ("vds_basic_count?resource_id=\(specimens)&filters=%7Bgenus", "filters", "Cannot parse JSON"),
         (
-            "vds_basic_query?resource_id=\(specimens)&offset=9500&limit=600", "message",
-            "Search window size out of bounds: 10101 (from: 9500, size: 600)"
+            "vds_basic_query?resource_id=\(specimens)&offset=5000000&limit=600", "message",
+            "Search window size out of bounds: 5000601 (from: 5000000, size: 600)"
         ),
         ("vds_multi_query?query=%7Bsearch", "query", "Cannot parse JSON"),
         ("vds_multi_query?after=5", "after", "Value must be a list"),

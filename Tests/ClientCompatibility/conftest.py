@@ -6,7 +6,8 @@ from biogateway_processes import free_port, start, stop
 
 
 @pytest.fixture(scope="session")
-def gateway_url(tmp_path_factory):
+def demo(tmp_path_factory):
+    """(gateway URL, simulator URL) of one `biogateway demo` for the session."""
     port, simulator_port = free_port(), free_port()
     cache = tmp_path_factory.mktemp("cache") / "cache.sqlite"
     url = f"http://127.0.0.1:{port}"
@@ -15,5 +16,10 @@ def gateway_url(tmp_path_factory):
         process = start(arguments, url + "/")
     except RuntimeError as error:
         pytest.fail(str(error))
-    yield url
+    yield url, f"http://127.0.0.1:{simulator_port}"
     stop(process)
+
+
+@pytest.fixture(scope="session")
+def gateway_url(demo):
+    return demo[0]

@@ -43,6 +43,14 @@ public struct GatewayConfiguration: SettingsRegistry {
     @Setting("nhm.url", .url, help: "NHM Data Portal base URL; the gateway calls `<url>/api/3/action/datastore_search`")
     public var nhmURL: String = "https://data.nhm.ac.uk"
 
+    @Setting(
+        "nhm.deep.paging",
+        .flag,
+        help:
+            "Answer NHM pages by offset past the 10,000-record window by walking the portal's `after` cursor (off: the portal's 409)"
+    )
+    public var nhmDeepPaging: Bool = true
+
     @Setting("vertnet.url", .url, help: "VertNet API base URL; the gateway calls `<url>/api/search?q=…`")
     public var vertnetURL: String = "https://api.vertnet-portal.appspot.com"
 

@@ -12,6 +12,8 @@ import Hummingbird
 /// action, and an unknown action gets the portal's bare-string 400; neither goes upstream.
 struct NHMActionController {
     let gateway: SearchGateway
+    /// `vds_basic_query` pages past the window, walked by `after` (nil: the portal's 409).
+    let deepPaging: DeepPaging?
     /// `datastore_search` itself (its constant routes answer first; this is for completeness).
     let datastoreSearch: NHMDropInController
     let parsed = ParsedQueries()
@@ -50,28 +52,41 @@ struct NHMActionController {
             do {
                 if request.method == .get, let text = request.uri.query {
                     question = try self.parsed.question(for: "\(action.name)?\(text)") { _ in
-                        try Self.question(action, try RequestParameters.read(query: text))
+                        try Self.question(action, try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
                     }
                 } else {
-                    question = try Self.question(action, try await NHMDropInController.parameters(of: request, context: context))
+                    question = try Self.question(
+                        action,
+                        try await NHMDropInController.parameters(of: request, context: context),
+                        deepPaging: self.deepPaging != nil
+                    )
                 }
             } catch let error as NHMValidationError {
                 return NHMDropInController.rejection(error, action: name, request: request)
+            }
+            if question.walksPastWindow, let deepPaging {
+                return await deepPaging.respond(question, request: request, context: context, action: name)
             }
             return await self.forward(question, request: request, context: context)
         }
     }
 
     /// The validated question, with a notice when a silent cap changed the page size.
-    static func question(_ action: NHMAction, _ parameters: JSONObject) throws(NHMValidationError) -> DropInQuestion {
-        let query = try NHMActionQuery.parse(action, parameters)
+    static func question(_ action: NHMAction, _ parameters: JSONObject, deepPaging: Bool) throws(NHMValidationError) -> DropInQuestion {
+        var query = try NHMActionQuery.parse(action, parameters, allowingPagesPastTheWindow: deepPaging)
+        if query.isPastTheWindow, Int(query.parameters["offset"]?.integerValue ?? 0) > DeepPaging.maximumOffset {
+            query = try NHMActionQuery.parse(action, parameters)  // throws the portal's window error
+        }
         var notices: [String] = []
         if let requested = query.requestedSize, let size = action.size {
             notices.append(
                 "\(size.parameter) \(requested) was clamped to \(query.parameters[size.parameter]?.integerValue ?? 0) (the Data Portal's cap for \(action.name))"
             )
         }
-        return DropInQuestion(request: query.canonicalRequest, notices: notices)
+        if query.isPastTheWindow {
+            notices.append(DeepPaging.notice(offset: Int(query.parameters["offset"]?.integerValue ?? 0)))
+        }
+        return DropInQuestion(request: query.canonicalRequest, notices: notices, walksPastWindow: query.isPastTheWindow)
     }
 
     func forward(_ question: DropInQuestion, request: Request, context: GatewayRequestContext) async -> Response {

@@ -13,6 +13,8 @@ import Hummingbird
 /// `application/problem+json` when the client asks for it in `Accept`.
 struct NHMDropInController: DropInEndpoint {
     let gateway: SearchGateway
+    /// Pages past the 10,000-record window, walked by `after`; nil keeps the portal's 409 (`nhm.deep.paging`).
+    let deepPaging: DeepPaging?
     /// GET questions by their query string.
     let parsed = ParsedQueries()
 
@@ -25,25 +27,40 @@ struct NHMDropInController: DropInEndpoint {
         let question: DropInQuestion
         do {
             if request.method == .get, let text = request.uri.query {
-                question = try self.parsed.question(for: text) { text in try Self.question(try RequestParameters.read(query: text)) }
+                question = try self.parsed.question(for: text) { text in
+                    try Self.question(try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
+                }
             } else {
-                question = try Self.question(try await Self.parameters(of: request, context: context))
+                question = try Self.question(try await Self.parameters(of: request, context: context), deepPaging: self.deepPaging != nil)
             }
         } catch let error as NHMValidationError {
             return Self.rejection(error, request: request)
         }
+        if question.walksPastWindow, let deepPaging {
+            return await deepPaging.respond(question, request: request, context: context, action: "datastore_search")
+        }
         return await self.forward(question, headers: request.headers, method: request.method, context: context)
     }
 
-    /// The validated question, paging rules included.
-    static func question(_ parameters: JSONObject) throws -> DropInQuestion {
+    /// The validated question, paging rules included (a page past the window is marked to be walked when
+    /// `deepPaging` is on, and refused otherwise).
+    static func question(_ parameters: JSONObject, deepPaging: Bool) throws -> DropInQuestion {
         let query = try NHMSearchQuery.parse(parameters)
-        try query.enforcePagingRules()
+        var walks = false
+        do {
+            try query.enforcePagingRules()
+        } catch {
+            guard deepPaging, error.message != nil, query.offset > 0, query.limit > 0, query.runQuery != false,
+                query.offset <= DeepPaging.maximumOffset
+            else { throw error }
+            walks = true
+        }
         var notices: [String] = []
         if let requested = query.requestedLimit {
             notices.append("limit \(requested) was clamped to \(query.limit) (NHM allows 0 to \(NHMSearchQuery.maximumLimit))")
         }
-        return DropInQuestion(request: query.canonicalRequest, notices: notices)
+        if walks { notices.append(DeepPaging.notice(offset: query.offset)) }
+        return DropInQuestion(request: query.canonicalRequest, notices: notices, walksPastWindow: walks)
     }
 
     /// CKAN's reading of a request (``RequestParameters``), a bad body refused as CKAN refuses it.

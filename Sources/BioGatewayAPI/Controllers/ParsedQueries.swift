@@ -6,6 +6,8 @@ import BioGatewayQuery
 struct DropInQuestion: Sendable {
     var request: CanonicalRequest
     var notices: [String]
+    /// An NHM page by offset past the 10,000-record window, to be answered by walking `after` (``DeepPaging``).
+    var walksPastWindow = false
 }
 
 /// The drop-in endpoints' validated questions, by the text they were read from: a repeated question (what a

@@ -11,10 +11,17 @@ public struct NHMActionQuery: Sendable, Hashable {
     public let parameters: JSONObject
     /// The size the client asked for, when the action's silent cap changed it.
     public let requestedSize: Int?
+    /// A page by offset past the 10,000-record window, accepted because the caller walks such pages by `after`
+    /// (`allowingPagesPastTheWindow`); the portal itself would refuse it.
+    public var isPastTheWindow = false
 
     /// Validates `parameters` for `action` as the Data Portal would, reporting every failure at once in the
     /// Data Portal's 409 shape.
-    public static func parse(_ action: NHMAction, _ parameters: JSONObject) throws(NHMValidationError) -> NHMActionQuery {
+    public static func parse(
+        _ action: NHMAction,
+        _ parameters: JSONObject,
+        allowingPagesPastTheWindow: Bool = false
+    ) throws(NHMValidationError) -> NHMActionQuery {
         var errors: [String: [String]] = [:]
         var canonical = JSONObject()
         for parameter in action.parameters {
@@ -45,6 +52,11 @@ public struct NHMActionQuery: Sendable, Hashable {
             let limit = Int(clamping: canonical["limit"]?.integerValue ?? 0)
             if offset != 0 && limit != 0 {
                 let (sum, overflow) = offset.addingReportingOverflow(limit + 1)
+                if allowingPagesPastTheWindow, action.name == "vds_basic_query", !overflow, sum > NHMSearchQuery.searchWindow {
+                    var query = NHMActionQuery(action: action.name, parameters: canonical, requestedSize: requestedSize)
+                    query.isPastTheWindow = true
+                    return query
+                }
                 if overflow || sum > NHMSearchQuery.searchWindow {
                     throw NHMValidationError(
                         message:
