@@ -50,8 +50,16 @@ def test_a_readme_example_answers_as_documented(gateway_url, example, tmp_path):
         assert all(json.loads(line)["id"] for line in text.splitlines())
     elif "-D -" not in example and not example.startswith("curl -I "):
         document = json.loads(text)
-        if {"records", "recs", "result"} & set(document):
-            records = document.get("records") or document.get("recs") or document.get("result", {}).get("records")
+        if {"records", "recs"} & set(document):
+            records = document.get("records") or document.get("recs")
             assert records, f"{example} answered no records"
+        elif "result" in document:
+            # an NHM action: a search's records, or what the action answers (a count, versions, an extent)
+            result = document["result"]
+            assert document["success"] is True, example
+            if isinstance(result, dict) and "records" in result:
+                assert result["records"], f"{example} answered no records"
+            else:
+                assert result, f"{example} answered an empty result"
         else:
             assert document, f"{example} answered an empty document"
