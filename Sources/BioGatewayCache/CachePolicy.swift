@@ -39,8 +39,12 @@ public struct CachePolicy: Sendable, Hashable {
         case stale(staleFor: TimeInterval)
     }
 
+    /// The lifetime of an immutable entry: a century (finite, so ages and `ttl` stay numbers).
+    public static let immutableLifetime: TimeInterval = 100 * 365.25 * 86_400
+
     /// The freshness lifetime of an entry.
     public func lifetime(of entry: some FreshnessSubject) -> TimeInterval {
+        if entry.isImmutable { return Self.immutableLifetime }
         let sourceTTL = self.ttl(for: entry.source)
         return entry.recordCount == 0 ? min(self.emptyTTL, sourceTTL) : sourceTTL
     }

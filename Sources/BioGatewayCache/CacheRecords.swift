@@ -22,6 +22,7 @@ struct CacheEntryRecord: Codable, FetchableRecord, PersistableRecord {
     var entryBytes: Int
     var storedAt: Double
     var lastAccess: Double
+    var immutable: Bool
 
     /// Columns the queries name.
     enum Columns {
@@ -47,6 +48,7 @@ struct CacheEntryRecord: Codable, FetchableRecord, PersistableRecord {
         self.entryBytes = entry.entryBytes
         self.storedAt = entry.storedAt.timeIntervalSince1970
         self.lastAccess = entry.storedAt.timeIntervalSince1970
+        self.immutable = entry.isImmutable
     }
 
     /// The entry this row and `body` describe, if the body matches the recorded length and digest.
@@ -66,7 +68,8 @@ struct CacheEntryRecord: Codable, FetchableRecord, PersistableRecord {
             coding: coding,
             identityLength: self.identityLength,
             storedAt: Date(timeIntervalSince1970: self.storedAt),
-            bodyDigest: self.bodySha256
+            bodyDigest: self.bodySha256,
+            isImmutable: self.immutable
         )
     }
 }

@@ -99,6 +99,13 @@ enum CacheSchema {
                     """
             )
         }
+        migrator.registerMigration("v7: immutable entries") { db in
+            // answers pinned to a data version at or below the upstream's latest never change: stored without
+            // expiry, only the size bound evicts them
+            try db.alter(table: "cache_entry") { table in
+                table.add(column: "immutable", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

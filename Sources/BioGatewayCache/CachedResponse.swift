@@ -32,6 +32,8 @@ public struct CachedResponse: Sendable, Hashable {
     public var storedAt: Date
     /// SHA-256 of ``storedBody`` (hex): checked on every read, and the answer's strong `ETag`.
     public var bodyDigest: String
+    /// The answer can never change (a question pinned to a past data version): fresh without expiry.
+    public var isImmutable: Bool
 
     /// - Parameter bodyDigest: the digest of `storedBody` when the caller has it (computed otherwise).
     public init(
@@ -45,7 +47,8 @@ public struct CachedResponse: Sendable, Hashable {
         coding: ContentCoding,
         identityLength: Int,
         storedAt: Date,
-        bodyDigest: String? = nil
+        bodyDigest: String? = nil,
+        isImmutable: Bool = false
     ) {
         self.key = key
         self.source = source
@@ -58,6 +61,7 @@ public struct CachedResponse: Sendable, Hashable {
         self.identityLength = identityLength
         self.storedAt = storedAt
         self.bodyDigest = bodyDigest ?? SHA256Hex.digest(storedBody)
+        self.isImmutable = isImmutable
     }
 
     /// An entry for an upstream body, compressed with gzip when that makes it smaller.
@@ -69,7 +73,8 @@ public struct CachedResponse: Sendable, Hashable {
         contentType: String,
         recordCount: Int?,
         body: Data,
-        storedAt: Date
+        storedAt: Date,
+        isImmutable: Bool = false
     ) -> CachedResponse {
         let compressed = try? GzipCodec.compress(body)
         let useGzip = compressed.map { $0.count < body.count } ?? false
@@ -83,7 +88,8 @@ public struct CachedResponse: Sendable, Hashable {
             storedBody: useGzip ? compressed! : body,
             coding: useGzip ? .gzip : .identity,
             identityLength: body.count,
-            storedAt: storedAt
+            storedAt: storedAt,
+            isImmutable: isImmutable
         )
     }
 

@@ -11,6 +11,8 @@ public protocol FreshnessSubject: Sendable {
     var recordCount: Int? { get }
     /// When the answer arrived.
     var storedAt: Date { get }
+    /// The answer can never change: fresh without expiry (``CachePolicy/lifetime(of:)``).
+    var isImmutable: Bool { get }
 }
 
 extension FreshnessSubject {
@@ -54,6 +56,7 @@ public struct ReadyAnswer: FreshnessSubject {
     public let identity: ByteBuffer?
     /// The length of the body as the upstream sent it.
     public let identityLength: Int
+    public let isImmutable: Bool
 
     /// Makes the ready form of a checked entry; nil when its gzip body does not decompress.
     public init?(_ entry: CachedResponse) {
@@ -66,6 +69,7 @@ public struct ReadyAnswer: FreshnessSubject {
         self.bodyDigest = entry.bodyDigest
         self.coding = entry.coding
         self.identityLength = entry.identityLength
+        self.isImmutable = entry.isImmutable
         self.stored = ByteBuffer(data: entry.storedBody)
         switch entry.coding {
         case .identity:

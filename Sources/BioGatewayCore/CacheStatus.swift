@@ -3,6 +3,8 @@
 public enum CacheStatus: Sendable, Hashable, CustomStringConvertible {
     /// Served from the cache; `ttl` is the remaining freshness in seconds.
     case hit(ttl: Int)
+    /// A hit on an immutable entry (pinned to a past data version): fresh without expiry.
+    case immutableHit
     /// Served from the cache past its freshness, while one background fetch refreshes it.
     case staleWhileRevalidating(ttl: Int)
     /// The upstream failed (`failure` is the ``UpstreamError``'s reason); a stale entry was served in its
@@ -10,6 +12,8 @@ public enum CacheStatus: Sendable, Hashable, CustomStringConvertible {
     case staleOnError(ttl: Int, status: Int, failure: String, collapsed: Bool)
     /// Fetched from upstream and stored.
     case stored(ForwardReason, collapsed: Bool)
+    /// Stored without expiry: the answer can never change.
+    case storedImmutable(ForwardReason, collapsed: Bool)
     /// Fetched from upstream, not stored: the upstream's own error envelope (its status given), or a result
     /// the cache could not write.
     case notStored(ForwardReason, upstreamStatus: Int?, collapsed: Bool)
@@ -59,7 +63,7 @@ public enum CacheStatus: Sendable, Hashable, CustomStringConvertible {
 
     public var outcome: Outcome {
         switch self {
-        case .hit, .pageHit: .hit
+        case .hit, .immutableHit, .pageHit: .hit
         case .staleWhileRevalidating, .staleOnError: .stale
         default: .miss
         }
@@ -70,10 +74,13 @@ public enum CacheStatus: Sendable, Hashable, CustomStringConvertible {
         let parameters: [String] =
             switch self {
             case .hit(let ttl): ["hit", "ttl=\(ttl)"]
+            case .immutableHit: ["hit", "detail=immutable"]
             case .staleWhileRevalidating(let ttl): ["hit", "stale", "ttl=\(ttl)", "detail=revalidating"]
             case .staleOnError(let ttl, let status, let failure, let joined):
                 ["fwd=stale", "fwd-status=\(status)"] + (joined ? collapsed : []) + ["stale", "ttl=\(ttl)", "detail=\(failure)"]
             case .stored(let reason, let joined): ["fwd=\(reason.rawValue)"] + (joined ? collapsed : []) + ["stored"]
+            case .storedImmutable(let reason, let joined):
+                ["fwd=\(reason.rawValue)"] + (joined ? collapsed : []) + ["stored", "detail=immutable"]
             case .notStored(let reason, let status, let joined):
                 ["fwd=\(reason.rawValue)"] + (status.map { ["fwd-status=\($0)"] } ?? []) + (joined ? collapsed : [])
             case .upstreamFailed(let reason, let status, let failure, let joined):

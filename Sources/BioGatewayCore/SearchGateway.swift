@@ -49,10 +49,13 @@ public struct SearchGateway: Sendable {
     /// Answers a canonical request from the cache or the upstream.
     /// - Parameter admitUpstream: asked before this request makes its own upstream fetch (not when it joins
     ///   one in flight); a problem it returns (the client's upstream budget is spent) is the answer.
+    /// - Parameter immutable: the answer can never change (pinned to a past data version): what is fetched
+    ///   is stored without expiry.
     public func answer(
         _ request: CanonicalRequest,
         preferences: ClientPreferences,
         admitUpstream: @Sendable () -> UpstreamRefusal? = { nil },
+        immutable: Bool = false,
         logger: Logger
     ) async -> GatewayAnswer {
         let stored = await self.storedAnswer(request.key, logger: logger)
@@ -65,7 +68,8 @@ public struct SearchGateway: Sendable {
             fallback = acceptable ? stored : nil
             switch self.policy.freshness(of: stored, at: now) {
             case .fresh(let remaining):
-                if acceptable, var body = await self.cachedBody(stored, preferences, .hit(ttl: Int(remaining)), logger) {
+                let status: CacheStatus = stored.isImmutable ? .immutableHit : .hit(ttl: Int(remaining))
+                if acceptable, var body = await self.cachedBody(stored, preferences, status, logger) {
                     self.cache.count(.hit)
                     body.freshUntil = self.freshUntil(stored)
                     return .body(body)
@@ -84,7 +88,15 @@ public struct SearchGateway: Sendable {
         }
         if preferences.onlyIfCached { return .notCached }
         if await !self.coalescer.isRunning(request.key), let refusal = admitUpstream() { return .refused(refusal) }
-        return await self.forward(request, stored: stored, fallback: fallback, reason: forwardReason, preferences: preferences, logger: logger)
+        return await self.forward(
+            request,
+            stored: stored,
+            fallback: fallback,
+            reason: forwardReason,
+            preferences: preferences,
+            immutable: immutable,
+            logger: logger
+        )
     }
 
     /// Goes upstream (or joins the fetch already in flight) and answers with its outcome, or with the
@@ -95,6 +107,7 @@ public struct SearchGateway: Sendable {
         fallback: ReadyAnswer?,
         reason: CacheStatus.ForwardReason,
         preferences: ClientPreferences,
+        immutable: Bool = false,
         logger: Logger
     ) async -> GatewayAnswer {
         self.cache.count(.miss)
@@ -102,7 +115,7 @@ public struct SearchGateway: Sendable {
         let joined: Bool
         do {
             (outcome, joined) = try await self.coalescer.value(forKey: request.key) {
-                await self.fetch(request, replacing: stored, logger: logger)
+                await self.fetch(request, replacing: stored, immutable: immutable, logger: logger)
             }
         } catch {
             return .failure(
@@ -114,7 +127,8 @@ public struct SearchGateway: Sendable {
         switch outcome {
         case .cached(let entry):
             let remaining = Int(self.policy.lifetime(of: entry) - entry.age(at: self.now()))
-            if var body = await self.cachedBody(entry, preferences, .hit(ttl: remaining), logger) {
+            let status: CacheStatus = entry.isImmutable ? .immutableHit : .hit(ttl: remaining)
+            if var body = await self.cachedBody(entry, preferences, status, logger) {
                 body.freshUntil = self.freshUntil(entry)
                 return .body(body)
             }
@@ -123,7 +137,7 @@ public struct SearchGateway: Sendable {
         case .fetched(let response, let entry, let wasStored):
             let status: CacheStatus =
                 wasStored
-                ? .stored(reason, collapsed: joined)
+                ? (entry?.isImmutable == true ? .storedImmutable(reason, collapsed: joined) : .stored(reason, collapsed: joined))
                 : .notStored(reason, upstreamStatus: response.isResult ? nil : response.status, collapsed: joined)
             let freshUntil = wasStored ? entry.map(self.freshUntil) : nil
             if preferences.acceptsGzip, let entry, entry.coding == .gzip {
@@ -168,7 +182,7 @@ public struct SearchGateway: Sendable {
     /// Starts one background fetch to refresh a stale entry, unless one is already running for its key.
     private func refreshInBackground(_ request: CanonicalRequest, replacing stored: ReadyAnswer, logger: Logger) async {
         let started = await self.coalescer.startIfIdle(forKey: request.key) {
-            await self.fetch(request, replacing: stored, logger: logger)
+            await self.fetch(request, replacing: stored, immutable: stored.isImmutable, logger: logger)
         }
         if started {
             self.cache.count(.backgroundRefresh)
@@ -227,7 +241,7 @@ public struct SearchGateway: Sendable {
 
     /// The single upstream fetch for a key. Re-checks the cache first: if another request stored a newer,
     /// fresh answer since this caller looked (`replacing`), that answer is used and nothing is fetched.
-    private func fetch(_ request: CanonicalRequest, replacing seen: ReadyAnswer?, logger: Logger) async -> FetchOutcome {
+    private func fetch(_ request: CanonicalRequest, replacing seen: ReadyAnswer?, immutable: Bool, logger: Logger) async -> FetchOutcome {
         if let current = await self.storedAnswer(request.key, logger: logger), current.storedAt > (seen?.storedAt ?? .distantPast),
             case .fresh = self.policy.freshness(of: current, at: self.now())
         {
@@ -257,7 +271,8 @@ public struct SearchGateway: Sendable {
             contentType: response.contentType,
             recordCount: response.recordCount,
             body: Data(buffer: response.body),
-            storedAt: self.now()
+            storedAt: self.now(),
+            isImmutable: immutable
         )
         do {
             let outcome = try await self.cache.store(entry)

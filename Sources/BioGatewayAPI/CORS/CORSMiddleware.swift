@@ -14,7 +14,7 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
         [
             "Cache-Status", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-Id", "BioGateway-Notice", "ETag",
             "Last-Modified", "Age", "Link", "BioGateway-Next-Cursor", "BioGateway-Total", "BioGateway-Source-Status",
-            "BioGateway-Cache-Key",
+            "BioGateway-Cache-Key", "BioGateway-Data-Version",
         ].joined(separator: ", ")
     }
     static var allowedMethods: String { "GET, HEAD, POST, DELETE" }

@@ -67,7 +67,7 @@ struct NHMActionController {
             if question.walksPastWindow, let deepPaging {
                 return await deepPaging.respond(question, request: request, context: context, action: name)
             }
-            return await self.forward(question, request: request, context: context)
+            return await VersionPins(gateway: self.gateway).respond(question, request: request, context: context)
         }
     }
 
@@ -87,20 +87,6 @@ struct NHMActionController {
             notices.append(DeepPaging.notice(offset: Int(query.parameters["offset"]?.integerValue ?? 0)))
         }
         return DropInQuestion(request: query.canonicalRequest, notices: notices, walksPastWindow: query.isPastTheWindow)
-    }
-
-    func forward(_ question: DropInQuestion, request: Request, context: GatewayRequestContext) async -> Response {
-        let answer = await self.gateway.answer(
-            question.request,
-            preferences: ClientPreferences(headers: request.headers),
-            admitUpstream: context.upstreamAdmission,
-            logger: context.logger
-        )
-        return answer.response(
-            cacheKey: question.request.key,
-            notices: question.notices,
-            conditions: request.method == .get ? request.headers : nil
-        )
     }
 
     /// An action the gateway does not forward: the portal's 403 envelope (ckanapi raises `NotAuthorized`

@@ -39,7 +39,7 @@ struct NHMDropInController: DropInEndpoint {
         if question.walksPastWindow, let deepPaging {
             return await deepPaging.respond(question, request: request, context: context, action: "datastore_search")
         }
-        return await self.forward(question, headers: request.headers, method: request.method, context: context)
+        return await VersionPins(gateway: self.gateway).respond(question, request: request, context: context)
     }
 
     /// The validated question, paging rules included (a page past the window is marked to be walked when

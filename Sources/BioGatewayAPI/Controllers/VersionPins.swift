@@ -1,0 +1,83 @@
+import BioGatewayCore
+import BioGatewayJSON
+import BioGatewayQuery
+import HTTPTypes
+import Hummingbird
+
+/// Answers NHM questions, storing those pinned to a past data version without expiry.
+///
+/// A question with `version` at or below the latest version of every resource it reads always has the same
+/// answer (later ingests are stamped later): it is stored as immutable, never refreshed, and its
+/// `Cache-Status` says `detail=immutable`. The latest version of a resource is the Data Portal's
+/// `vds_version_round` without a version, itself answered through the cache (its usual TTL): a latest version
+/// the cache holds may be older than the portal's, which only makes the gateway more careful. A version later
+/// than the latest, or a question over every resource (no `resource_id`/`resource_ids`), is cached with the
+/// usual TTL. Every answer to a pinned question carries `BioGateway-Data-Version`, and every NHM answer its
+/// question's stable hash (`BioGateway-Cache-Key`, SHA-256 of the canonical question): what a citation needs.
+struct VersionPins: Sendable {
+    let gateway: SearchGateway
+
+    static let dataVersionHeader = HTTPField.Name("BioGateway-Data-Version")!
+
+    /// Answers `question`, immutable when it is pinned at or below the data's latest version.
+    func respond(_ question: DropInQuestion, request: Request, context: GatewayRequestContext) async -> Response {
+        var notices = question.notices
+        var immutable = false
+        let version = question.request.parameters["version"]?.integerValue
+        if let version, let resources = Self.resources(of: question.request) {
+            immutable = true
+            for resource in resources {
+                guard let latest = await self.latestVersion(of: resource, context: context), version <= latest else {
+                    immutable = false
+                    break
+                }
+            }
+            if !immutable {
+                notices.append(
+                    "version \(version) is not known to be at or below the data's latest version: the answer may still change, and is cached for the usual time"
+                )
+            }
+        }
+        let answer = await self.gateway.answer(
+            question.request,
+            preferences: ClientPreferences(headers: request.headers),
+            admitUpstream: context.upstreamAdmission,
+            immutable: immutable,
+            logger: context.logger
+        )
+        var response = answer.response(
+            cacheKey: question.request.key,
+            notices: notices,
+            conditions: request.method == .get ? request.headers : nil
+        )
+        if let version { response.headers[Self.dataVersionHeader] = String(version) }
+        return response
+    }
+
+    /// The resources a question reads, when it names them (nil for none, or "every resource").
+    static func resources(of request: CanonicalRequest) -> [String]? {
+        if let id = request.parameters["resource_id"]?.stringValue { return [id] }
+        if case .array(let ids)? = request.parameters["resource_ids"], !ids.isEmpty {
+            let names = ids.compactMap(\.stringValue)
+            return names.count == ids.count ? names : nil
+        }
+        return nil
+    }
+
+    /// The latest data version of `resource` (`vds_version_round` without a version), through the cache.
+    func latestVersion(of resource: String, context: GatewayRequestContext) async -> Int64? {
+        guard let action = NHMAction.readOnly["vds_version_round"],
+            let query = try? NHMActionQuery.parse(action, ["resource_id": .string(resource)])
+        else { return nil }
+        let answer = await self.gateway.answer(
+            query.canonicalRequest,
+            preferences: ClientPreferences(),
+            admitUpstream: context.upstreamAdmission,
+            logger: context.logger
+        )
+        guard case .body(let body) = answer, body.status == 200, body.coding == .identity,
+            let document = try? JSONParser.parse(body.body.readableBytesView)
+        else { return nil }
+        return document["result"]?.integerValue
+    }
+}

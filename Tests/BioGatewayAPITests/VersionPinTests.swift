@@ -1,0 +1,88 @@
+import BioGatewayAPI
+import BioGatewayJSON
+import BioGatewayQuery
+import BioGatewayTestSupport
+import Foundation
+import Testing
+
+@Suite("NHM questions pinned to a data version")
+struct VersionPinTests {
+    /// The simulator's data: ingests from 2020-01-01 to 2024-01-01 (ms since the epoch).
+    static let pastVersion: Int64 = 1_650_000_000_000
+    static let futureVersion: Int64 = 4_000_000_000_000
+    static func configure(_ configuration: inout GatewayConfiguration) {
+        configuration.cacheTTL = 60
+        configuration.staleWhileRevalidate = 0
+    }
+
+    static func count(version: Int64?) -> String {
+        "/api/3/action/vds_basic_count?resource_id=\(specimens)&q=bufo" + (version.map { "&version=\($0)" } ?? "")
+    }
+
+    @Test func aQuestionPinnedAtOrBelowTheLatestVersionIsStoredWithoutExpiry() async throws {
+        let clock = ManualClock()
+        try await withStack(configure: Self.configure, now: clock.now) { simulator, gateway in
+            let first = try await gateway.request(Self.count(version: Self.pastVersion))
+            #expect(first.status == 200)
+            #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored; detail=immutable")
+            #expect(first.header("biogateway-data-version") == String(Self.pastVersion))
+            #expect(first.header("biogateway-cache-key")?.count == 64)
+            // the question, and the latest version it was checked against
+            #expect(await simulator.calls(.nhm) == 2)
+
+            // a year later, far past the TTL: the same bytes, from the cache, still immutable
+            clock.advance(by: 365 * 86_400)
+            let later = try await gateway.request(Self.count(version: Self.pastVersion))
+            #expect(later.header("cache-status") == "BioGateway; hit; detail=immutable")
+            #expect(later.body == first.body)
+            // only the latest version, whose ordinary entry expired, was asked again
+            #expect(await simulator.lastParameters(.nhm)?["action"] == "vds_version_round")
+            #expect(await simulator.calls(.nhm) == 3)
+        }
+    }
+
+    @Test func anUnpinnedQuestionExpiresAsUsual() async throws {
+        let clock = ManualClock()
+        try await withStack(configure: Self.configure, now: clock.now) { simulator, gateway in
+            let first = try await gateway.request(Self.count(version: nil))
+            #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
+            #expect(first.header("biogateway-data-version") == nil)
+            clock.advance(by: 61)
+            let later = try await gateway.request(Self.count(version: nil))
+            #expect(later.header("cache-status") == "BioGateway; fwd=stale; stored")
+            #expect(await simulator.calls(.nhm) == 2)
+        }
+    }
+
+    @Test func aVersionLaterThanTheLatestIsNotImmutable() async throws {
+        let clock = ManualClock()
+        try await withStack(configure: Self.configure, now: clock.now) { simulator, gateway in
+            let first = try await gateway.request(Self.count(version: Self.futureVersion))
+            #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
+            #expect(first.header("biogateway-notice")?.contains("may still change") == true)
+            clock.advance(by: 61)
+            let later = try await gateway.request(Self.count(version: Self.futureVersion))
+            #expect(later.header("cache-status")?.hasPrefix("BioGateway; fwd=stale") == true)
+        }
+    }
+
+    @Test func aQuestionOverEveryResourceIsNotImmutable() async throws {
+        try await withStack(configure: Self.configure) { simulator, gateway in
+            let response = try await gateway.request("/api/3/action/vds_multi_count?version=\(Self.pastVersion)")
+            #expect(response.header("cache-status") == "BioGateway; fwd=miss; stored")
+            #expect(response.header("biogateway-data-version") == String(Self.pastVersion))
+            // no resource named: no latest version to check against
+            #expect(await simulator.calls(.nhm) == 1)
+        }
+    }
+
+    @Test func datastoreSearchPinsToo() async throws {
+        try await withStack(configure: Self.configure) { simulator, gateway in
+            let path = nhmPath + "?resource_id=\(specimens)&q=bufo&limit=1&version=\(Self.pastVersion)"
+            let response = try await gateway.request(path)
+            #expect(response.header("cache-status") == "BioGateway; fwd=miss; stored; detail=immutable")
+            let again = try await gateway.request(path)
+            #expect(again.header("cache-status") == "BioGateway; hit; detail=immutable")
+        }
+    }
+}
