@@ -22,6 +22,9 @@ public struct RecordFilters: Sendable, Hashable {
     public var yearFrom: Int?
     public var yearTo: Int?
     public var hasCoordinates: Bool?
+    /// The NHM data version to search (ms since the epoch): the data as it stood then, the same on every page
+    /// and every later day. VertNet has no data versions.
+    public var version: Int64?
 
     public init(
         q: String? = nil,
@@ -76,6 +79,7 @@ public struct RecordFilters: Sendable, Hashable {
         parameters["resource_id"] = .string(resourceID)
         if let q = self.q { parameters["q"] = .string(q) }
         if !filters.isEmpty { parameters["filters"] = .object(filters) }
+        if let version = self.version { parameters["version"] = .integer(version) }
         return .request(parameters)
     }
 
@@ -124,6 +128,9 @@ public struct RecordFilters: Sendable, Hashable {
         if let to = self.yearTo { parts.append("year<=\(to)") }
         if let hasCoordinates = self.hasCoordinates { parts.append("mappable:\(hasCoordinates ? 1 : 0)") }
         if let q = self.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty { parts.append(q) }
+        if self.version != nil {
+            problems.append(QueryProblem(parameter: "version", detail: "VertNet has no data versions; version applies to the NHM only"))
+        }
         guard problems.isEmpty else { return .unsupported(problems) }
         guard !parts.isEmpty else {
             return .unsupported([QueryProblem(parameter: "q", detail: "VertNet needs a search: give q or at least one filter")])

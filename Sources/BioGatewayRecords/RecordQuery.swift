@@ -40,7 +40,7 @@ public struct RecordQuery: Sendable, Hashable {
 
     /// The names `/v1/records` accepts.
     public static func parameterNames(for endpoint: Endpoint) -> [String] {
-        let filters = ["q"] + RecordFilters.termNames + ["year", "yearFrom", "yearTo", "hasCoordinates"]
+        let filters = ["q"] + RecordFilters.termNames + ["year", "yearFrom", "yearTo", "hasCoordinates", "version"]
         switch endpoint {
         case .page: return ["source"] + filters + ["limit", "cursor", "fields", "format"]
         case .export: return ["source"] + filters + ["max", "cursor", "fields", "format"]
@@ -83,6 +83,7 @@ public struct RecordQuery: Sendable, Hashable {
             reader.fail("yearFrom", "is after yearTo (\(from) > \(to))")
         }
         query.filters.hasCoordinates = reader.boolean("hasCoordinates")
+        query.filters.version = reader.integer("version", in: 0...Int.max).map { Int64($0) }
         switch endpoint {
         case .page:
             if let limit = reader.integer("limit", in: 1...Int.max) {
@@ -135,6 +136,7 @@ public struct RecordQuery: Sendable, Hashable {
         if let from = self.filters.yearFrom { object["yearFrom"] = .integer(Int64(from)) }
         if let to = self.filters.yearTo { object["yearTo"] = .integer(Int64(to)) }
         if let flag = self.filters.hasCoordinates { object["hasCoordinates"] = .bool(flag) }
+        if let version = self.filters.version { object["version"] = .integer(version) }
         return String(SHA256Hex.digest(Array(JSONValue.object(object).canonicalString.utf8)).prefix(32))
     }
 }

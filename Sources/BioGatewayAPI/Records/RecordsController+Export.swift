@@ -54,6 +54,7 @@ extension RecordsController {
             signer: self.signer,
             plan: parsed.plan,
             fingerprint: parsed.fingerprint,
+            nhmVersion: parsed.query.filters.version,
             writer: RecordWriter(format: format, fields: parsed.query.fields),
             maximum: maximum,
             warnings: warnings,
@@ -71,6 +72,8 @@ struct RecordExport: Sendable {
     let signer: CursorSigner
     let plan: RecordSearch.Plan
     let fingerprint: String
+    /// The NHM data version asked for, reported in the tail.
+    var nhmVersion: Int64? = nil
     let writer: RecordWriter
     let maximum: Int
     let warnings: [String]
@@ -100,7 +103,7 @@ struct RecordExport: Sendable {
             }
         }
         let next = page.next.map { self.signer.cursor(for: $0, fingerprint: self.fingerprint) }
-        let metadata = RecordsController.metadata(page, next: next, warnings: self.warnings)
+        let metadata = RecordsController.metadata(page, next: next, warnings: self.warnings, nhmVersion: self.nhmVersion)
         try await body.write(ByteBuffer(bytes: self.writer.tail(metadata: metadata)))
         self.logger.info("export finished", metadata: ["records": "\(written)", "pages": "\(pages)"])
         try await body.finish(nil)

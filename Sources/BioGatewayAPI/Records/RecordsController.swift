@@ -73,13 +73,14 @@ struct RecordsController: Sendable {
 
         var records = writer.head()
         for (index, record) in page.records.enumerated() { writer.write(record, index: index, into: &records) }
-        let tail = writer.tail(metadata: Self.metadata(page, next: next, warnings: warnings))
+        let version = parsed.query.filters.version
+        let tail = writer.tail(metadata: Self.metadata(page, next: next, warnings: warnings, nhmVersion: version))
         var made = StoredRecordPage(body: Self.buffer(records, tail), headers: headers, next: next, expiresAt: .distantPast)
         var stored = false
         if self.pages.isEnabled, let freshUntil = page.freshUntil {
             // kept with every asked source's part marked as a hit: that is what it is when sent again
             let keptPage = page.markedAsCacheHits
-            let keptTail = writer.tail(metadata: Self.metadata(keptPage, next: next, warnings: warnings))
+            let keptTail = writer.tail(metadata: Self.metadata(keptPage, next: next, warnings: warnings, nhmVersion: version))
             var kept = made
             kept.expiresAt = freshUntil
             if keptTail != tail { kept.body = Self.buffer(records, keptTail) }
@@ -179,8 +180,8 @@ struct RecordsController: Sendable {
         }
     }
 
-    /// The envelope's members after `records`.
-    static func metadata(_ page: RecordSearch.Page, next: String?, warnings: [String]) -> JSONObject {
+    /// The envelope's members after `records` (the NHM's data `version` with its source, when one was asked).
+    static func metadata(_ page: RecordSearch.Page, next: String?, warnings: [String], nhmVersion: Int64? = nil) -> JSONObject {
         var sources = JSONObject()
         for (source, report) in page.reports.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             var item = JSONObject()
@@ -193,6 +194,7 @@ struct RecordsController: Sendable {
             case .error(let message): item["error"] = .string(message)
             case .skipped(let reason): item["reason"] = .string(reason)
             }
+            if source == .nhm, let nhmVersion { item["version"] = .integer(nhmVersion) }
             sources[source.rawValue] = .object(item)
         }
         return JSONObject([

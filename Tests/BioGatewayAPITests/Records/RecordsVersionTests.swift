@@ -1,0 +1,57 @@
+import BioGatewayJSON
+import BioGatewayQuery
+import BioGatewayTestSupport
+import Testing
+
+@Suite("/v1/records: NHM data versions")
+struct RecordsVersionTests {
+    /// Between the simulator's 2021 and 2022 ingests: two fifths of the specimens.
+    static let version = "1620000000000"
+
+    @Test func aVersionedSearchSeesTheDataAsItStoodAndSaysWhichVersion() async throws {
+        try await withStack { _, gateway in
+            let now = try await gateway.get("/v1/records", query: [("source", "nhm"), ("genus", "Bufo"), ("limit", "5")]).json()
+            let then = try await gateway.get(
+                "/v1/records",
+                query: [("source", "nhm"), ("genus", "Bufo"), ("limit", "5"), ("version", Self.version)]
+            )
+            #expect(then.status == 200)
+            let page = try then.json()
+            #expect(page["sources"]?["nhm"]?["version"] == .integer(1_620_000_000_000))
+            #expect(now["sources"]?["nhm"]?["version"] == nil)
+            let total = page["total"]?["value"]?.integerValue ?? 0
+            #expect(total > 0)
+            #expect(total < now["total"]?["value"]?.integerValue ?? 0)
+        }
+    }
+
+    @Test func itsCursorsPageAtTheSameVersionAndBelongToIt() async throws {
+        try await withStack { _, gateway in
+            let query = [("source", "nhm"), ("genus", "Bufo"), ("version", Self.version)]
+            let (ids, _) = try await RecordsPagingTests.follow(gateway, query + [("limit", "400")])
+            let first = try await gateway.get("/v1/records", query: query + [("limit", "5")]).json()
+            #expect(ids.count == Int(first["total"]?["value"]?.integerValue ?? -1))
+            #expect(Set(ids).count == ids.count)
+            // a cursor made at one version is another question's at another
+            let cursor = try #require(first["next"]?.stringValue)
+            let other = try await gateway.get(
+                "/v1/records",
+                query: [("source", "nhm"), ("genus", "Bufo"), ("version", "1700000000000"), ("cursor", cursor)]
+            )
+            #expect(other.status == 400)
+            #expect(try other.json()["invalid-params"]?.arrayValue?.first?["name"] == "cursor")
+        }
+    }
+
+    @Test func vertNetHasNoVersionsSoItIsSkippedOrRefused() async throws {
+        try await withStack { _, gateway in
+            let both = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("version", Self.version), ("limit", "5")])
+            #expect(both.status == 200)
+            let page = try both.json()
+            #expect(page["sources"]?["vertnet"]?["status"] == "skipped")
+            #expect(page["sources"]?["vertnet"]?["reason"]?.stringValue?.contains("no data versions") == true)
+            let vertnet = try await gateway.get("/v1/records", query: [("source", "vertnet"), ("genus", "Bufo"), ("version", Self.version)])
+            #expect(vertnet.status == 400)
+        }
+    }
+}
