@@ -82,7 +82,7 @@ public struct UpstreamSimulator: Sendable {
         }
         for prefix in ["/api/3/action/", "/api/action/"] {
             let action: @Sendable (Request, SimulatorRequestContext) async throws -> Response = { request, context in
-                try await self.serveNHMAction(request, context, name: context.parameters.get("action") ?? "")
+                try await self.serveNHM(request, context, action: context.parameters.get("action") ?? "")
             }
             router.get(RouterPath(prefix + ":action"), use: action)
             router.post(RouterPath(prefix + ":action"), use: action)
@@ -98,7 +98,14 @@ public struct UpstreamSimulator: Sendable {
 
     // MARK: Upstream routes
 
-    private func serveNHM(_ request: Request, _ context: SimulatorRequestContext, oldRoute: Bool) async throws -> Response {
+    /// An NHM request: `datastore_search` (`action` nil; logged as its parameters) or another action (logged
+    /// as `{"action", "parameters"}`).
+    private func serveNHM(
+        _ request: Request,
+        _ context: SimulatorRequestContext,
+        action: String? = nil,
+        oldRoute: Bool = false
+    ) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 4 * 1024 * 1024)
         let parameters = NHMSimulator.parameters(
@@ -108,34 +115,15 @@ public struct UpstreamSimulator: Sendable {
         )
         let logged: JSONValue
         switch parameters {
-        case .object(let object): logged = .object(object)
-        case .badJSON: logged = .string(String(buffer: body))
-        }
-        return try await self.serve(.nhm, request, context, parameters: logged) {
-            switch parameters {
-            case .object(let object): return self.nhm.answer(object, oldRoute: oldRoute)
-            case .badJSON(let message): return NHMSimulator.badRequest(message)
-            }
-        }
-    }
-
-    private func serveNHMAction(_ request: Request, _ context: SimulatorRequestContext, name: String) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: 4 * 1024 * 1024)
-        let parameters = NHMSimulator.parameters(
-            query: request.uri.query,
-            body: Array(body.readableBytesView),
-            contentType: request.headers[.contentType]
-        )
-        let logged: JSONValue
-        switch parameters {
-        case .object(let object): logged = ["action": .string(name), "parameters": .object(object)]
+        case .object(let object): logged = action.map { ["action": .string($0), "parameters": .object(object)] } ?? .object(object)
         case .badJSON: logged = .string(String(buffer: body))
         }
         let isGet = request.method == .get
         return try await self.serve(.nhm, request, context, parameters: logged) {
             switch parameters {
-            case .object(let object): return self.nhmActions.answer(name, object, isGet: isGet)
+            case .object(let object):
+                guard let action else { return self.nhm.answer(object, oldRoute: oldRoute) }
+                return self.nhmActions.answer(action, object, isGet: isGet)
             case .badJSON(let message): return NHMSimulator.badRequest(message)
             }
         }
