@@ -32,7 +32,6 @@ public struct UpstreamSimulator: Sendable {
     public let state: SimulatorState
     let configuration: SimulatorConfiguration
     let nhm: NHMSimulator
-    let nhmActions: NHMActionSimulator
     let vertnet: VertNetSimulator
 
     /// The recorded answers bundled with the binary.
@@ -49,8 +48,7 @@ public struct UpstreamSimulator: Sendable {
     public init(configuration: SimulatorConfiguration = .init(), state: SimulatorState = SimulatorState()) {
         self.configuration = configuration
         self.state = state
-        self.nhm = NHMSimulator(engine: Self.sharedNHMEngine, fixturesDirectory: configuration.fixturesDirectory)
-        self.nhmActions = NHMActionSimulator(engine: Self.sharedNHMEngine)
+        self.nhm = NHMSimulator(fixturesDirectory: configuration.fixturesDirectory)
         self.vertnet = VertNetSimulator(
             engine: Self.sharedVertNetEngine,
             fixtures: VertNetFixtures(directory: configuration.fixturesDirectory?.appendingPathComponent("vertnet"))
@@ -92,7 +90,7 @@ public struct UpstreamSimulator: Sendable {
             router.get(RouterPath(path)) { request, context in try await self.serveVertNet(request, context, apiModule: apiModule) }
             router.post(RouterPath(path)) { request, context in try await self.serveVertNet(request, context, apiModule: apiModule) }
         }
-        SimulatorControlRoutes(state: self.state).register(on: router)
+        SimulatorControlRoutes(state: self.state, nhmData: Self.sharedNHMEngine).register(on: router)
         return router
     }
 
@@ -119,11 +117,12 @@ public struct UpstreamSimulator: Sendable {
         case .badJSON: logged = .string(String(buffer: body))
         }
         let isGet = request.method == .get
+        let engine = await self.state.nhmData ?? Self.sharedNHMEngine
         return try await self.serve(.nhm, request, context, parameters: logged) {
             switch parameters {
             case .object(let object):
-                guard let action else { return self.nhm.answer(object, oldRoute: oldRoute) }
-                return self.nhmActions.answer(action, object, isGet: isGet)
+                guard let action else { return self.nhm.answer(object, oldRoute: oldRoute, engine: engine) }
+                return NHMActionSimulator(engine: engine).answer(action, object, isGet: isGet)
             case .badJSON(let message): return NHMSimulator.badRequest(message)
             }
         }
@@ -275,7 +274,7 @@ public struct UpstreamSimulator: Sendable {
             if let empty { return Self.response(empty()) }
             var parametersObject = parameters.objectValue ?? JSONObject()
             parametersObject["q"] = "zzzz-no-such-term-zzzz"
-            return Self.response(self.nhm.answer(parametersObject, oldRoute: false))
+            return Self.response(self.nhm.answer(parametersObject, oldRoute: false, engine: Self.sharedNHMEngine))
         case .truncated:
             let full = answer()
             let half = ByteBuffer(bytes: full.body.prefix(max(1, full.body.count / 2)))

@@ -41,6 +41,36 @@ struct VersionPinTests {
         }
     }
 
+    @Test func afterANewIngestUnpinnedAnswersChangeAndPinnedOnesDoNot() async throws {
+        let clock = ManualClock()
+        try await withStack(configure: Self.configure, now: clock.now) { simulator, gateway in
+            let latest: Int64 = 1_704_067_200_000  // the simulator's last generated ingest
+            let unpinned = "/api/3/action/vds_basic_count?resource_id=\(specimens)"
+            let pinned = unpinned + "&version=\(latest)"
+            #expect(try await gateway.request(unpinned).json()["result"] == 26_000)
+            let before = try await gateway.request(pinned)
+            #expect(try before.json()["result"] == 26_000)
+            #expect(before.header("cache-status") == "BioGateway; fwd=miss; stored; detail=immutable")
+
+            // the portal ingests 100 new specimens in a new version
+            let ingest = try await GatewayClient(baseURL: simulator.baseURL).request("/_simulator/nhm/ingest?records=100", method: .POST)
+            #expect(ingest.status == 201)
+            let version = try #require(try ingest.json()["version"]?.integerValue)
+            #expect(version > latest)
+
+            clock.advance(by: 61)
+            #expect(try await gateway.request(unpinned).json()["result"] == 26_100)
+            let after = try await gateway.request(pinned)
+            #expect(after.header("cache-status") == "BioGateway; hit; detail=immutable")
+            #expect(after.body == before.body)
+            // and the portal agrees: the data as it stood at that version has not changed
+            let direct = try await GatewayClient(baseURL: simulator.baseURL).request(pinned)
+            #expect(try direct.json()["result"] == 26_000)
+            let versions = try await gateway.request("/api/3/action/vds_version_resource?resource_id=\(specimens)").json()
+            #expect(versions["result"]?.arrayValue?.last == .integer(version))
+        }
+    }
+
     @Test func anUnpinnedQuestionExpiresAsUsual() async throws {
         let clock = ManualClock()
         try await withStack(configure: Self.configure, now: clock.now) { simulator, gateway in

@@ -7,8 +7,12 @@ import Hummingbird
 /// - `GET /_simulator/faults`, `POST /_simulator/faults` (a ``SimulatorFault``), `DELETE /_simulator/faults`
 /// - `POST /_simulator/release`: answers every request a `hold` fault is holding (`{"released": n}`)
 /// - `GET /_simulator/requests[?source=nhm|vertnet]`, `DELETE /_simulator/requests`
+/// - `POST /_simulator/nhm/ingest[?records=N]`: a new NHM data version with N (default 100) new specimens
+///   (`{"version", "records"}`)
 struct SimulatorControlRoutes: Sendable {
     let state: SimulatorState
+    /// The generated NHM data that ingests add to.
+    let nhmData: NHMSearchEngine
 
     func register(on router: Router<SimulatorRequestContext>) {
         let group = router.group("_simulator")
@@ -40,6 +44,12 @@ struct SimulatorControlRoutes: Sendable {
         group.delete("requests") { _, _ in
             await self.state.resetRequests()
             return Response(status: .noContent)
+        }
+        group.post("nhm/ingest") { request, _ in
+            let count = request.uri.queryParameters["records"].flatMap { Int(String($0)) } ?? 100
+            guard (1...10_000).contains(count) else { throw HTTPError(.badRequest, message: "records must be 1 to 10000") }
+            let (version, total) = await self.state.ingestNHM(count: count, base: self.nhmData)
+            return try Self.json(["version": Int(version), "records": total], status: .created)
         }
     }
 

@@ -27,12 +27,31 @@ public actor SimulatorState {
     private var nextHold = 0
     /// The most requests that were being answered at once since the last reset.
     public private(set) var maximumInFlight = 0
+    /// The NHM data once something was ingested (nil: the generated specimens, shared by every simulator).
+    private(set) var nhmData: NHMSearchEngine?
 
     public init() {}
 
     /// Adds a fault to the queue.
     public func inject(_ fault: SimulatorFault) {
         self.faults.append(fault)
+    }
+
+    /// Publishes a new NHM data version holding `count` new specimens (copies of existing ones under new
+    /// ids) on top of `base` (or of what was ingested before): unpinned questions now see them, questions
+    /// pinned to an earlier version do not. Returns the new version and how many records there are.
+    func ingestNHM(count: Int, base: NHMSearchEngine, now: Date = Date()) -> (version: Int64, total: Int) {
+        let current = self.nhmData ?? base
+        let version = max((current.versions.last ?? 0) + 1, Int64(now.timeIntervalSince1970 * 1000))
+        let highest = current.records.compactMap { $0.string("_id").flatMap { Int64($0) } }.max() ?? 0
+        let added = (0..<count).map { index -> SimulatedRecord in
+            var fields = current.records[index % current.records.count].fields
+            fields["_id"] = .string(String(highest + 1 + Int64(index)))
+            return SimulatedRecord(fields: fields)
+        }
+        let next = current.ingesting(added, at: version)
+        self.nhmData = next
+        return (version, next.records.count)
     }
 
     /// Removes every pending fault.

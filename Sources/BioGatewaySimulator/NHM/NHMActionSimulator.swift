@@ -71,9 +71,9 @@ struct NHMActionSimulator: Sendable {
             let text = (p["query"] ?? .object(JSONObject())).canonicalString + (p["query_version"]?.stringValue ?? "v1.0.0")
             return Self.success(name, .string(String(SHA256Hex.digest(Array(text.utf8)).prefix(40))))
         case "vds_version_resource":
-            return Self.success(name, .array(NHMSearchEngine.ingestVersions.map { .integer($0) }))
+            return Self.success(name, .array(self.engine.versions.map { .integer($0) }))
         case "vds_version_round":
-            return Self.success(name, .integer(Self.round(version)))
+            return Self.success(name, .integer(Self.round(version, versions: self.engine.versions)))
         case "vds_version_record":
             guard let index = self.index(ofRecord: p["record_id"]?.stringValue) else { return Self.success(name, .array([])) }
             return Self.success(name, [.integer(self.engine.recordVersions[index])])
@@ -233,8 +233,7 @@ struct NHMActionSimulator: Sendable {
 
     /// `vds_version_round`: none or one at or past the latest → the latest; below the earliest → unchanged;
     /// otherwise the greatest version at or below it.
-    static func round(_ version: Int64?) -> Int64 {
-        let versions = NHMSearchEngine.ingestVersions
+    static func round(_ version: Int64?, versions: [Int64]) -> Int64 {
         guard let version, version < versions.last! else { return versions.last! }
         return versions.last { $0 <= version } ?? version
     }

@@ -14,14 +14,16 @@ struct NHMSearchEngine: Sendable {
     private let encodedRecords: [[UInt8]]
     private let defaultOrder: [Int]
     private let fieldsDescription: JSONValue
-    /// The data version (ms since the epoch) each record was ingested at, by index: the specimens arrived in
-    /// ``ingestVersions``, a fifth at each.
+    /// The data version (ms since the epoch) each record was ingested at, by index: the generated specimens
+    /// arrived in ``ingestVersions``, a fifth at each; records added by ``ingesting(_:at:)`` at later ones.
     let recordVersions: [Int64]
+    /// The data versions, ascending.
+    let versions: [Int64]
 
     /// The simulated ingests, ascending: 2020-01-01, 2021-01-01, … 2024-01-01 (ms since the epoch).
     static let ingestVersions: [Int64] = [1_577_836_800_000, 1_609_459_200_000, 1_640_995_200_000, 1_672_531_200_000, 1_704_067_200_000]
 
-    init(records: [SimulatedRecord], resourceID: String) {
+    init(records: [SimulatedRecord], resourceID: String, recordVersions: [Int64]? = nil) {
         self.records = records
         self.resourceID = resourceID
         let writer = JSONWriter(style: .compact)
@@ -29,7 +31,18 @@ struct NHMSearchEngine: Sendable {
         let defaultSort = [SortItem(field: "modified", descending: true)]
         self.defaultOrder = Self.order(Array(records.indices), of: records, by: defaultSort)
         self.fieldsDescription = Self.describeFields(records)
-        self.recordVersions = records.indices.map { Self.ingestVersions[$0 % Self.ingestVersions.count] }
+        let versions = recordVersions ?? records.indices.map { Self.ingestVersions[$0 % Self.ingestVersions.count] }
+        self.recordVersions = versions
+        self.versions = Array(Set(versions)).sorted()
+    }
+
+    /// This data with `newRecords` ingested at `version` (later than every version so far).
+    func ingesting(_ newRecords: [SimulatedRecord], at version: Int64) -> NHMSearchEngine {
+        NHMSearchEngine(
+            records: self.records + newRecords,
+            resourceID: self.resourceID,
+            recordVersions: self.recordVersions + Array(repeating: version, count: newRecords.count)
+        )
     }
 
     /// Whether the record at `index` is in the data as it stood at `version` (all records when nil).

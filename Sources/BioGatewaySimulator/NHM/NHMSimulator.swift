@@ -6,13 +6,11 @@ import Foundation
 /// 409 validation errors, 500 `Internal Server Error` for Elasticsearch failures, bare-string 400s for
 /// bad JSON bodies, and the 2015 recorded answer for its exact query on the old route.
 struct NHMSimulator: Sendable {
-    let engine: NHMSearchEngine
     let recordedJones: JSONValue?
 
     static let contentType = "application/json;charset=utf-8"
 
-    init(engine: NHMSearchEngine, fixturesDirectory: URL?) {
-        self.engine = engine
+    init(fixturesDirectory: URL?) {
         if let url = fixturesDirectory?.appendingPathComponent("nhm/datastore_search_jones_2015_first50.json"),
             let data = try? Data(contentsOf: url),
             let interaction = try? JSONParser.parse(Array(data))
@@ -47,14 +45,15 @@ struct NHMSimulator: Sendable {
         }
     }
 
-    func answer(_ parameters: JSONObject, oldRoute: Bool) -> SimulatedAnswer {
+    /// The answer over `engine`'s data (the generated specimens and what was ingested since).
+    func answer(_ parameters: JSONObject, oldRoute: Bool, engine: NHMSearchEngine) -> SimulatedAnswer {
         let query: NHMSearchQuery
         do {
             query = try NHMSearchQuery.parse(parameters)
         } catch {
             return .json(409, JSONWriter(style: .compact).bytes(error.envelope), contentType: Self.contentType)
         }
-        guard query.resourceID == self.engine.resourceID else {
+        guard query.resourceID == engine.resourceID else {
             let error = NHMValidationError(field: "resource_id", "No resource IDs are datastore resources")
             return .json(409, JSONWriter(style: .compact).bytes(error.envelope), contentType: Self.contentType)
         }
@@ -71,10 +70,10 @@ struct NHMSimulator: Sendable {
         }
         let result: [UInt8]
         if query.runQuery == false {
-            result = JSONWriter(style: .compact).bytes(self.engine.describeQuery(query))
+            result = JSONWriter(style: .compact).bytes(engine.describeQuery(query))
         } else {
             do {
-                result = try self.engine.search(query)
+                result = try engine.search(query)
             } catch {
                 return Self.internalServerError
             }
