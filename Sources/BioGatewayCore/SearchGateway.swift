@@ -41,6 +41,12 @@ public struct SearchGateway: Sendable {
         self.now = now
     }
 
+    /// Whether the answer stored for `key` is immutable (pinned to a past data version): such a question needs
+    /// no check of the data's latest version before it is answered.
+    public func holdsImmutableAnswer(_ key: String, logger: Logger) async -> Bool {
+        await self.storedAnswer(key, logger: logger)?.isImmutable ?? false
+    }
+
     /// Requests waiting for an upstream fetch that another request started (collapsed into it).
     public var collapsedWaiting: Int {
         get async { await self.coalescer.waitingCount }

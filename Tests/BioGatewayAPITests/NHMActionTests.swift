@@ -85,6 +85,11 @@ struct NHMActionTests {
         ),
         ("vds_multi_query?query=%7Bsearch", "query", "Cannot parse JSON"),
         ("vds_multi_query?after=5", "after", "Value must be a list"),
+        (
+            "vds_multi_query?query=%7B%22filter%22%3A%7B%7D%7D", "message",
+            "Additional properties are not allowed ('filter' was unexpected)"
+        ),
+        ("vds_multi_count?query=%7B%22search%22%3A5%7D", "message", "5 is not of type 'string'"),
         ("vds_multi_autocomplete_field?text=genus", "resource_ids", "Invalid list of resource ID strings"),
         ("vds_data_get?resource_id=\(specimens)", "record_id", "Missing value"),
     ])

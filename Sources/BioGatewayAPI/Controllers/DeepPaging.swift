@@ -22,7 +22,11 @@ actor DeepPaging {
     private var starts: [String: [Int: [JSONValue]]] = [:]
     private var recency: [String] = []
     /// Questions remembered at once.
-    static let maximumQuestions = 1_000
+    static let maximumQuestions = 256
+    /// Starts remembered per question besides the step boundaries (multiples of ``stepSize``, at most
+    /// ``maximumOffset`` / ``stepSize``): a pager with an odd page size is remembered up to here, then walked
+    /// from the boundaries. Together: at most about 280,000 small `after` values (a few tens of MB).
+    static let maximumOtherStarts = 100
     /// Records one walking step asks for (the Data Portal's page cap).
     static let stepSize = NHMSearchQuery.maximumLimit
     /// The farthest a single request may walk (steps), so one request cannot queue an unbounded walk.
@@ -69,7 +73,12 @@ actor DeepPaging {
             }
         }
         // the page answered is the after-request's: its key is the one to purge or look up
-        return answer.response(cacheKey: question.request.key, notices: question.notices, conditions: nil)
+        var response = answer.response(cacheKey: question.request.key, notices: question.notices, conditions: nil)
+        let pinned = question.request.parameters["version"]?.integerValue
+        if let dataVersion = VersionPins.dataVersion(of: answer, pinned: pinned) {
+            response.headers[VersionPins.dataVersionHeader] = dataVersion
+        }
+        return response
     }
 
     /// Why a page could not be walked to.
@@ -172,6 +181,13 @@ actor DeepPaging {
     }
 
     private func remember(_ question: String, offset: Int, after: [JSONValue]) {
+        let known = self.starts[question] ?? [:]
+        if offset % Self.stepSize != 0, known.count >= Self.maximumOffset / Self.stepSize + Self.maximumOtherStarts {
+            return
+        }
+        if offset % Self.stepSize != 0, known.keys.lazy.filter({ $0 % Self.stepSize != 0 }).count >= Self.maximumOtherStarts {
+            return
+        }
         self.starts[question, default: [:]][offset] = after
         self.touch(question)
         if self.recency.count > Self.maximumQuestions {

@@ -12,8 +12,12 @@ import Hummingbird
 /// `vds_version_round` without a version, itself answered through the cache (its usual TTL): a latest version
 /// the cache holds may be older than the portal's, which only makes the gateway more careful. A version later
 /// than the latest, or a question over every resource (no `resource_id`/`resource_ids`), is cached with the
-/// usual TTL. Every answer to a pinned question carries `BioGateway-Data-Version`, and every NHM answer its
-/// question's stable hash (`BioGateway-Cache-Key`, SHA-256 of the canonical question): what a citation needs.
+/// usual TTL.
+///
+/// What a citation needs is on every NHM answer: `BioGateway-Data-Version` — the pinned version, or for an
+/// unpinned question the moment its answer was fetched, in the portal's own unit (ms since the epoch: the
+/// portal stamps every change with its time, so asking with `version=` that value gives the same data) — and
+/// the question's stable hash, `BioGateway-Cache-Key` (SHA-256 of the canonical question).
 struct VersionPins: Sendable {
     let gateway: SearchGateway
 
@@ -25,17 +29,15 @@ struct VersionPins: Sendable {
         var immutable = false
         let version = question.request.parameters["version"]?.integerValue
         if let version, let resources = Self.resources(of: question.request) {
-            immutable = true
-            for resource in resources {
-                guard let latest = await self.latestVersion(of: resource, context: context), version <= latest else {
-                    immutable = false
-                    break
+            if await self.gateway.holdsImmutableAnswer(question.request.key, logger: context.logger) {
+                immutable = true  // found immutable when it was stored: nothing to check again
+            } else {
+                immutable = await self.isAtOrBelowLatest(version, of: resources, context: context)
+                if !immutable {
+                    notices.append(
+                        "version \(version) is not known to be at or below the data's latest version: the answer may still change, and is cached for the usual time"
+                    )
                 }
-            }
-            if !immutable {
-                notices.append(
-                    "version \(version) is not known to be at or below the data's latest version: the answer may still change, and is cached for the usual time"
-                )
             }
         }
         let answer = await self.gateway.answer(
@@ -50,8 +52,27 @@ struct VersionPins: Sendable {
             notices: notices,
             conditions: request.method == .get ? request.headers : nil
         )
-        if let version { response.headers[Self.dataVersionHeader] = String(version) }
+        if let dataVersion = Self.dataVersion(of: answer, pinned: version) {
+            response.headers[Self.dataVersionHeader] = dataVersion
+        }
         return response
+    }
+
+    /// The data version an answer reflects: the pinned one, or when the answer was fetched (nil for an
+    /// answer that is not the upstream's data: an error, a refusal).
+    static func dataVersion(of answer: GatewayAnswer, pinned: Int64?) -> String? {
+        guard case .body(let body) = answer, body.status == 200 else { return nil }
+        if let pinned { return String(pinned) }
+        guard let fetched = body.validator?.storedAt else { return nil }
+        return String(Int64((fetched.timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    /// Whether `version` is at or below the latest version of every one of `resources`.
+    func isAtOrBelowLatest(_ version: Int64, of resources: [String], context: GatewayRequestContext) async -> Bool {
+        for resource in resources {
+            guard let latest = await self.latestVersion(of: resource, context: context), version <= latest else { return false }
+        }
+        return true
     }
 
     /// The resources a question reads, when it names them (nil for none, or "every resource").

@@ -32,6 +32,9 @@ public struct NHMActionQuery: Sendable, Hashable {
             }
         }
         guard errors.isEmpty else { throw NHMValidationError(fieldErrors: errors) }
+        if let query = canonical["query"], let message = Self.queryShapeProblem(query) {
+            throw NHMValidationError(message: message)
+        }
 
         var requestedSize: Int?
         if let size = action.size {
@@ -79,6 +82,38 @@ public struct NHMActionQuery: Sendable, Hashable {
 
     /// The data version the question is pinned to (`version`), if any.
     public var version: Int64? { self.parameters["version"]?.integerValue }
+
+    /// The multi actions' `query` against the top level of the portal's query schema v1.0.0 (an object with
+    /// at most `search`, a string, and `filters`, an object), with jsonschema's own messages, as the portal's 409
+    /// `message`. The filter groups and terms inside `filters` are left to the portal (its 409 is passed on).
+    static func queryShapeProblem(_ query: JSONValue) -> String? {
+        guard case .object(let object) = query else { return "\(Self.pythonRepr(query)) is not of type 'object'" }
+        let unexpected = object.keys.filter { $0 != "search" && $0 != "filters" }
+        if !unexpected.isEmpty {
+            let names = unexpected.map { "'\($0)'" }.joined(separator: ", ")
+            return "Additional properties are not allowed (\(names) \(unexpected.count == 1 ? "was" : "were") unexpected)"
+        }
+        if let search = object["search"], search.stringValue == nil {
+            return "\(Self.pythonRepr(search)) is not of type 'string'"
+        }
+        if let filters = object["filters"], filters.objectValue == nil {
+            return "\(Self.pythonRepr(filters)) is not of type 'object'"
+        }
+        return nil
+    }
+
+    /// A JSON value as Python's `repr` writes the value `json.loads` makes of it (jsonschema's messages use it).
+    static func pythonRepr(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "None"
+        case .bool(let flag): return flag ? "True" : "False"
+        case .integer(let number): return String(number)
+        case .double(let number): return JSONWriter.format(number)
+        case .string(let text): return "'\(text)'"
+        case .array(let elements): return "[" + elements.map(Self.pythonRepr).joined(separator: ", ") + "]"
+        case .object(let object): return "{" + object.map { key, value in "'\(key)': \(Self.pythonRepr(value))" }.joined(separator: ", ") + "}"
+        }
+    }
 
     enum Validated {
         case absent
