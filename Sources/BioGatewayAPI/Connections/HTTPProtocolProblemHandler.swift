@@ -80,42 +80,31 @@ final class HTTPProtocolProblemHandler: ChannelDuplexHandler, RemovableChannelHa
                 status: 408,
                 detail: "The request's body stopped arriving before it was complete; the connection is closed."
             )
-            self.closing = true
-            let channel = context.channel
-            context.writeAndFlush(self.wrapOutboundOut(.head(Self.head(problem))), promise: nil)
-            context.writeAndFlush(self.wrapOutboundOut(.body(Self.body(problem, allocator: channel.allocator))), promise: nil)
             // the close goes on once the problem is out (through the pipeline again: `closing` lets it pass)
-            context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
-                channel.close(mode: mode, promise: promise)
-            }
+            let channel = context.channel
+            self.answer(problem, context: context) { channel.close(mode: mode, promise: promise) }
             return
         }
         context.close(mode: mode, promise: promise)
     }
 
-    private func answer(_ problem: ProblemDetails, context: ChannelHandlerContext) {
+    /// Writes `problem` as the whole response (its document encoded once), then runs `then`: by default,
+    /// closes the connection.
+    private func answer(_ problem: ProblemDetails, context: ChannelHandlerContext, then: (@Sendable () -> Void)? = nil) {
         self.closing = true
         self.answered = true
-        context.write(self.wrapOutboundOut(.head(Self.head(problem))), promise: nil)
-        context.write(self.wrapOutboundOut(.body(Self.body(problem, allocator: context.channel.allocator))), promise: nil)
-        let channel = context.channel
-        context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
-            channel.close(promise: nil)
-        }
-    }
-
-    private static func head(_ problem: ProblemDetails) -> HTTPResponse {
+        let document = problem.document
         var fields: HTTPFields = [
             .contentType: "application/problem+json",
-            .contentLength: String(problem.document.count),
+            .contentLength: String(document.count),
             .connection: "close",
         ]
         fields[.xContentTypeOptions] = "nosniff"
-        return HTTPResponse(status: problem.status, headerFields: fields)
-    }
-
-    private static func body(_ problem: ProblemDetails, allocator: ByteBufferAllocator) -> ByteBuffer {
-        allocator.buffer(bytes: problem.document)
+        context.write(self.wrapOutboundOut(.head(HTTPResponse(status: problem.status, headerFields: fields))), promise: nil)
+        context.write(self.wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: document))), promise: nil)
+        let channel = context.channel
+        let then = then ?? { channel.close(promise: nil) }
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in then() }
     }
 
     /// Why the parser refused the request, in words a client's author can act on.

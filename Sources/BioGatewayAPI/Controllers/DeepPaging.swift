@@ -74,10 +74,7 @@ actor DeepPaging {
         }
         // the page answered is the after-request's: its key is the one to purge or look up
         var response = answer.response(cacheKey: question.request.key, notices: question.notices, conditions: nil)
-        let pinned = question.request.parameters["version"]?.integerValue
-        if let dataVersion = VersionPins.dataVersion(of: answer, pinned: pinned) {
-            response.headers[VersionPins.dataVersionHeader] = dataVersion
-        }
+        VersionPins.addDataVersion(of: answer, pinned: question.request.parameters["version"]?.integerValue, to: &response)
         return response
     }
 

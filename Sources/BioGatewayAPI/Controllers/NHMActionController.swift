@@ -10,7 +10,7 @@ import Hummingbird
 /// the action's own schema, canonicalised and cached like `datastore_search`. Actions that write or queue
 /// work (``NHMAction/refused``) are refused with the portal's `Authorization Error` envelope naming the
 /// action, and an unknown action gets the portal's bare-string 400; neither goes upstream.
-struct NHMActionController {
+struct NHMActionController: DropInEndpoint {
     let gateway: SearchGateway
     /// `vds_basic_query` pages past the window, walked by `after` (nil: the portal's 409).
     let deepPaging: DeepPaging?
@@ -20,15 +20,7 @@ struct NHMActionController {
 
     static let paths = ["/api/3/action/{action}", "/api/action/{action}", "/nhm/api/3/action/{action}", "/nhm/api/action/{action}"]
 
-    func register(on router: Router<GatewayRequestContext>, limits: ClientRateLimits) {
-        let group = router.group().add(middleware: CacheStatusMiddleware()).add(middleware: RateLimitMiddleware(limits: limits))
-        for path in Self.paths {
-            group.get(RouterPath(path), use: self.act)
-            group.post(RouterPath(path), use: self.act)
-        }
-    }
-
-    @Sendable func act(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+    @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let name = context.parameters.get("action") ?? ""
         switch NHMAction.lookup(name) {
         case .datastoreSearch:

@@ -52,10 +52,13 @@ struct VersionPins: Sendable {
             notices: notices,
             conditions: request.method == .get ? request.headers : nil
         )
-        if let dataVersion = Self.dataVersion(of: answer, pinned: version) {
-            response.headers[Self.dataVersionHeader] = dataVersion
-        }
+        Self.addDataVersion(of: answer, pinned: version, to: &response)
         return response
+    }
+
+    /// Adds `BioGateway-Data-Version` to the response made of `answer`, when it is the upstream's data.
+    static func addDataVersion(of answer: GatewayAnswer, pinned: Int64?, to response: inout Response) {
+        if let dataVersion = Self.dataVersion(of: answer, pinned: pinned) { response.headers[Self.dataVersionHeader] = dataVersion }
     }
 
     /// The data version an answer reflects: the pinned one, or when the answer was fetched (nil for an

@@ -53,19 +53,11 @@ public struct NHMActionQuery: Sendable, Hashable {
             if offset < 0 { throw NHMValidationError(field: "offset", "Must be a non-negative integer") }
             canonical["offset"] = .integer(Int64(offset))
             let limit = Int(clamping: canonical["limit"]?.integerValue ?? 0)
-            if offset != 0 && limit != 0 {
-                let (sum, overflow) = offset.addingReportingOverflow(limit + 1)
-                if allowingPagesPastTheWindow, action.name == "vds_basic_query", !overflow, sum > NHMSearchQuery.searchWindow {
-                    var query = NHMActionQuery(action: action.name, parameters: canonical, requestedSize: requestedSize)
-                    query.isPastTheWindow = true
-                    return query
-                }
-                if overflow || sum > NHMSearchQuery.searchWindow {
-                    throw NHMValidationError(
-                        message:
-                            "Search window size out of bounds: \(overflow ? "more than \(Int.max)" : String(sum)) (from: \(offset), size: \(limit))"
-                    )
-                }
+            if offset != 0 && limit != 0, let error = NHMSearchQuery.windowError(offset: offset, limit: limit) {
+                guard allowingPagesPastTheWindow, action.name == "vds_basic_query", offset < Int.max - limit else { throw error }
+                var query = NHMActionQuery(action: action.name, parameters: canonical, requestedSize: requestedSize)
+                query.isPastTheWindow = true
+                return query
             }
             if offset > 0 { canonical["after"] = nil }  // v6 uses `after` only when offset is 0
         }

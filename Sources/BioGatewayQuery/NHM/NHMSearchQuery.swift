@@ -149,14 +149,16 @@ public struct NHMSearchQuery: Sendable, Hashable {
         if self.offset < 0 {
             throw NHMValidationError(field: "offset", "Must be a non-negative integer")
         }
+        if let error = Self.windowError(offset: self.offset, limit: self.limit) { throw error }
+    }
+
+    /// The portal's refusal of a page past Elasticsearch's window (`offset + limit + 1 > 10000`), if it is one.
+    static func windowError(offset: Int, limit: Int) -> NHMValidationError? {
         // offset may be as large as Int64 allows: compute the window without overflowing
-        let (sum, overflow) = self.offset.addingReportingOverflow(self.limit + 1)
-        if overflow || sum > Self.searchWindow {
-            let window = overflow ? "more than \(Int.max)" : String(sum)
-            throw NHMValidationError(
-                message: "Search window size out of bounds: \(window) (from: \(self.offset), size: \(self.limit))"
-            )
-        }
+        let (sum, overflow) = offset.addingReportingOverflow(limit + 1)
+        guard overflow || sum > Self.searchWindow else { return nil }
+        let window = overflow ? "more than \(Int.max)" : String(sum)
+        return NHMValidationError(message: "Search window size out of bounds: \(window) (from: \(offset), size: \(limit))")
     }
 
     /// The request the gateway sends upstream, canonicalised, with its cache key.
