@@ -69,7 +69,15 @@ public struct SourceFetcher: Sendable {
         } catch {
             return .failed("the gateway could not build the \(source.displayName) request: \(error)")
         }
-        let answer = await self.gateway.answer(request, preferences: preferences, admitUpstream: admitUpstream, logger: logger)
+        // a page pinned to a past NHM data version never changes: stored without expiry, as on the drop-in path
+        let verdict = await DataVersionPins(gateway: self.gateway).verdict(on: request, admitUpstream: admitUpstream, logger: logger)
+        let answer = await self.gateway.answer(
+            request,
+            preferences: preferences,
+            admitUpstream: admitUpstream,
+            immutable: verdict == .immutable,
+            logger: logger
+        )
         switch answer {
         case .body(let body):
             guard body.status == 200 else {

@@ -90,6 +90,12 @@ struct NHMActionTests {
             "Additional properties are not allowed ('filter' was unexpected)"
         ),
         ("vds_multi_count?query=%7B%22search%22%3A5%7D", "message", "5 is not of type 'string'"),
+        (
+            "vds_multi_query?query=%7B%22filters%22%3A%7B%22and%22%3A%5B%7B%22string_equals%22%3A%7B%22fields%22%3A%5B%22genus%22%5D%7D%7D%5D%7D%7D",
+            "message",
+            "{'string_equals': {'fields': ['genus']}} is not valid under any of the given schemas"
+        ),
+        ("vds_multi_hash?query_version=v2.0.0", "message", "Invalid query version: v2.0.0"),
         ("vds_multi_autocomplete_field?text=genus", "resource_ids", "Invalid list of resource ID strings"),
         ("vds_data_get?resource_id=\(specimens)", "record_id", "Missing value"),
     ])

@@ -97,4 +97,32 @@ struct NHMActionSimulatorTests {
             #expect(try before.json()["error"]?["__type"] == "Not Found Error")
         }
     }
+    /// The query schema's number and geo terms select what they say: complementary ranges partition the
+    /// records that have the field, `not` complements, a radius round the whole Earth takes every located record.
+    @Test func numberAndGeoTermsFilterMultiQueries() async throws {
+        try await withSimulator { simulator async throws in
+            let client = GatewayClient(baseURL: simulator.baseURL)
+            func count(_ filters: String) async throws -> Int64 {
+                let answer = try await client.get("/api/3/action/vds_multi_count", query: [("query", #"{"filters":"# + filters + "}")])
+                #expect(answer.status == 200, "\(filters)")
+                return try #require(answer.json()["result"]?["total"]?.integerValue)
+            }
+            let all = try await count(#"{"and":[]}"#)
+            let withYear = try await count(#"{"and":[{"exists":{"fields":["year"]}}]}"#)
+            let from1950 = try await count(#"{"and":[{"number_range":{"fields":["year"],"greater_than":1950}}]}"#)
+            let before1950 = try await count(
+                #"{"and":[{"number_range":{"fields":["year"],"less_than":1950,"less_than_inclusive":false}}]}"#
+            )
+            let notFrom1950 = try await count(#"{"not":[{"number_range":{"fields":["year"],"greater_than":1950}}]}"#)
+            #expect(from1950 > 0 && before1950 > 0)
+            #expect(from1950 + before1950 == withYear)
+            #expect(from1950 + notFrom1950 == all)
+            let located = try await count(#"{"and":[{"exists":{"geo_field":true}}]}"#)
+            let aroundTheEarth = try await count(
+                #"{"and":[{"geo_point":{"latitude":0,"longitude":0,"radius":20100,"radius_unit":"km"}}]}"#
+            )
+            let nowhere = try await count(#"{"and":[{"geo_point":{"latitude":0,"longitude":0,"radius":1,"radius_unit":"mm"}}]}"#)
+            #expect(located > 0 && aroundTheEarth == located && nowhere < located)
+        }
+    }
 }

@@ -32,8 +32,18 @@ public struct NHMActionQuery: Sendable, Hashable {
             }
         }
         guard errors.isEmpty else { throw NHMValidationError(fieldErrors: errors) }
-        if let query = canonical["query"], let message = Self.queryShapeProblem(query) {
-            throw NHMValidationError(message: message)
+        if case .string(let version)? = canonical["query_version"] {
+            if version.isEmpty {
+                canonical["query_version"] = nil  // the portal reads "" as the latest
+            } else if !NHMQuerySchema.versions.contains(version) {
+                throw NHMValidationError(message: NHMQuerySchema.unknownVersionMessage(version))
+            }
+        }
+        if let query = canonical["query"] {
+            let normalised = try NHMQuerySchema.checked(query)
+            // the portal searches and hashes the normalised query: equal after normalising, equal questions
+            let isEmpty = normalised.objectValue?.isEmpty == true
+            canonical["query"] = isEmpty ? JSONValue?.none : normalised
         }
 
         var requestedSize: Int?
@@ -75,25 +85,6 @@ public struct NHMActionQuery: Sendable, Hashable {
     /// The data version the question is pinned to (`version`), if any.
     public var version: Int64? { self.parameters["version"]?.integerValue }
 
-    /// The multi actions' `query` against the top level of the portal's query schema v1.0.0 (an object with
-    /// at most `search`, a string, and `filters`, an object), with jsonschema's own messages, as the portal's 409
-    /// `message`. The filter groups and terms inside `filters` are left to the portal (its 409 is passed on).
-    static func queryShapeProblem(_ query: JSONValue) -> String? {
-        guard case .object(let object) = query else { return "\(Self.pythonRepr(query)) is not of type 'object'" }
-        let unexpected = object.keys.filter { $0 != "search" && $0 != "filters" }
-        if !unexpected.isEmpty {
-            let names = unexpected.map { "'\($0)'" }.joined(separator: ", ")
-            return "Additional properties are not allowed (\(names) \(unexpected.count == 1 ? "was" : "were") unexpected)"
-        }
-        if let search = object["search"], search.stringValue == nil {
-            return "\(Self.pythonRepr(search)) is not of type 'string'"
-        }
-        if let filters = object["filters"], filters.objectValue == nil {
-            return "\(Self.pythonRepr(filters)) is not of type 'object'"
-        }
-        return nil
-    }
-
     /// A JSON value as Python's `repr` writes the value `json.loads` makes of it (jsonschema's messages use it).
     static func pythonRepr(_ value: JSONValue) -> String {
         switch value {
@@ -101,10 +92,29 @@ public struct NHMActionQuery: Sendable, Hashable {
         case .bool(let flag): return flag ? "True" : "False"
         case .integer(let number): return String(number)
         case .double(let number): return JSONWriter.format(number)
-        case .string(let text): return "'\(text)'"
+        case .string(let text): return Self.pythonRepr(text)
         case .array(let elements): return "[" + elements.map(Self.pythonRepr).joined(separator: ", ") + "]"
-        case .object(let object): return "{" + object.map { key, value in "'\(key)': \(Self.pythonRepr(value))" }.joined(separator: ", ") + "}"
+        case .object(let object):
+            return "{" + object.map { key, value in "\(Self.pythonRepr(key)): \(Self.pythonRepr(value))" }.joined(separator: ", ") + "}"
         }
+    }
+
+    /// A string as Python's `repr` writes it: single quotes unless it holds one and no double quote.
+    static func pythonRepr(_ text: String) -> String {
+        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
+        var written = String(quote)
+        for character in text {
+            switch character {
+            case "\\": written += "\\\\"
+            case "\n": written += "\\n"
+            case "\r": written += "\\r"
+            case "\t": written += "\\t"
+            case quote: written += "\\" + String(quote)
+            default: written.append(character)
+            }
+        }
+        written.append(quote)
+        return written
     }
 
     enum Validated {

@@ -111,8 +111,9 @@ struct NHMActionSimulator: Sendable {
         }
     }
 
-    /// The multi family's matches (the `query` schema's `search` and `string_equals`/`string_contains`/
-    /// `exists` terms in `and`/`or`/`not` groups), or nil when none of `resource_ids` is the one resource.
+    /// The multi family's matches (the `query` schema's `search`, and its filter groups and terms but the
+    /// named and custom areas, which match every record with coordinates), or nil when none of `resource_ids`
+    /// is the one resource. The gateway sends the query normalised and valid; the simulator validates it too.
     func multiMatching(_ p: JSONObject) -> [Int]? {
         if let ids = p["resource_ids"]?.arrayValue, !ids.contains(.string(self.engine.resourceID)) { return nil }
         let query = p["query"]?.objectValue ?? JSONObject()
@@ -128,31 +129,84 @@ struct NHMActionSimulator: Sendable {
     }
 
     static func matches(_ record: SimulatedRecord, group: JSONValue) -> Bool {
-        guard let object = group.objectValue else { return true }
-        for (kind, body) in object {
-            return Self.matches(record, kind: kind, body: body)
-        }
-        return true
+        guard let object = group.objectValue, let kind = object.keys.first else { return true }
+        return Self.matches(record, kind: kind, body: object[kind]!)
     }
 
     static func matches(_ record: SimulatedRecord, kind: String, body: JSONValue) -> Bool {
+        let fields = body["fields"]?.arrayValue?.compactMap { $0.stringValue } ?? []
         switch kind {
         case "and": return (body.arrayValue ?? []).allSatisfy { matches(record, group: $0) }
         case "or": return (body.arrayValue ?? []).contains { matches(record, group: $0) }
         case "not": return !(body.arrayValue ?? []).contains { matches(record, group: $0) }
-        case "string_equals", "string_contains", "exists":
-            let fields = body["fields"]?.arrayValue?.compactMap { $0.stringValue } ?? []
+        case "string_equals", "string_contains":
             let value = body["value"]?.stringValue?.lowercased() ?? ""
-            return fields.contains { field in
+            // string_contains with no fields searches every field, as the top-level search does
+            let searched: [String?] = kind == "string_contains" && fields.isEmpty ? [nil] : fields
+            return searched.contains { field in
                 let values = record.values(of: field).map { $0.lowercased() }
-                switch kind {
-                case "string_equals": return values.contains(value)
-                case "string_contains": return values.contains { $0.contains(value) }
-                default: return !values.isEmpty
-                }
+                return kind == "string_equals" ? values.contains(value) : values.contains { $0.contains(value) }
             }
-        default: return true
+        case "number_equals", "number_range":
+            return fields.contains { field in
+                record.values(of: field).compactMap { Double($0) }.contains { Self.number($0, matches: kind, body) }
+            }
+        case "exists":
+            if body["geo_field"] == .bool(true) { return Self.coordinates(of: record) != nil }
+            return fields.contains { !record.values(of: $0).isEmpty }
+        case "geo_point":
+            guard let (latitude, longitude) = Self.coordinates(of: record),
+                let centreLatitude = body["latitude"].flatMap(Self.double), let centreLongitude = body["longitude"].flatMap(Self.double)
+            else { return false }
+            let metres = Self.metres(body["radius"].flatMap(Self.double) ?? 0, unit: body["radius_unit"]?.stringValue ?? "m")
+            return Self.distance(latitude, longitude, centreLatitude, centreLongitude) <= metres
+        default:  // geo_named_area, geo_custom_area: any record with coordinates
+            return Self.coordinates(of: record) != nil
         }
+    }
+
+    static func number(_ number: Double, matches kind: String, _ body: JSONValue) -> Bool {
+        if kind == "number_equals" { return body["value"].flatMap(Self.double) == number }
+        if let bound = body["greater_than"].flatMap(Self.double) {
+            let inclusive = body["greater_than_inclusive"] != .bool(false)
+            if inclusive ? number < bound : number <= bound { return false }
+        }
+        if let bound = body["less_than"].flatMap(Self.double) {
+            let inclusive = body["less_than_inclusive"] != .bool(false)
+            if inclusive ? number > bound : number >= bound { return false }
+        }
+        return true
+    }
+
+    static func double(_ value: JSONValue) -> Double? {
+        switch value {
+        case .integer(let number): Double(number)
+        case .double(let number): number
+        default: nil
+        }
+    }
+
+    static func coordinates(of record: SimulatedRecord) -> (Double, Double)? {
+        guard let latitude = record.string("decimalLatitude").flatMap(Double.init),
+            let longitude = record.string("decimalLongitude").flatMap(Double.init)
+        else { return nil }
+        return (latitude, longitude)
+    }
+
+    static func metres(_ radius: Double, unit: String) -> Double {
+        let perUnit: [String: Double] = [
+            "mi": 1609.344, "yd": 0.9144, "ft": 0.3048, "in": 0.0254, "km": 1000, "m": 1, "cm": 0.01, "mm": 0.001, "nmi": 1852,
+        ]
+        return radius * (perUnit[unit] ?? 1)
+    }
+
+    /// Great-circle distance in metres (haversine), as Elasticsearch's `geo_distance` measures it.
+    static func distance(_ latitude1: Double, _ longitude1: Double, _ latitude2: Double, _ longitude2: Double) -> Double {
+        let radians = Double.pi / 180
+        let dLatitude = (latitude2 - latitude1) * radians
+        let dLongitude = (longitude2 - longitude1) * radians
+        let a = pow(sin(dLatitude / 2), 2) + cos(latitude1 * radians) * cos(latitude2 * radians) * pow(sin(dLongitude / 2), 2)
+        return 2 * 6_371_008.8 * asin(min(1, a.squareRoot()))
     }
 
     // MARK: Results

@@ -1,3 +1,4 @@
+import BioGatewayAPI
 import BioGatewayJSON
 import BioGatewayQuery
 import BioGatewayTestSupport
@@ -40,6 +41,33 @@ struct RecordsVersionTests {
             )
             #expect(other.status == 400)
             #expect(try other.json()["invalid-params"]?.arrayValue?.first?["name"] == "cursor")
+        }
+    }
+
+    /// A page pinned to a past version is made of immutable answers: a year on, far past every TTL, it is
+    /// still answered without asking the portal anything.
+    @Test func aPinnedPageIsStoredWithoutExpiry() async throws {
+        let clock = ManualClock()
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = {
+            $0.cacheTTL = 60
+            $0.staleWhileRevalidate = 0
+        }
+        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+            let query = [("source", "nhm"), ("genus", "Bufo"), ("limit", "5"), ("version", Self.version)]
+            let first = try await gateway.get("/v1/records", query: query)
+            #expect(first.status == 200)
+            let asked = await simulator.calls(.nhm)
+            clock.advance(by: 365 * 86_400)
+            let later = try await gateway.get("/v1/records", query: query)
+            #expect(later.header("cache-status")?.contains("hit") == true)
+            #expect(try later.json()["records"] == first.json()["records"])
+            #expect(await simulator.calls(.nhm) == asked)
+            // and an unpinned page expires as usual
+            _ = try await gateway.get("/v1/records", query: Array(query.dropLast()))
+            let unpinnedAsked = await simulator.calls(.nhm)
+            clock.advance(by: 61)
+            _ = try await gateway.get("/v1/records", query: Array(query.dropLast()))
+            #expect(await simulator.calls(.nhm) > unpinnedAsked)
         }
     }
 
