@@ -21,9 +21,9 @@ cmp openapi.yaml Sources/BioGatewayAPI/Resources/openapi.yaml || {
 echo "== build"
 swift build --build-tests
 
-echo "== existing clients, /v1/records (formats, export memory, schemathesis), the cache CLI, SIGKILL durability, config check, deploy/ and hostile clients against the real binary (pytest)"
+echo "== existing clients, /v1/records (formats, export memory, schemathesis), the cache CLI, SIGKILL durability, config check, deploy/, hostile clients and the web page in headless Chromium against the real binary (pytest)"
 # -u: each result shows as it happens, also when the output goes to a CI log rather than a terminal
-BIOGATEWAY_BIN=.build/debug/biogateway python3 -u -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/RecordsAPI Tests/Durability Tests/Operations Tests/Adversarial
+BIOGATEWAY_BIN=.build/debug/biogateway python3 -u -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/RecordsAPI Tests/Durability Tests/Operations Tests/Adversarial Tests/Web
 
 echo "== swift test"
 # every test is a swift-testing test: XCTest would only announce that it ran none

@@ -41,7 +41,8 @@ public func buildApplication(
     let cache = try SQLiteResponseCache(
         path: configuration.cachePath,
         maximumBytes: configuration.cacheMaxBytes,
-        memoryMaximumBytes: configuration.memoryCacheMaxBytes
+        memoryMaximumBytes: configuration.memoryCacheMaxBytes,
+        now: now
     )
     var clientConfiguration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
@@ -87,6 +88,12 @@ public func buildApplication(
     // metrics and admin routes do not (probes and operators must always get through)
     let limited = router.group().add(middleware: RateLimitMiddleware(limits: limits))
     SourcesController(upstream: upstream).register(on: limited)
+    StatusController(upstream: upstream, cache: cache, now: now).register(on: limited)
+    WebController(
+        leafletFolder: configuration.webLeafletFolder,
+        worldOutlinePath: configuration.webWorldOutline,
+        logger: logger
+    ).register(on: router)
     let pages = MemoryCache<StoredRecordPage>(maximumBytes: configuration.pageCacheMaxBytes, now: now)
     RecordsController(
         search: RecordSearch(fetcher: SourceFetcher(gateway: gateway)),

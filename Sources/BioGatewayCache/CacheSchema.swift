@@ -106,6 +106,20 @@ enum CacheSchema {
                 table.add(column: "immutable", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v8: daily counters") { db in
+            // what the cache saved the upstreams, day by day (UTC), and since when it has counted: a cache
+            // older than this migration dates from its oldest entry
+            try db.execute(
+                sql: """
+                    CREATE TABLE cache_daily_counter (
+                        day TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (day, name)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE cache_info (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    INSERT INTO cache_info (name, value)
+                        SELECT 'created_at', COALESCE(MIN(stored_at), CAST(strftime('%s', 'now') AS REAL)) FROM cache_entry;
+                    """
+            )
+        }
         return migrator
     }
 }

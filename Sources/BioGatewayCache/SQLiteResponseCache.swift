@@ -22,11 +22,20 @@ public final class SQLiteResponseCache: Sendable {
     /// Answers ready to send, in front of the file; bounded by its own byte bound (0: off).
     public let memory: MemoryCache<ReadyAnswer>
     let coherence = MemoryCoherence()
+    /// The clock counters are dated by (``history(days:)``).
+    let now: @Sendable () -> Date
 
     /// Opens (creating if needed) the cache database at `path` and brings its schema up to date.
-    /// - Parameter memoryMaximumBytes: the bound of the memory tier (0, the default, turns it off: the
-    ///   `biogateway cache` commands need none).
-    public init(path: String, maximumBytes: Int = 1 << 30, memoryMaximumBytes: Int = 0) throws {
+    /// - Parameters:
+    ///   - memoryMaximumBytes: the bound of the memory tier (0, the default, turns it off: the
+    ///     `biogateway cache` commands need none).
+    ///   - now: the clock that dates the daily counters (tests inject one).
+    public init(
+        path: String,
+        maximumBytes: Int = 1 << 30,
+        memoryMaximumBytes: Int = 0,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         let url = URL(fileURLWithPath: path)
         // the file can hold the cursor-signing key: only the gateway's user may read it (SQLite gives the
         // -wal and -shm files the database file's mode), and a folder created for it is the user's alone
@@ -47,6 +56,7 @@ public final class SQLiteResponseCache: Sendable {
         self.database = try DatabasePool(path: path, configuration: configuration)
         self.maximumBytes = maximumBytes
         self.path = path
+        self.now = now
         self.memory = MemoryCache(maximumBytes: memoryMaximumBytes)
         try CacheSchema.migrator.migrate(self.database)
         self.coherence.start(generation: try self.database.read(CacheGenerationRecord.current))
@@ -172,7 +182,7 @@ public final class SQLiteResponseCache: Sendable {
                 for (key, date) in accesses {
                     try noteAccess.execute(arguments: [date.timeIntervalSince1970, key])
                 }
-                try Self.add(counters, db)
+                try Self.add(counters, db, day: CacheHistory.day(of: self.now()))
                 return try body(db)
             }
         } catch {
@@ -181,12 +191,20 @@ public final class SQLiteResponseCache: Sendable {
         }
     }
 
-    static func add(_ counters: [CacheEvent: Int], _ db: Database) throws {
+    /// Adds `counters` to the totals and, for the events the history keeps, to `day`'s counts.
+    static func add(_ counters: [CacheEvent: Int], _ db: Database, day: String? = nil) throws {
         let increment = try db.cachedStatement(
             sql: "INSERT INTO cache_counter (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value"
         )
+        let incrementDay = try db.cachedStatement(
+            sql: """
+                INSERT INTO cache_daily_counter (day, name, value) VALUES (?, ?, ?)
+                ON CONFLICT(day, name) DO UPDATE SET value = value + excluded.value
+                """
+        )
         for (event, amount) in counters where amount != 0 {
             try increment.execute(arguments: [event.rawValue, amount])
+            if let day, CacheHistory.dailyEvents.contains(event) { try incrementDay.execute(arguments: [day, event.rawValue, amount]) }
         }
     }
 

@@ -78,7 +78,7 @@ public struct ResilientUpstream: Sendable {
                     }
                     error = .rateLimited(request.source, retryAfter: String(Int(pause!.rounded(.up))))
                 }
-                await gate.finish(turn, failed: error.countsAsUpstreamFailure, pauseFor: pause)
+                await gate.finish(turn, failed: error.countsAsUpstreamFailure, pauseFor: pause, reason: error.reason)
                 guard error.isRetryable, attempt < self.retries else { throw error }
                 let backoff = min(self.initialBackoff * pow(2, Double(attempt)), 8) * Double.random(in: 0.5...1.5)
                 guard clock.now() + backoff < deadline! else { throw error }

@@ -69,6 +69,8 @@ public actor UpstreamGate {
         /// Median and 95th percentile latency of the last 100 finished requests, in seconds.
         public var recentLatency: (median: Double, p95: Double)?
         public var consecutiveFailures: Int
+        /// The last failure (or 429) and when it happened.
+        public var lastError: LastError?
     }
 
     /// A request waiting for its turn.
@@ -92,6 +94,13 @@ public actor UpstreamGate {
     private var openedAt: Double?
     private var probeInFlight = false
     private var consecutiveFailures = 0
+    private var lastError: LastError?
+
+    /// An upstream failure as the status shows it: its kind (``UpstreamError/reason``), and when.
+    public struct LastError: Sendable, Hashable {
+        public var reason: String
+        public var at: Date
+    }
     private var recent: [(failed: Bool, seconds: Double)] = []
     private let clock: GatewayClock
     /// The one pending timer and the instant it wakes the queue at.
@@ -153,8 +162,9 @@ public actor UpstreamGate {
 
     /// Gives a turn back with how the request went: a failure that counts against the upstream's health,
     /// or a 429 whose `retryAfter` pauses the upstream.
-    public func finish(_ turn: Turn, failed: Bool, pauseFor retryAfter: Double? = nil) {
+    public func finish(_ turn: Turn, failed: Bool, pauseFor retryAfter: Double? = nil, reason: String? = nil) {
         self.inFlight -= 1
+        if let reason, failed || retryAfter != nil { self.lastError = LastError(reason: reason, at: Date()) }
         let now = self.clock.now()
         self.recent.append((failed, max(0, now - turn.startedAt)))
         if self.recent.count > 100 { self.recent.removeFirst(self.recent.count - 100) }
@@ -303,7 +313,8 @@ public actor UpstreamGate {
             recentErrorRate: self.recent.isEmpty ? nil : Double(self.recent.filter(\.failed).count) / Double(self.recent.count),
             recentLatency: latencies.isEmpty
                 ? nil : (latencies[latencies.count / 2], latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.95))]),
-            consecutiveFailures: self.consecutiveFailures
+            consecutiveFailures: self.consecutiveFailures,
+            lastError: self.lastError
         )
     }
 }

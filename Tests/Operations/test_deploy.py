@@ -54,6 +54,9 @@ def test_dockerfile_runtime_stage(tmp_path):
     stage = runtime_stage(dockerfile).replace("\\\n", " ")
     assert stage.startswith("FROM debian:bookworm-slim")
     assert "libsqlite3-0" in stage
+    # the web page's map: Leaflet from Debian, the world outline where web_world_outline looks by default
+    assert "libjs-leaflet" in stage and "libjs-leaflet.markercluster" in stage
+    assert re.search(r"(?m)^COPY --from=build \S+ /usr/share/biogateway/", stage)
     user = re.search(r"(?m)^USER (\S+)", stage).group(1)
     assert user not in ("root", "0")
     assert re.search(r"(?m)^VOLUME /var/lib/biogateway", stage)

@@ -104,6 +104,22 @@ public struct GatewayConfiguration: SettingsRegistry {
     public var pageCacheMaxBytes: Int = 64 << 20
 
     @Setting(
+        "web.leaflet.folder",
+        .text(),
+        help:
+            "Folder of Leaflet and Leaflet.markercluster (Debian's `libjs-leaflet`, `libjs-leaflet.markercluster`), served at `/ui/vendor/leaflet/` for the web page's map"
+    )
+    public var webLeafletFolder: String = "/usr/share/javascript/leaflet"
+
+    @Setting(
+        "web.world.outline",
+        .text(),
+        help:
+            "GeoJSON of the world's land the web page's map draws (Natural Earth, public domain; `scripts/install-web-assets.sh` makes it from a PyPI package), served at `/ui/world.geojson`"
+    )
+    public var webWorldOutline: String = "/usr/share/biogateway/naturalearth-110m.geojson"
+
+    @Setting(
         "admin.token",
         .optional(.secret(minimumLength: 16), unset: "/admin is off"),
         help: "Enables `/admin/cache`, which then needs `Authorization: Bearer <token>`; at least 16 characters"

@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// `GET /` (an index of the gateway's endpoints) and `GET /openapi.yaml` (the API description).
+/// `GET /` (an index of the gateway's endpoints, or the web page for a browser) and `GET /openapi.yaml` (the
+/// API description).
 struct MetaController: Sendable {
     /// Whether `/admin/cache` is on (an admin token is configured); the index says how to turn it on.
     let adminEnabled: Bool
@@ -32,11 +33,17 @@ struct MetaController: Sendable {
             "openapi":"/openapi.yaml",\
             "endpoints":{"records":"/v1/records","export":"/v1/records/export",\
             "nhm":"/nhm/api/3/action/datastore_search","vertnet":"/vertnet/api/search","sources":"/v1/sources",\
-            "metrics":"/metrics","health":"/healthz","ready":"/readyz","adminCache":"/admin/cache"},\
+            "status":"/v1/status","metrics":"/metrics","health":"/healthz","ready":"/readyz","adminCache":"/admin/cache"},\
             "admin":"\(admin)"}
             """
-        router.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: index)))
+        router.get("/") { request, _ in
+            // a browser gets the web page; scripts, curl and everyone else the JSON index
+            if WebController.wantsHTML(request) { return try WebController.indexResponse() }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .vary: "Accept"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: index))
+            )
         }
     }
 }

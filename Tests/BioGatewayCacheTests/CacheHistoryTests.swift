@@ -1,0 +1,40 @@
+import BioGatewayCache
+import BioGatewayTestSupport
+import Foundation
+import Testing
+
+@Suite("Cache history: upstream calls saved, per day")
+struct CacheHistoryTests {
+    /// 2027-01-15 23:00 UTC: an hour before midnight.
+    static let lateEvening: Double = 1_800_000_000 - 1_800_000_000.truncatingRemainder(dividingBy: 86_400) + 23 * 3_600
+
+    @Test func countsAreDatedByTheDayTheyHappenedAndKeptAcrossReopening() async throws {
+        let clock = ManualClock(start: Self.lateEvening)
+        let path = temporaryPath()
+        do {
+            let cache = try SQLiteResponseCache(path: path, now: clock.now)
+            // day 1: two hits, a stale answer, a miss that went upstream and one that joined it
+            for event in [CacheEvent.hit, .hit, .staleServed, .miss, .miss, .coalesced] { cache.count(event) }
+            try await cache.flush()
+            clock.advance(by: 2 * 3_600)  // past midnight: day 2
+            for event in [CacheEvent.hit, .miss] { cache.count(event) }
+            try await cache.flush()
+        }
+        let cache = try SQLiteResponseCache(path: path, now: clock.now)
+        let history = try await cache.history(days: 3)
+        #expect(history.days.map(\.saved) == [0, 4, 1])
+        #expect(history.days.map(\.forwarded) == [0, 1, 1])
+        #expect(history.days.last?.day == "2027-01-16")
+        #expect(history.savedSinceCreated == 5)
+        #expect(history.forwardedSinceCreated == 2)
+        #expect(history.createdAt != nil)
+    }
+
+    @Test func pendingCountsAreIncludedWithoutAFlush() async throws {
+        let cache = try SQLiteResponseCache(path: temporaryPath())
+        cache.count(.hit)
+        let history = try await cache.history(days: 14)
+        #expect(history.days.count == 14)
+        #expect(history.days.last?.saved == 1)
+    }
+}
