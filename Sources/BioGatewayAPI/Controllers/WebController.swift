@@ -57,7 +57,7 @@ struct WebController: Sendable {
         guard let page = Self.indexPage else { throw Self.notInstalled("the web page (index.html)") }
         return Response(
             status: .ok,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .vary: "Accept"],
             body: ResponseBody(byteBuffer: page)
         )
     }
