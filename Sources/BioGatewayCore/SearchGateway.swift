@@ -41,6 +41,12 @@ public struct SearchGateway: Sendable {
         self.now = now
     }
 
+    /// Counts `count` answers sent again from a memory in front of the cache (a kept `/v1/records` page holds
+    /// the answers it was made of) as the cache hits they stand for: the saved upstream calls stay honest.
+    public func countHitsServedFromMemory(_ count: Int) {
+        for _ in 0..<max(0, count) { self.cache.count(.hit) }
+    }
+
     /// Whether the answer stored for `key` is immutable (pinned to a past data version): such a question needs
     /// no check of the data's latest version before it is answered.
     public func holdsImmutableAnswer(_ key: String, logger: Logger) async -> Bool {

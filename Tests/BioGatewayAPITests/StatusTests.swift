@@ -34,6 +34,21 @@ struct StatusTests {
         }
     }
 
+    /// A `/v1/records` page sent again from memory saved the calls of the answers it was made of.
+    @Test func aRecordsPageSentAgainCountsTheCallsItSaved() async throws {
+        try await withStack { simulator, gateway in
+            let query = [("genus", "Bufo"), ("limit", "10")]
+            #expect(try await gateway.get("/v1/records", query: query).header("cache-status")?.contains("stored") == true)
+            let again = try await gateway.get("/v1/records", query: query)
+            #expect(again.header("cache-status")?.contains("hit") == true)
+            #expect(await simulator.calls(.nhm) == 1)
+            #expect(await simulator.calls(.vertnet) == 1)
+            let saved = try await gateway.request("/v1/status").json()["saved"]
+            #expect(saved?["today"] == 2)
+            #expect(saved?["forwardedSinceCreated"] == 2)
+        }
+    }
+
     @Test func anUpstreamFailureIsTheSourcesLastError() async throws {
         try await withStack { simulator, gateway in
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 1))

@@ -43,6 +43,7 @@ struct RecordsController: Sendable {
         let bypassed = preferences.noCache || preferences.maxAge != nil
         if !bypassed, self.pages.isEnabled, let stored = self.pages.value(forKey: key) {
             let ttl = Int(stored.expiresAt.timeIntervalSince(self.now()).rounded(.down))
+            self.search.fetcher.gateway.countHitsServedFromMemory(stored.sourceAnswers)
             return Self.response(stored, request: request, gzip: preferences.acceptsGzip, cacheStatus: .pageHit(ttl: ttl))
         }
         let page: RecordSearch.Page
@@ -83,6 +84,7 @@ struct RecordsController: Sendable {
             let keptTail = writer.tail(metadata: Self.metadata(keptPage, next: next, warnings: warnings, nhmVersion: version))
             var kept = made
             kept.expiresAt = freshUntil
+            kept.sourceAnswers = page.reports.values.filter { $0.cache != .none }.count
             if keptTail != tail { kept.body = Self.buffer(records, keptTail) }
             kept.gzipBody = StoredRecordPage.compressed(kept.body)
             kept.validator = AnswerValidator(digest: SHA256Hex.digest(kept.body.readableBytesView), storedAt: self.now())

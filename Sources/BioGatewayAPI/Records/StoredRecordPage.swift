@@ -27,6 +27,8 @@ struct StoredRecordPage: Sendable {
     /// The kept page's validators (`ETag` from its bytes, `Last-Modified` when it was kept); nil for a page
     /// made and sent once.
     var validator: AnswerValidator?
+    /// The upstream answers (one per source asked) the page was made of: each re-send saves that many.
+    var sourceAnswers = 0
 
     /// What the page costs in memory (roughly: its body and headers).
     var size: Int {
