@@ -9,8 +9,11 @@ struct CacheHistoryTests {
     static let lateEvening: Double = 1_800_000_000 - 1_800_000_000.truncatingRemainder(dividingBy: 86_400) + 23 * 3_600
 
     @Test func countsAreDatedByTheDayTheyHappenedAndKeptAcrossReopening() async throws {
+        try await withTemporaryCachePath { path in try await self.countAcrossMidnight(path: path) }
+    }
+
+    func countAcrossMidnight(path: String) async throws {
         let clock = ManualClock(start: Self.lateEvening)
-        let path = temporaryPath()
         do {
             let cache = try SQLiteResponseCache(path: path, now: clock.now)
             // day 1: two hits, a stale answer, a miss that went upstream and one that joined it
@@ -31,10 +34,12 @@ struct CacheHistoryTests {
     }
 
     @Test func pendingCountsAreIncludedWithoutAFlush() async throws {
-        let cache = try SQLiteResponseCache(path: temporaryPath())
-        cache.count(.hit)
-        let history = try await cache.history(days: 14)
-        #expect(history.days.count == 14)
-        #expect(history.days.last?.saved == 1)
+        try await withTemporaryCachePath { path in
+            let cache = try SQLiteResponseCache(path: path)
+            cache.count(.hit)
+            let history = try await cache.history(days: 14)
+            #expect(history.days.count == 14)
+            #expect(history.days.last?.saved == 1)
+        }
     }
 }
