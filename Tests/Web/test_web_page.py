@@ -12,6 +12,7 @@ import pytest
 import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -49,7 +50,10 @@ def browser():
 
 
 def wait(driver, condition, what):
-    return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(lambda d: condition(d), message=what)
+    # the map re-renders its markers as it animates: an element found a moment ago may be gone, so a stale
+    # one means "not yet", not a failure
+    waiting = WebDriverWait(driver, WAIT, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,))
+    return waiting.until(lambda d: condition(d), message=what)
 
 
 def console_errors(driver):
@@ -66,11 +70,33 @@ def rows(driver):
     return driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")
 
 
+DRAWN_POINTS = """
+const map = document.getElementById('map');
+let points = map.querySelectorAll('.record-point').length;
+for (const span of map.querySelectorAll('.marker-cluster span')) points += Number(span.textContent) || 0;
+return points;
+"""
+
+
 def drawn_points(driver):
-    """The points the map shows: single markers plus the counts written on clusters."""
-    singles = len(driver.find_elements(By.CSS_SELECTOR, "#map .record-point"))
-    clustered = sum(int(span.text or 0) for span in driver.find_elements(By.CSS_SELECTOR, "#map .marker-cluster span"))
-    return singles + clustered
+    """The points the map shows: single markers plus the counts written on clusters, read in one go in the
+    page (the clusters are redrawn while the map animates)."""
+    return driver.execute_script(DRAWN_POINTS)
+
+
+def click_a_point(driver):
+    """Clicks a single point; while there is none, clicks a cluster (which zooms in) and says not yet."""
+    try:
+        singles = driver.find_elements(By.CSS_SELECTOR, "#map .record-point")
+        if singles:
+            singles[0].click()
+            return True
+        clusters = driver.find_elements(By.CSS_SELECTOR, "#map .marker-cluster")
+        if clusters:
+            clusters[0].click()
+    except (StaleElementReferenceException, ElementClickInterceptedException):
+        pass
+    return False
 
 
 def search(driver, taxon):
@@ -123,11 +149,7 @@ def test_status_search_map_paging_and_a_failing_source(site, simulator_url, brow
 
     # a point opens its record
     browser.execute_script("document.getElementById('map').scrollIntoView()")
-    marker = wait(browser, lambda d: (d.find_elements(By.CSS_SELECTOR, "#map .record-point") or d.find_elements(By.CSS_SELECTOR, "#map .marker-cluster")), "a marker")[0]
-    marker.click()
-    if "marker-cluster" in (marker.get_attribute("class") or ""):
-        # a cluster zooms in; keep clicking until a single point shows
-        wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#map .record-point"), "a single point after zooming").__getitem__(0).click()
+    wait(browser, click_a_point, "a single point to click")
     popup = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content"), "the record's popup")[0]
     assert popup.text.strip() != ""
 
