@@ -57,10 +57,10 @@ extension NHMQuerySchema {
             guard case .array(let elements) = value, Set(elements).count != elements.count else { return nil }
             return "\(NHMActionQuery.pythonRepr(value)) has non-unique elements"
         case .minimum(let minimum):
-            guard let number = Self.number(value), number < minimum else { return nil }
+            guard let number = value.doubleValue, number < minimum else { return nil }
             return "\(NHMActionQuery.pythonRepr(value)) is less than the minimum of \(Self.pythonNumber(minimum))"
         case .maximum(let maximum):
-            guard let number = Self.number(value), number > maximum else { return nil }
+            guard let number = value.doubleValue, number > maximum else { return nil }
             return "\(NHMActionQuery.pythonRepr(value)) is greater than the maximum of \(Self.pythonNumber(maximum))"
         case .enumeration(let names):
             if case .string(let text) = value, names.contains(text) { return nil }
@@ -84,14 +84,6 @@ extension NHMQuerySchema {
         case (.object, .object), (.array, .array), (.string, .string), (.boolean, .bool): true
         case (.number, .integer), (.number, .double): true
         default: false
-        }
-    }
-
-    static func number(_ value: JSONValue) -> Double? {
-        switch value {
-        case .integer(let number): Double(number)
-        case .double(let number): number
-        default: nil
         }
     }
 

@@ -156,9 +156,9 @@ struct NHMActionSimulator: Sendable {
             return fields.contains { !record.values(of: $0).isEmpty }
         case "geo_point":
             guard let (latitude, longitude) = Self.coordinates(of: record),
-                let centreLatitude = body["latitude"].flatMap(Self.double), let centreLongitude = body["longitude"].flatMap(Self.double)
+                let centreLatitude = body["latitude"]?.doubleValue, let centreLongitude = body["longitude"]?.doubleValue
             else { return false }
-            let metres = Self.metres(body["radius"].flatMap(Self.double) ?? 0, unit: body["radius_unit"]?.stringValue ?? "m")
+            let metres = Self.metres(body["radius"]?.doubleValue ?? 0, unit: body["radius_unit"]?.stringValue ?? "m")
             return Self.distance(latitude, longitude, centreLatitude, centreLongitude) <= metres
         default:  // geo_named_area, geo_custom_area: any record with coordinates
             return Self.coordinates(of: record) != nil
@@ -166,24 +166,16 @@ struct NHMActionSimulator: Sendable {
     }
 
     static func number(_ number: Double, matches kind: String, _ body: JSONValue) -> Bool {
-        if kind == "number_equals" { return body["value"].flatMap(Self.double) == number }
-        if let bound = body["greater_than"].flatMap(Self.double) {
+        if kind == "number_equals" { return body["value"]?.doubleValue == number }
+        if let bound = body["greater_than"]?.doubleValue {
             let inclusive = body["greater_than_inclusive"] != .bool(false)
             if inclusive ? number < bound : number <= bound { return false }
         }
-        if let bound = body["less_than"].flatMap(Self.double) {
+        if let bound = body["less_than"]?.doubleValue {
             let inclusive = body["less_than_inclusive"] != .bool(false)
             if inclusive ? number > bound : number >= bound { return false }
         }
         return true
-    }
-
-    static func double(_ value: JSONValue) -> Double? {
-        switch value {
-        case .integer(let number): Double(number)
-        case .double(let number): number
-        default: nil
-        }
     }
 
     static func coordinates(of record: SimulatedRecord) -> (Double, Double)? {
