@@ -95,9 +95,29 @@ def test_silent_connections_past_the_per_client_bound_are_refused_and_others_are
         time.sleep(0.05)
 
 
+def admitted(connection):
+    """Sends one keep-alive request on `connection` and reads its whole answer: the event that proves the
+    gateway admitted the connection (its event loops set connections up in no particular order)."""
+    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: gateway\r\n\r\n")
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = connection.recv(65536)
+        assert chunk, "the connection was closed instead of answered"
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
+    while len(body) < length:
+        chunk = connection.recv(65536)
+        assert chunk, "the answer was cut short"
+        body += chunk
+    return connection
+
+
 def test_the_total_bound_refuses_cleanly(gateway):
     _, url = gateway.start(BIOGATEWAY_MAX_CONNECTIONS="5", BIOGATEWAY_CLIENT_IDLE_TIMEOUT="30")
-    held = [connect(url) for _ in range(5)]
+    # each held connection is answered once first, so all five are admitted before the sixth arrives
+    held = [admitted(connect(url)) for _ in range(5)]
     extra = connect(url, source="127.0.0.2")
     assert wait_closed(extra).startswith(b"HTTP/1.1 503")
     for connection in held:
