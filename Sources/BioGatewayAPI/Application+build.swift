@@ -21,20 +21,16 @@ import ServiceLifecycle
 /// - Parameters:
 ///   - configuration: the settings.
 ///   - logger: the application logger.
-///   - now: the clock the cache uses for ages, freshness and access times (tests inject one).
+///   - clock: the one clock of every time-driven part: the cache's freshness, ages and access times, the
+///     client rate limits, the upstream gates' pacing, pauses, queue timeout and breaker cooldown, and the
+///     retries' deadline and backoff (default: the system's; tests stop it, move it forward rather than wait
+///     out a cooldown, or give it a calendar of their own).
 ///   - onServerRunning: called with the listening channel (tests read the port from it).
 ///   - reloadConfiguration: when given, SIGHUP calls it and applies the settings that can change at run time.
-///   - rateLimitClock: seconds on a monotonic clock, for the client rate limits (default: the system's; tests
-///     stop it so that budgets do not refill during a slow run).
-///   - upstreamClock: the clock of the upstream gates' pacing, pauses, queue timeout and breaker cooldown,
-///     and of the retries' deadline and backoff (default: the system's; tests move it forward rather than
-///     wait out a cooldown).
 public func buildApplication(
     configuration: GatewayConfiguration,
     logger: Logger = Logger(label: "biogateway"),
-    now: @escaping @Sendable () -> Date = { Date() },
-    rateLimitClock: (@Sendable () -> Double)? = nil,
-    upstreamClock: GatewayClock = .system,
+    clock: GatewayClock = .system,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
@@ -42,7 +38,7 @@ public func buildApplication(
         path: configuration.cachePath,
         maximumBytes: configuration.cacheMaxBytes,
         memoryMaximumBytes: configuration.memoryCacheMaxBytes,
-        now: now
+        now: clock.date
     )
     var clientConfiguration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
@@ -67,11 +63,11 @@ public func buildApplication(
         client: upstreamClient,
         limits: Dictionary(uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, configuration.upstreamLimits(for: $0)) }),
         retries: configuration.upstreamRetries,
-        clock: upstreamClock,
+        clock: clock,
         observe: { source, outcome, duration in metrics.recordUpstream(source, outcome: outcome, duration: duration) }
     )
-    let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: now)
-    let limits = try ClientRateLimits(configuration: configuration, metrics: metrics, now: rateLimitClock)
+    let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: clock.date)
+    let limits = try ClientRateLimits(configuration: configuration, metrics: metrics, clock: clock)
 
     // HEAD is answered wherever GET is (uptime monitors use it)
     let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -88,18 +84,18 @@ public func buildApplication(
     // metrics and admin routes do not (probes and operators must always get through)
     let limited = router.group().add(middleware: RateLimitMiddleware(limits: limits))
     SourcesController(upstream: upstream).register(on: limited)
-    StatusController(upstream: upstream, cache: cache, now: now).register(on: limited)
+    StatusController(upstream: upstream, cache: cache, now: clock.date).register(on: limited)
     WebController(
         leafletFolder: configuration.webLeafletFolder,
         worldOutlinePath: configuration.webWorldOutline,
         logger: logger
     ).register(on: router)
-    let pages = MemoryCache<StoredRecordPage>(maximumBytes: configuration.pageCacheMaxBytes, now: now)
+    let pages = MemoryCache<StoredRecordPage>(maximumBytes: configuration.pageCacheMaxBytes, now: clock.date)
     RecordsController(
         search: RecordSearch(fetcher: SourceFetcher(gateway: gateway)),
         signer: CursorSigner(secret: try cursorSecret(configuration, cache: cache)),
         pages: pages,
-        now: now
+        now: clock.date
     ).register(on: limited)
     HealthController(cache: cache, upstream: upstream).register(on: router)
     router.get("/metrics") { _, _ in

@@ -164,7 +164,7 @@ public actor UpstreamGate {
     /// or a 429 whose `retryAfter` pauses the upstream.
     public func finish(_ turn: Turn, failed: Bool, pauseFor retryAfter: Double? = nil, reason: String? = nil) {
         self.inFlight -= 1
-        if let reason, failed || retryAfter != nil { self.lastError = LastError(reason: reason, at: Date()) }
+        if let reason, failed || retryAfter != nil { self.lastError = LastError(reason: reason, at: self.clock.date()) }
         let now = self.clock.now()
         self.recent.append((failed, max(0, now - turn.startedAt)))
         if self.recent.count > 100 { self.recent.removeFirst(self.recent.count - 100) }
@@ -172,7 +172,7 @@ public actor UpstreamGate {
             let until = now + max(0, retryAfter)
             if until > (self.pausedUntil ?? now) {
                 self.pausedUntil = until
-                self.pausedUntilDate = Date().addingTimeInterval(retryAfter)
+                self.pausedUntilDate = self.clock.date().addingTimeInterval(retryAfter)
             }
         }
         if turn.isProbe { self.probeInFlight = false }

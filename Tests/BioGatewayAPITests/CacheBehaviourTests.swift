@@ -153,7 +153,7 @@ struct CacheBehaviourTests {
                 $0.cacheTTL = 60
                 $0.staleWhileRevalidate = 0
             }
-            try await withGateway(upstreamURL: simulator.baseURL, configure: configure, now: clock.now) { gateway in
+            try await withGateway(upstreamURL: simulator.baseURL, configure: configure, clock: clock.gatewayClock) { gateway in
                 let query = [("q", #"{"q":"genus:puma","l":2}"#)]
                 _ = try await gateway.get(vertnetPath, query: query)
                 clock.advance(by: 59)

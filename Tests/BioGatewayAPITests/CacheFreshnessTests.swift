@@ -14,7 +14,7 @@ struct CacheFreshnessTests {
             $0.cacheTTL = 60
             $0.staleWhileRevalidate = 30
         }
-        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let first = try await gateway.get(vertnetPath, query: self.query)
             #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
             clock.advance(by: 59)
@@ -57,7 +57,7 @@ struct CacheFreshnessTests {
             $0.upstreamTimeout = 3
             $0.upstreamRetries = 0
         }
-        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let nhmQuery = [("resource_id", specimens), ("q", "bufo"), ("limit", "5")]
             let original = try await gateway.get(nhmPath, query: nhmQuery)
             try #require(original.status == 200, "the answer the rest of this test falls back to was not stored")
@@ -110,7 +110,7 @@ struct CacheFreshnessTests {
             $0.emptyTTL = 300
             $0.staleWhileRevalidate = 0
         }
-        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let empty = [("q", #"{"q":"genus:nosuchgenus"}"#)]
             let full = [("q", #"{"q":"genus:puma","l":2}"#)]
             let emptyNHM = [("resource_id", specimens), ("q", "nosuchword")]
@@ -137,7 +137,7 @@ struct CacheFreshnessTests {
             $0.vertnetTTL = 10
             $0.staleWhileRevalidate = 0
         }
-        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let nhmQuery = [("resource_id", specimens), ("q", "bufo")]
             _ = try await gateway.get(nhmPath, query: nhmQuery)
             _ = try await gateway.get(vertnetPath, query: self.query)

@@ -38,7 +38,7 @@ struct ClientCacheControlTests {
 
     @Test func maxAgeAcceptsOnlyYoungerEntries() async throws {
         let clock = ManualClock()
-        try await withStack(now: clock.now) { simulator, gateway in
+        try await withStack(clock: clock.gatewayClock) { simulator, gateway in
             _ = try await gateway.get(vertnetPath, query: self.query)
             clock.advance(by: 30)
             let young = try await gateway.get(vertnetPath, query: self.query, headers: [("Cache-Control", "max-age=60")])

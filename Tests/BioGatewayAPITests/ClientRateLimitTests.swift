@@ -32,7 +32,7 @@ struct ClientRateLimitTests {
             }
             // the limiter's clock stands still, so the budget cannot refill (one request every 12 s) however slowly
             // this runs
-            try await withStack(configure: configure, rateLimitClock: stoppedRateLimitClock) { _, gateway async throws in
+            try await withStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
                 for expectedRemaining in (0..<5).reversed() {
                     let allowed = try await gateway.get(vertnetPath, query: self.query)
                     #expect(allowed.status == 200)
@@ -73,7 +73,7 @@ struct ClientRateLimitTests {
             $0.rateLimit = 3
             $0.trustedProxies = "127.0.0.1/32, ::1"
         }
-        try await withStack(configure: configure, rateLimitClock: stoppedRateLimitClock) { _, gateway async throws in
+        try await withStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
             let first = [("X-Forwarded-For", "203.0.113.7")]
             for _ in 0..<3 { #expect(try await gateway.get(vertnetPath, query: self.query, headers: first).status == 200) }
             #expect(try await gateway.get(vertnetPath, query: self.query, headers: first).status == 429)
@@ -90,7 +90,7 @@ struct ClientRateLimitTests {
             $0.rateLimit = 100
             $0.upstreamRateLimit = 2
         }
-        try await withStack(configure: configure, rateLimitClock: stoppedRateLimitClock) { simulator, gateway async throws in
+        try await withStack(configure: configure, clock: stoppedClock) { simulator, gateway async throws in
             func query(_ genus: String) -> [(String, String)] { [("q", #"{"q":"genus:\#(genus)","l":2}"#)] }
             #expect(try await gateway.get(vertnetPath, query: query("puma")).status == 200)
             let second = try await gateway.get(vertnetPath, query: query("bufo"))

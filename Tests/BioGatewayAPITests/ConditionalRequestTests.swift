@@ -11,7 +11,7 @@ struct ConditionalRequestTests {
 
     @Test func aStoredAnswerCarriesValidatorsAndA304ForWhatTheClientHas() async throws {
         let clock = ManualClock()
-        try await withStack(now: clock.now) { simulator, gateway in
+        try await withStack(clock: clock.gatewayClock) { simulator, gateway in
             let first = try await gateway.get(vertnetPath, query: self.query)
             #expect(first.status == 200)
             let etag = try #require(first.header("etag"))

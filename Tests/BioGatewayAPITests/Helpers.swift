@@ -1,4 +1,5 @@
 import BioGatewayJSON
+import BioGatewayPacing
 import BioGatewayQuery
 import BioGatewaySimulator
 import BioGatewayTestSupport
@@ -19,5 +20,6 @@ extension SimulatorHandle {
     }
 }
 
-/// A rate-limit clock that stands still: budgets never refill during the test, however slowly it runs.
-let stoppedRateLimitClock: @Sendable () -> Double = { 1_000 }
+/// A clock that stands still: client budgets never refill during the test, however slowly it runs (the
+/// upstream gates' generous test limits let requests through at one instant).
+var stoppedClock: GatewayClock { SkippingClock(manual: true).gatewayClock }

@@ -63,7 +63,7 @@ struct UpstreamProtectionTests {
             $0.upstreamMaxPause = 120
             $0.upstreamQueueTimeout = 1
         }
-        try await withStack(configure: configure, upstreamClock: clock.gatewayClock) { simulator, gateway async throws in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 999_999_999, count: 1))
             let limited = try await gateway.get(nhmPath, query: self.nhmQuery(0))
             #expect(limited.status == 503)
@@ -115,7 +115,7 @@ struct UpstreamProtectionTests {
             $0.upstreamRetries = 0
         }
         let clock = SkippingClock()
-        try await withStack(configure: configure, upstreamClock: clock.gatewayClock) { simulator, gateway async throws in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             func query(_ genus: String) -> [(String, String)] { [("q", #"{"q":"genus:\#(genus)","l":1}"#)] }
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 3))
             for genus in ["puma", "bufo", "junco"] {
@@ -158,7 +158,7 @@ struct UpstreamProtectionTests {
             $0.staleWhileRevalidate = 0
             $0.upstreamTimeout = 30
         }
-        try await withStack(configure: configure, now: clock.now) { simulator, gateway async throws in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             _ = try await gateway.get(nhmPath, query: self.nhmQuery(2))
             clock.advance(by: 120)
             // the first request holds NHM's one slot until the upstream lets it go; each step waits until the state it sets up is

@@ -1,7 +1,9 @@
+import BioGatewayPacing
 import Foundation
 import Synchronization
 
-/// A clock the test moves by hand, injected into the gateway as its `now`.
+/// A calendar the test moves by hand: the gateway's dates (freshness, ages) stand still until it does,
+/// while pacing and sleeps run in real time (``gatewayClock``).
 public final class ManualClock: Sendable {
     private let seconds: Mutex<Double>
 
@@ -10,6 +12,9 @@ public final class ManualClock: Sendable {
     /// Moves the clock forward.
     public func advance(by interval: TimeInterval) { self.seconds.withLock { $0 += interval } }
 
-    /// The gateway's clock.
+    /// The date now, on this calendar.
     public var now: @Sendable () -> Date { { Date(timeIntervalSince1970: self.seconds.withLock { $0 }) } }
+
+    /// The clock to inject: the system's monotonic seconds with this calendar.
+    public var gatewayClock: GatewayClock { GatewayClock.system.withDate(self.now) }
 }

@@ -32,9 +32,7 @@ public func withGateway<Result: Sendable>(
     upstreamURL: String,
     cachePath: String? = nil,
     configure: (inout GatewayConfiguration) -> Void = { _ in },
-    now: @escaping @Sendable () -> Date = { Date() },
-    rateLimitClock: (@Sendable () -> Double)? = nil,
-    upstreamClock: GatewayClock = .system,
+    clock: GatewayClock = .system,
     logger: Logger = quietLogger,
     _ body: (GatewayClient) async throws -> Result
 ) async throws -> Result {
@@ -44,9 +42,7 @@ public func withGateway<Result: Sendable>(
                 upstreamURL: upstreamURL,
                 cachePath: path,
                 configure: configure,
-                now: now,
-                rateLimitClock: rateLimitClock,
-                upstreamClock: upstreamClock,
+                clock: clock,
                 logger: logger,
                 body
             )
@@ -75,9 +71,7 @@ public func withGateway<Result: Sendable>(
             try buildApplication(
                 configuration: finalConfiguration,
                 logger: logger,
-                now: now,
-                rateLimitClock: rateLimitClock,
-                upstreamClock: upstreamClock,
+                clock: clock,
                 onServerRunning: onServerRunning
             )
         },
@@ -90,9 +84,7 @@ public func withGateway<Result: Sendable>(
 public func withStack<Result: Sendable>(
     cachePath: String? = nil,
     configure: (inout GatewayConfiguration) -> Void = { _ in },
-    now: @escaping @Sendable () -> Date = { Date() },
-    rateLimitClock: (@Sendable () -> Double)? = nil,
-    upstreamClock: GatewayClock = .system,
+    clock: GatewayClock = .system,
     logger: Logger = quietLogger,
     _ body: (SimulatorHandle, GatewayClient) async throws -> Result
 ) async throws -> Result {
@@ -101,9 +93,7 @@ public func withStack<Result: Sendable>(
             upstreamURL: simulator.baseURL,
             cachePath: cachePath,
             configure: configure,
-            now: now,
-            rateLimitClock: rateLimitClock,
-            upstreamClock: upstreamClock,
+            clock: clock,
             logger: logger
         ) { gateway in
             try await body(simulator, gateway)

@@ -53,10 +53,10 @@ public struct ClientRateLimits: Sendable {
     /// Where refusals are counted.
     let metrics: GatewayMetrics
 
-    init(settings: Settings, metrics: GatewayMetrics, now: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
+    init(settings: Settings, metrics: GatewayMetrics, clock: GatewayClock) {
         self.settings = Reloadable(settings)
         self.metrics = metrics
-        self.now = now
+        self.now = clock.now
     }
 
     /// Why a request cannot be attributed to a client.
@@ -96,8 +96,8 @@ public struct ClientRateLimits: Sendable {
 
 extension ClientRateLimits {
     /// The limits the settings describe; an unusable keys file or proxy list is reported as an invalid setting.
-    init(configuration: GatewayConfiguration, metrics: GatewayMetrics, now: (@Sendable () -> Double)? = nil) throws {
-        self.init(settings: try Self.settings(for: configuration), metrics: metrics, now: now ?? MonotonicClock.seconds)
+    init(configuration: GatewayConfiguration, metrics: GatewayMetrics, clock: GatewayClock = .system) throws {
+        self.init(settings: try Self.settings(for: configuration), metrics: metrics, clock: clock)
     }
 
     /// The reloadable settings a configuration describes (reading the keys file).

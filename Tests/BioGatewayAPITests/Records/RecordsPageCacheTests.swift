@@ -99,7 +99,7 @@ struct RecordsPageCacheTests {
             $0.cacheTTL = 60
             $0.staleWhileRevalidate = 30
         }
-        try await withStack(configure: configure, now: clock.now) { simulator, gateway async throws in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             _ = try await gateway.get("/v1/records", query: Self.query)
             clock.advance(by: 59)
             #expect(try await gateway.get("/v1/records", query: Self.query).header("cache-status") == "BioGateway-Pages; hit; ttl=1")

@@ -52,7 +52,7 @@ struct RecordsVersionTests {
             $0.cacheTTL = 60
             $0.staleWhileRevalidate = 0
         }
-        try await withStack(configure: configure, now: clock.now) { simulator, gateway in
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let query = [("source", "nhm"), ("genus", "Bufo"), ("limit", "5"), ("version", Self.version)]
             let first = try await gateway.get("/v1/records", query: query)
             #expect(first.status == 200)
