@@ -83,19 +83,19 @@ public struct JSONWriter: Sendable {
             self.writeScalars(string, into: &output)
         } else {
             // UTF-8 passes through as it is: copy the runs between the bytes that need escaping
-            let utf8 = string.utf8
-            var runStart = utf8.startIndex
-            var index = runStart
-            while index != utf8.endIndex {
-                let byte = utf8[index]
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    output.append(contentsOf: utf8[runStart..<index])
-                    self.writeEscaped(byte, into: &output)
-                    runStart = utf8.index(after: index)
+            var string = string
+            string.withUTF8 { utf8 in
+                var runStart = 0
+                for index in utf8.indices {
+                    let byte = utf8[index]
+                    if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                        output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                        self.writeEscaped(byte, into: &output)
+                        runStart = index + 1
+                    }
                 }
-                index = utf8.index(after: index)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
             }
-            output.append(contentsOf: utf8[runStart..<utf8.endIndex])
         }
         output.append(UInt8(ascii: "\""))
     }

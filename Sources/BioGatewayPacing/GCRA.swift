@@ -19,6 +19,9 @@ public struct GCRA: Sendable, Hashable {
         self.burst = max(1, burst ?? limit)
     }
 
+    /// Seconds of rounding error forgiven when comparing instants.
+    static let roundingSlack = 1e-9
+
     /// Seconds between requests at the sustained rate.
     public var emissionInterval: Double { self.window / Double(self.limit) }
 
@@ -44,7 +47,9 @@ public struct GCRA: Sendable, Hashable {
         let tat = max(state ?? now, now)
         let newTAT = tat + interval
         let allowedAt = newTAT - capacity
-        if now < allowedAt {
+        // a nanosecond of slack: the sums above round, and a full burst at one instant must not lose its last
+        // request to a rounding error (1000 + 0.2 + 0.2 - 0.4 is not 1000 in binary floating point)
+        if now < allowedAt - Self.roundingSlack {
             return Decision(
                 allowed: false,
                 remaining: 0,

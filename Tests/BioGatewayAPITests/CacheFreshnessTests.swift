@@ -37,7 +37,7 @@ struct CacheFreshnessTests {
             #expect(
                 try await eventually { try! await gateway.get(vertnetPath, query: self.query).header("cache-status") == "BioGateway; hit; ttl=60" }
             )
-            try await Task.sleep(for: .milliseconds(300))
+            // the refresh was the one upstream call the 20 stale answers caused
             #expect(await simulator.calls(.vertnet) == 2)
 
             // past freshness and stale-while-revalidate: a plain miss
@@ -47,7 +47,11 @@ struct CacheFreshnessTests {
         }
     }
 
-    @Test func upstreamFailuresAreCoveredByStaleEntriesWithinStaleIfError() async throws {
+    static let nhmQuery = [("resource_id", specimens), ("q", "bufo"), ("limit", "5")]
+
+    /// A gateway whose cache holds an NHM answer stored 100 s ago, 40 s past its 60 s TTL and inside its
+    /// 600 s stale-if-error window.
+    func withStaleAnswer(_ body: (ManualClock, SimulatorHandle, GatewayClient, TestResponse) async throws -> Void) async throws {
         let clock = ManualClock()
         let configure: (inout GatewayConfiguration) -> Void = {
             $0.cacheTTL = 60
@@ -58,31 +62,46 @@ struct CacheFreshnessTests {
             $0.upstreamRetries = 0
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
-            let nhmQuery = [("resource_id", specimens), ("q", "bufo"), ("limit", "5")]
-            let original = try await gateway.get(nhmPath, query: nhmQuery)
+            let original = try await gateway.get(nhmPath, query: Self.nhmQuery)
             try #require(original.status == 200, "the answer the rest of this test falls back to was not stored")
             clock.advance(by: 100)
+            try await body(clock, simulator, gateway, original)
+        }
+    }
+
+    /// Asks with `fault` injected and expects the stale answer, naming what the upstream did.
+    func expectStaleAnswer(
+        _ gateway: GatewayClient,
+        _ simulator: SimulatorHandle,
+        _ original: TestResponse,
+        after fault: SimulatorFault,
+        _ forwardStatus: String
+    ) async throws {
+        await simulator.state.inject(fault)
+        let stale = try await gateway.get(nhmPath, query: Self.nhmQuery)
+        await simulator.state.releaseHeld()
+        #expect(stale.status == 200)
+        #expect(stale.body == original.body)
+        let cacheStatus = stale.header("cache-status") ?? ""
+        #expect(cacheStatus.hasPrefix("BioGateway; fwd=stale; \(forwardStatus); stale; ttl=-40; detail="), "\(cacheStatus)")
+        #expect(stale.headers["BioGateway-Notice"].contains { $0.hasPrefix("stale answer stored 100 s ago") })
+    }
+
+    @Test func upstreamFailuresAreCoveredByStaleEntriesWithinStaleIfError() async throws {
+        try await self.withStaleAnswer { clock, simulator, gateway, original in
             let faults: [(SimulatorFault, String)] = [
                 (SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1), "fwd-status=503"),
                 (SimulatorFault(source: "nhm", kind: .reset, count: 1), "fwd-status=502"),
-                (SimulatorFault(source: "nhm", kind: .hold, latencyMs: 30_000, count: 1), "fwd-status=504"),
                 (SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 1, count: 1), "fwd-status=429"),
             ]
             for (fault, forwardStatus) in faults {
-                await simulator.state.inject(fault)
-                let stale = try await gateway.get(nhmPath, query: nhmQuery)
-                await simulator.state.releaseHeld()
-                #expect(stale.status == 200)
-                #expect(stale.body == original.body)
-                let cacheStatus = stale.header("cache-status") ?? ""
-                #expect(cacheStatus.hasPrefix("BioGateway; fwd=stale; \(forwardStatus); stale; ttl=-40; detail="), "\(cacheStatus)")
-                #expect(stale.headers["BioGateway-Notice"].contains { $0.hasPrefix("stale answer stored 100 s ago") })
+                try await self.expectStaleAnswer(gateway, simulator, original, after: fault, forwardStatus)
             }
 
             // a client that refuses stored answers (no-cache, or a max-age the entry is past) sees the failure
             for directive in ["no-cache", "max-age=50"] {
                 await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1))
-                let refused = try await gateway.get(nhmPath, query: nhmQuery, headers: [("Cache-Control", directive)])
+                let refused = try await gateway.get(nhmPath, query: Self.nhmQuery, headers: [("Cache-Control", directive)])
                 #expect(refused.status == 502, "\(directive)")
                 #expect(refused.header("cache-status") == "BioGateway; fwd=request; fwd-status=503; detail=upstream-status-503")
             }
@@ -90,17 +109,31 @@ struct CacheFreshnessTests {
             // outside stale-if-error the failure is the client's to see
             clock.advance(by: 600)
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 500, count: 1))
-            let failed = try await gateway.get(nhmPath, query: nhmQuery)
+            let failed = try await gateway.get(nhmPath, query: Self.nhmQuery)
             #expect(failed.status == 502)
             #expect(failed.header("content-type") == "application/problem+json")
             #expect(failed.header("cache-status") == "BioGateway; fwd=stale; fwd-status=500; detail=upstream-status-500")
+            // and the entry was not damaged by any of it: the next success replaces it
+            #expect(try await gateway.get(nhmPath, query: Self.nhmQuery).header("cache-status") == "BioGateway; fwd=stale; stored")
+        }
+    }
+
+    @Test func anUpstreamPastItsDeadlineIsCoveredByAStaleEntryWithinStaleIfError() async throws {
+        try await self.withStaleAnswer { _, simulator, gateway, original in
+            let hold = SimulatorFault(source: "nhm", kind: .hold, latencyMs: 30_000, count: 1)
+            try await self.expectStaleAnswer(gateway, simulator, original, after: hold, "fwd-status=504")
+        }
+    }
+
+    @Test func anUpstreamPastItsDeadlineOutsideStaleIfErrorIsA504() async throws {
+        try await self.withStaleAnswer { clock, simulator, gateway, _ in
+            clock.advance(by: 600)
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .hold, latencyMs: 30_000, count: 1))
-            let slow = try await gateway.get(nhmPath, query: nhmQuery)
+            let slow = try await gateway.get(nhmPath, query: Self.nhmQuery)
             await simulator.state.releaseHeld()
             #expect(slow.status == 504)
             #expect(slow.header("content-type") == "application/problem+json")
-            // and the entry was not damaged by any of it: the next success replaces it
-            #expect(try await gateway.get(nhmPath, query: nhmQuery).header("cache-status") == "BioGateway; fwd=stale; stored")
+            #expect(try await gateway.get(nhmPath, query: Self.nhmQuery).header("cache-status") == "BioGateway; fwd=stale; stored")
         }
     }
 

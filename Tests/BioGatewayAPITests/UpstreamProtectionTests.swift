@@ -12,48 +12,81 @@ struct UpstreamProtectionTests {
         [("resource_id", specimens), ("q", "bufo"), ("limit", "3"), ("offset", String(number))]
     }
 
+    /// How many requests wait in the gateway's queue for NHM.
+    func nhmQueueDepth(_ gateway: GatewayClient) async throws -> Int? {
+        try await gateway.request("/v1/sources").json()["sources"]?["nhm"]?["queueDepth"]?.integerValue.map(Int.init)
+    }
+
     @Test func concurrentMissesArePacedAndLimited() async throws {
-        try await withSimulator(latency: .milliseconds(150)) { simulator async throws in
+        // the gateway's clock stands still: a request can only start when the test moves it
+        let clock = SkippingClock(manual: true)
+        try await withSimulator(latency: .milliseconds(20)) { simulator async throws in
             let configure: (inout GatewayConfiguration) -> Void = {
                 $0.nhmMaxRPS = 5
                 $0.nhmMaxConcurrent = 2
             }
-            try await withGateway(upstreamURL: simulator.baseURL, configure: configure) { gateway async throws in
-                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            try await withGateway(upstreamURL: simulator.baseURL, configure: configure, clock: clock.gatewayClock) { gateway async throws in
+                try await withThrowingTaskGroup(of: Int.self) { group in
                     for number in 0..<30 { group.addTask { try await gateway.get(nhmPath, query: self.nhmQuery(number)).status } }
-                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                    do {
+                        try await self.expectOneStartPerStep(clock: clock, simulator: simulator, gateway: gateway)
+                    } catch {
+                        // the waiting requests reach their queue timeout, so that the test ends instead of waiting
+                        // on a clock that stands still
+                        clock.advance(by: 3_600)
+                        throw error
+                    }
+                    let statuses = try await group.reduce(into: [Int]()) { $0.append($1) }
+                    #expect(statuses.count == 30 && statuses.allSatisfy { $0 == 200 })
                 }
-                #expect(statuses.allSatisfy { $0 == 200 })
             }
-            let arrivals = await simulator.state.requests(source: .nhm).map(\.receivedAt).sorted()
-            #expect(arrivals.count == 30)
             #expect(await simulator.state.maximumInFlight <= 2)
-            // GCRA at 5/s with a burst of 2: no one-second window holds more than 5 + 2 arrivals
-            let busiest = arrivals.indices.map { start in arrivals[start...].prefix { $0.timeIntervalSince(arrivals[start]) < 1 }.count }.max()
-            #expect((busiest ?? 0) <= 7, "\(busiest ?? 0) requests arrived within one second")
-            #expect(arrivals.last!.timeIntervalSince(arrivals.first!) >= 5.2)
+        }
+    }
+
+    /// GCRA at 5/s with a burst of 2: two of the 30 go at once, the other 28 wait their turn; then exactly one
+    /// more each fifth of a second (a hair more, so that rounding cannot hold one back).
+    func expectOneStartPerStep(clock: SkippingClock, simulator: SimulatorHandle, gateway: GatewayClient) async throws {
+        func require(_ step: String, _ condition: () async -> Bool) async throws {
+            if try await eventually(condition) { return }
+            let waiting = String(describing: try? await self.nhmQueueDepth(gateway))
+            let sent = await simulator.calls(.nhm)
+            try #require(Bool(false), "\(step): \(sent) sent, \(waiting) waiting")
+        }
+        try await require("the burst") { await simulator.calls(.nhm) == 2 }
+        try await require("the queue") { (try? await self.nhmQueueDepth(gateway)) == 28 }
+        for started in 3...30 {
+            clock.advance(by: 0.2001)
+            try await require("step \(started - 2)") { await simulator.calls(.nhm) == started }
         }
     }
 
     @Test func anUpstream429PausesAllTrafficToIt() async throws {
-        try await withStack { simulator, gateway async throws in
-            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 5, count: 1))
+        // a pause far longer than any slow run, that ends when the test moves the clock past it
+        let clock = SkippingClock()
+        let configure: (inout GatewayConfiguration) -> Void = {
+            $0.upstreamQueueTimeout = 3_600
+            $0.upstreamMaxPause = 3_600
+        }
+        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 900, count: 1))
             let limited = try await gateway.get(nhmPath, query: self.nhmQuery(0))
             #expect(limited.status == 503)
-            #expect(limited.header("retry-after") == "5")
+            #expect(limited.header("retry-after") == "900")
             let sources = try await gateway.request("/v1/sources").json()
             #expect(sources["sources"]?["nhm"]?["pausedUntil"]?.stringValue != nil)
             // VertNet is not paused
             #expect(try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma","l":1}"#)]).status == 200)
-            // NHM requests wait for the pause to end
-            let waited = try await withThrowingTaskGroup(of: Int.self) { group in
+            // NHM requests wait for the pause to end: none is sent before the clock passes it
+            try await withThrowingTaskGroup(of: Int.self) { group in
                 for number in 1...3 { group.addTask { try await gateway.get(nhmPath, query: self.nhmQuery(number)).status } }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
+                try #require(try await eventually { (try? await self.nhmQueueDepth(gateway)) == 3 })
+                #expect(await simulator.calls(.nhm) == 1)
+                clock.advance(by: 900)
+                let waited = try await group.reduce(into: [Int]()) { $0.append($1) }
+                #expect(waited == [200, 200, 200])
             }
-            #expect(waited == [200, 200, 200])
-            let arrivals = await simulator.state.requests(source: .nhm).map(\.receivedAt).sorted()
-            #expect(arrivals.count == 4)
-            #expect(arrivals[1].timeIntervalSince(arrivals[0]) >= 4.9, "sent \(arrivals[1].timeIntervalSince(arrivals[0])) s after the 429")
+            #expect(await simulator.calls(.nhm) == 4)
         }
     }
 

@@ -37,4 +37,19 @@ struct GCRATests {
         }
         #expect(allowedFresh == allowed)
     }
+
+    @Test(arguments: [(5.0, 2), (3.0, 4), (7.0, 3), (0.1, 2)])
+    func aFullBurstAtOneInstantIsNotLostToRounding(_ rate: Double, _ burst: Int) {
+        // the upstream gates' pacing: one request per 1/rate seconds, `burst` at once, at an instant whose
+        // sums do not come out exact in binary floating point
+        let pacing = GCRA(limit: 1, window: 1 / rate, burst: burst)
+        var state: Double?
+        for _ in 0..<burst {
+            let decision = pacing.attempt(at: 1_000, state: state)
+            #expect(decision.allowed)
+            state = decision.state
+        }
+        #expect(!pacing.attempt(at: 1_000, state: state).allowed)
+        #expect(pacing.attempt(at: 1_000 + 1 / rate, state: state).allowed)
+    }
 }
