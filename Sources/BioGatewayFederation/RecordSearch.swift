@@ -17,7 +17,7 @@ public struct RecordSearch: Sendable {
 
     /// A source's translated filters.
     public enum Translated: Sendable, Hashable {
-        case nhm(JSONObject)
+        case nhm(NHMSearchQuery)
         case vertnet(String)
     }
 
@@ -38,8 +38,8 @@ public struct RecordSearch: Sendable {
         for source in query.sources {
             switch source {
             case .nhm:
-                switch query.filters.nhmParameters(resourceID: SourceFetcher.nhmResourceID) {
-                case .request(let parameters): plan.translated[source] = .nhm(parameters)
+                switch query.filters.nhmQuery(resourceID: SourceFetcher.nhmResourceID) {
+                case .request(let search): plan.translated[source] = .nhm(search)
                 case .unsupported(let problems): plan.skipped[source] = problems
                 }
             case .vertnet:

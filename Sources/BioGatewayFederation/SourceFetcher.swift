@@ -35,22 +35,19 @@ public struct SourceFetcher: Sendable {
         count: Int
     ) throws -> CanonicalRequest {
         switch translation {
-        case .nhm(var parameters):
-            parameters["limit"] = .integer(Int64(count))
+        case .nhm(var query):
+            query.setLimit(count)
             if progress.offset + count + 1 <= NHMSearchQuery.searchWindow {
-                parameters["offset"] = .integer(Int64(progress.offset))
+                query.offset = progress.offset
             } else if let after = progress.after {
-                parameters["after"] = .array(after)
+                query.after = after
             } else {
                 throw SourcePage.Unreadable(description: "the NHM Data Portal gave no 'after' to page past record \(progress.offset)")
             }
-            let query = try NHMSearchQuery.parse(parameters)
             try query.enforcePagingRules()
             return query.canonicalRequest
         case .vertnet(let q):
-            var object = JSONObject([("q", .string(q)), ("l", .integer(Int64(count)))])
-            if let cursor = progress.cursor { object["c"] = .string(cursor) }
-            return try VertNetSearchQuery.parse(object).canonicalRequest
+            return VertNetSearchQuery(q: q, limit: count, cursor: progress.cursor).canonicalRequest
         }
     }
 

@@ -49,10 +49,11 @@ public struct RecordFilters: Sendable, Hashable {
         case unsupported([QueryProblem])
     }
 
-    /// NHM `datastore_search` parameters (without paging) on the specimens resource: `q` as full text,
-    /// terms as exact case-insensitive `filters` (a scientific name as its parts, see ``addNHMName(_:to:)``), `year` as a filter, `hasCoordinates=true` as
-    /// `_has_lat_long`. NHM's basic search has no ranges and no "lacks coordinates" filter.
-    public func nhmParameters(resourceID: String) -> Translation<JSONObject> {
+    /// The NHM `datastore_search` on `resourceID` (first page, the portal's default size): `q` as full text,
+    /// terms as exact case-insensitive `filters` (a scientific name as its parts, see ``addNHMName(_:to:)``),
+    /// `year` as a filter, `hasCoordinates=true` as `_has_lat_long`. NHM's basic search has no ranges and
+    /// no "lacks coordinates" filter.
+    public func nhmQuery(resourceID: String) -> Translation<NHMSearchQuery> {
         var problems: [QueryProblem] = []
         if self.yearFrom != nil {
             problems.append(QueryProblem(parameter: "yearFrom", detail: "the NHM Data Portal's search has no year ranges"))
@@ -75,12 +76,7 @@ public struct RecordFilters: Sendable, Hashable {
         guard problems.isEmpty else { return .unsupported(problems) }
         if let year = self.year { filters["year"] = .string(String(year)) }
         if self.hasCoordinates == true { filters["_has_lat_long"] = .bool(true) }
-        var parameters = JSONObject()
-        parameters["resource_id"] = .string(resourceID)
-        if let q = self.q { parameters["q"] = .string(q) }
-        if !filters.isEmpty { parameters["filters"] = .object(filters) }
-        if let version = self.version { parameters["version"] = .integer(version) }
-        return .request(parameters)
+        return .request(NHMSearchQuery(resourceID: resourceID, text: self.q, filters: filters, version: self.version))
     }
 
     /// NHM records write `scientificName` with its authorship (`Bufo bufo (Linnaeus, 1758)`), so a name is

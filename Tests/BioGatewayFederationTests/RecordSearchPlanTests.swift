@@ -17,11 +17,11 @@ struct RecordSearchPlanTests {
             return
         }
         #expect(q == "genus:Bufo country:Peru")
-        guard case .nhm(let parameters)? = plan.translated[.nhm] else {
+        guard case .nhm(let search)? = plan.translated[.nhm] else {
             Issue.record("the NHM was not planned")
             return
         }
-        #expect(parameters["resource_id"] == .string(SourceFetcher.nhmResourceID))
+        #expect(search.resourceID == SourceFetcher.nhmResourceID)
     }
 
     @Test("a source that cannot express the filters is skipped, with why, while the others are searched")

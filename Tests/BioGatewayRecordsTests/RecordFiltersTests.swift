@@ -14,26 +14,30 @@ struct RecordFiltersTests {
             year: 1965,
             hasCoordinates: true
         )
-        guard case .request(let parameters) = filters.nhmParameters(resourceID: self.resource) else {
+        guard case .request(var query) = filters.nhmQuery(resourceID: self.resource) else {
             Issue.record("NHM refused a query it can express")
             return
         }
-        #expect(parameters["q"] == "skull")
+        #expect(query.q == "skull")
         #expect(
-            parameters["filters"]
+            query.filters
                 == ["genus": "Bufo", "stateProvince": "New Mexico", "collectionCode": "ZOO", "year": "1965", "_has_lat_long": true]
         )
-        // and it goes through the drop-in endpoint's own validation and canonicalisation
-        var withPaging = parameters
-        withPaging["limit"] = 50
-        let canonical = try NHMSearchQuery.parse(withPaging).canonicalRequest
+        // and it is the request the drop-in endpoint makes of the same parameters, so both share a cache entry
+        query.setLimit(50)
+        let canonical = query.canonicalRequest
         #expect(canonical.source == .nhm)
         #expect(canonical.canonicalJSON.contains(#""_has_lat_long":true"#))
+        let dropIn: JSONObject = [
+            "resource_id": .string(self.resource), "q": "  skull ", "limit": "50",
+            "filters": #"{"genus":["Bufo"],"stateProvince":"New Mexico","collectionCode":"ZOO","year":"1965","_has_lat_long":true}"#,
+        ]
+        #expect(try NHMSearchQuery.parse(dropIn).canonicalRequest == canonical)
     }
 
     @Test func nhmRefusesWhatItCannotExpress() {
         let filters = RecordFilters(terms: ["genus": "Bufo"], yearFrom: 1900, yearTo: 1950, hasCoordinates: false)
-        guard case .unsupported(let problems) = filters.nhmParameters(resourceID: self.resource) else {
+        guard case .unsupported(let problems) = filters.nhmQuery(resourceID: self.resource) else {
             Issue.record("NHM accepted a year range")
             return
         }

@@ -31,28 +31,28 @@ struct ScientificNameTests {
 
     @Test func nhmMatchesANameOnItsPartsWhateverItsAuthorship() {
         for text in ["Bufo bufo", "Bufo bufo (Linnaeus, 1758)", "Bufo bufo Linnaeus"] {
-            guard case .request(let parameters) = RecordFilters(terms: ["scientificName": text]).nhmParameters(resourceID: "r") else {
+            guard case .request(let query) = RecordFilters(terms: ["scientificName": text]).nhmQuery(resourceID: "r") else {
                 Issue.record("NHM refused \(text)")
                 continue
             }
-            #expect(parameters["filters"] == ["genus": "Bufo", "specificEpithet": "bufo"], "\(text)")
+            #expect(query.filters == ["genus": "Bufo", "specificEpithet": "bufo"], "\(text)")
         }
-        guard case .request(let trinomial) = RecordFilters(terms: ["scientificName": "Bufo bufo spinosus"]).nhmParameters(resourceID: "r")
+        guard case .request(let trinomial) = RecordFilters(terms: ["scientificName": "Bufo bufo spinosus"]).nhmQuery(resourceID: "r")
         else {
             Issue.record("NHM refused a trinomial")
             return
         }
-        #expect(trinomial["filters"] == ["genus": "Bufo", "specificEpithet": "bufo", "infraspecificEpithet": "spinosus"])
+        #expect(trinomial.filters == ["genus": "Bufo", "specificEpithet": "bufo", "infraspecificEpithet": "spinosus"])
     }
 
     @Test func nhmSaysWhyItCannotMatchAOneWordNameOrTwoGenera() {
-        guard case .unsupported(let oneWord) = RecordFilters(terms: ["scientificName": "Bufo"]).nhmParameters(resourceID: "r") else {
+        guard case .unsupported(let oneWord) = RecordFilters(terms: ["scientificName": "Bufo"]).nhmQuery(resourceID: "r") else {
             Issue.record("NHM accepted a one-word name it cannot match exactly")
             return
         }
         #expect(oneWord.map(\.parameter) == ["scientificName"])
         #expect(oneWord.first?.detail.contains("use genus") == true)
-        let conflicting = RecordFilters(terms: ["scientificName": "Bufo bufo", "genus": "Rana"]).nhmParameters(resourceID: "r")
+        let conflicting = RecordFilters(terms: ["scientificName": "Bufo bufo", "genus": "Rana"]).nhmQuery(resourceID: "r")
         guard case .unsupported(let problems) = conflicting else {
             Issue.record("NHM accepted two genera")
             return

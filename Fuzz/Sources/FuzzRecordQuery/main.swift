@@ -19,7 +19,7 @@ fuzz { data, size in
     for parameters in inputs {
         for endpoint in [RecordQuery.Endpoint.page, .export] {
             guard let query = try? RecordQuery.parse(parameters, endpoint: endpoint) else { continue }
-            _ = query.filters.nhmParameters(resourceID: "05ff2255-c38a-40c9-b657-4ccb55ab2feb")
+            _ = query.filters.nhmQuery(resourceID: "05ff2255-c38a-40c9-b657-4ccb55ab2feb")
             _ = query.filters.vertnetQuery
             if let cursor = query.cursor { _ = try? signer.position(from: cursor, fingerprint: query.fingerprint) }
         }

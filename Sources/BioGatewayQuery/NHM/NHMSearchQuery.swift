@@ -59,12 +59,7 @@ public struct NHMSearchQuery: Sendable, Hashable {
         switch parameters["q"] {
         case nil, .null: break
         case .object(let object): query.q = .object(object)
-        case .string(let text):
-            if text.first == "{", case .object(let object)? = try? JSONParser.parse(text) {
-                query.q = .object(object)
-            } else {
-                query.q = .string(Self.collapsingWhitespace(text))
-            }
+        case .string(let text): query.q = Self.query(text)
         case .integer(let number): query.q = .string(String(number))
         case .double(let number): query.q = .string(JSONWriter.format(number))
         default: fail("q", "Must be a string or a JSON object")
@@ -79,10 +74,7 @@ public struct NHMSearchQuery: Sendable, Hashable {
 
         switch Self.parseInteger(parameters["limit"]) {
         case .absent: break
-        case .value(let limit):
-            let clamped = max(0, min(Int(clamping: limit), Self.maximumLimit))
-            query.limit = clamped
-            if clamped != limit { query.requestedLimit = Int(clamping: limit) }
+        case .value(let limit): query.setLimit(Int(clamping: limit))
         case .invalid: fail("limit", "Invalid integer")
         }
 
@@ -142,6 +134,20 @@ public struct NHMSearchQuery: Sendable, Hashable {
         guard errors.isEmpty else { throw NHMValidationError(fieldErrors: errors) }
         if query.offset > 0 { query.after = nil }  // v6 uses `after` only when offset is 0
         return query
+    }
+
+    /// Sets the page size, clamped as the portal clamps it, remembering what was asked when it differs.
+    public mutating func setLimit(_ limit: Int) {
+        let clamped = max(0, min(limit, Self.maximumLimit))
+        self.limit = clamped
+        self.requestedLimit = clamped == limit ? nil : limit
+    }
+
+    /// A `q` given as text: a JSON object in text is a per-field query; other text is free text, its runs of
+    /// white space collapsed (full-text analysis splits on them, so they cannot change the answer).
+    static func query(_ text: String) -> JSONValue {
+        if text.first == "{", case .object(let object)? = try? JSONParser.parse(text) { return .object(object) }
+        return .string(Self.collapsingWhitespace(text))
     }
 
     /// Checks the gateway's paging rules: a non-negative offset and `offset + limit + 1 <= 10000`.
@@ -259,5 +265,21 @@ extension String {
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
+    }
+}
+
+// in an extension, so that the synthesized memberwise initializer stays
+extension NHMSearchQuery {
+    /// A search the gateway composes itself (the federated `/v1/records`), in the canonical form ``parse(_:)``
+    /// gives the same parameters, without writing them out and reading them back.
+    /// - Parameters:
+    ///   - text: free text (`q`).
+    ///   - filters: exact term filters.
+    ///   - version: the data version searched (ms since the epoch).
+    public init(resourceID: String, text: String? = nil, filters: JSONObject = JSONObject(), version: Int64? = nil) {
+        self.init(resourceID: resourceID, limit: Self.defaultLimit, offset: 0)
+        self.q = text.map(Self.query)
+        self.filters = filters.isEmpty ? nil : Self.canonicalFilters(filters)
+        self.version = version
     }
 }
