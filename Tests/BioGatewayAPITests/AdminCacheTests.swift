@@ -10,8 +10,8 @@ struct AdminCacheTests {
     static let token = "s3cret-admin-token-0123456789"
     let authorized = [("Authorization", "Bearer \(Self.token)")]
 
-    func withAdminStack(_ body: (SimulatorHandle, GatewayClient) async throws -> Void) async throws {
-        try await withStack(configure: { $0.adminToken = Self.token }, body)
+    func withAdminStack(_ body: @escaping @Sendable (SimulatorHandle, GatewayClient) async throws -> Void) async throws {
+        try await withRouterStack(configure: { $0.adminToken = Self.token }, body)
     }
 
     @Test func refusesRequestsWithoutTheToken() async throws {
@@ -31,7 +31,7 @@ struct AdminCacheTests {
     }
 
     @Test func isOffWithoutAConfiguredTokenAndSaysWhichSettingTurnsItOn() async throws {
-        try await withStack { _, gateway async throws in
+        try await withRouterStack { _, gateway async throws in
             for method in [HTTPMethodName.GET, .DELETE] {
                 let off = try await gateway.request("/admin/cache", method: method.nio, headers: self.authorized)
                 #expect(off.status == 404)

@@ -9,7 +9,7 @@ struct CORSTests {
 
     @Test func anAllowedOriginGetsItsHeadersAndItsPreflights() async throws {
         let configure: (inout GatewayConfiguration) -> Void = { $0.corsOrigins = "https://notebooks.example.org, http://localhost:8888" }
-        try await withStack(configure: configure) { _, gateway in
+        try await withRouterStack(configure: configure) { _, gateway in
             let query = "/api/search?q=%7B%22q%22%3A%22genus%3Apuma%22%2C%22l%22%3A2%7D"
             let answer = try await gateway.request(query, headers: [("Origin", self.notebook)])
             #expect(answer.status == 200)
@@ -45,7 +45,7 @@ struct CORSTests {
     }
 
     @Test func noOriginsConfiguredMeansNoCORSHeaders() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let answer = try await gateway.request("/healthz", headers: [("Origin", self.notebook)])
             #expect(answer.header("access-control-allow-origin") == nil)
         }
@@ -53,7 +53,7 @@ struct CORSTests {
 
     @Test func everyOriginWithAStar() async throws {
         let configure: (inout GatewayConfiguration) -> Void = { $0.corsOrigins = "*" }
-        try await withStack(configure: configure) { _, gateway in
+        try await withRouterStack(configure: configure) { _, gateway in
             let answer = try await gateway.request("/healthz", headers: [("Origin", self.notebook)])
             #expect(answer.header("access-control-allow-origin") == "*")
         }

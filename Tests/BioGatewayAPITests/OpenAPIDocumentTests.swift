@@ -9,7 +9,7 @@ struct OpenAPIDocumentTests {
 
     @Test func theGatewayServesTheRepositoryDocument() async throws {
         let onDisk = try Data(contentsOf: Self.repositoryRoot.appendingPathComponent("openapi.yaml"))
-        try await withStack { _, gateway async throws in
+        try await withRouterStack { _, gateway async throws in
             let served = try await gateway.request("/openapi.yaml")
             #expect(served.status == 200)
             #expect(Data(served.body) == onDisk, "Sources/BioGatewayAPI/Resources/openapi.yaml must be a copy of openapi.yaml")

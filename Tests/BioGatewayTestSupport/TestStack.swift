@@ -26,6 +26,27 @@ public func withSimulator<Result: Sendable>(
     )
 }
 
+/// The settings of a gateway under test: on loopback, a free port, both upstreams at `upstreamURL`, and
+/// generous limits, so that tests about other things are not slowed or refused (the rate-limiting tests
+/// set their own).
+func testConfiguration(upstreamURL: String, cachePath: String) -> GatewayConfiguration {
+    var configuration = GatewayConfiguration()
+    configuration.host = "127.0.0.1"
+    configuration.port = 0
+    configuration.cachePath = cachePath
+    configuration.nhmURL = upstreamURL
+    configuration.vertnetURL = upstreamURL
+    configuration.upstreamTimeout = 10
+    configuration.rateLimit = 1_000_000
+    configuration.upstreamRateLimit = 1_000_000
+    configuration.nhmMaxRPS = 10_000
+    configuration.vertnetMaxRPS = 10_000
+    configuration.nhmMaxConcurrent = 256
+    configuration.vertnetMaxConcurrent = 256
+    configuration.upstreamQueue = 10_000
+    return configuration
+}
+
 /// Runs a gateway on a free loopback port, pointed at `upstreamURL` for both upstreams, on the cache at
 /// `cachePath` (default: a new one, removed afterwards).
 public func withGateway<Result: Sendable>(
@@ -48,22 +69,7 @@ public func withGateway<Result: Sendable>(
             )
         }
     }
-    var configuration = GatewayConfiguration()
-    configuration.host = "127.0.0.1"
-    configuration.port = 0
-    configuration.cachePath = cachePath
-    configuration.nhmURL = upstreamURL
-    configuration.vertnetURL = upstreamURL
-    configuration.upstreamTimeout = 10
-    // generous limits, so that tests about other things are not slowed or refused; the rate-limiting tests
-    // set their own
-    configuration.rateLimit = 1_000_000
-    configuration.upstreamRateLimit = 1_000_000
-    configuration.nhmMaxRPS = 10_000
-    configuration.vertnetMaxRPS = 10_000
-    configuration.nhmMaxConcurrent = 256
-    configuration.vertnetMaxConcurrent = 256
-    configuration.upstreamQueue = 10_000
+    var configuration = testConfiguration(upstreamURL: upstreamURL, cachePath: cachePath)
     configure(&configuration)
     let finalConfiguration = configuration
     return try await withRunningApplication(
@@ -110,11 +116,7 @@ public func withRouterStack<Result: Sendable>(
 ) async throws -> Result {
     try await withSimulator { simulator in
         try await withTemporaryCachePath { cachePath in
-            var configuration = GatewayConfiguration()
-            configuration.cachePath = cachePath
-            configuration.nhmURL = simulator.baseURL
-            configuration.vertnetURL = simulator.baseURL
-            configuration.upstreamTimeout = 10
+            var configuration = testConfiguration(upstreamURL: simulator.baseURL, cachePath: cachePath)
             configure(&configuration)
             let app = try buildApplication(configuration: configuration, logger: quietLogger)
             return try await app.test(.router) { client in try await body(simulator, GatewayClient(router: client)) }

@@ -6,7 +6,7 @@ import Testing
 @Suite("/v1/records: parameters, formats and errors")
 struct RecordsRequestTests {
     @Test func badParametersAreEachNamedInOneProblem() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let answer = try await gateway.get(
                 "/v1/records",
                 query: [("genus", "Bufo"), ("colour", "green"), ("limit", "ten"), ("hasCoordinates", "maybe"), ("year", "-5"), ("format", "xml")]
@@ -20,7 +20,7 @@ struct RecordsRequestTests {
     }
 
     @Test func aHostileFormBodyGetsAShortAnswer() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             // 900 distinct unknown parameters (under the bound on parameters; 64,000 are refused before they are
             // read, see BoundedWorkTests): the problem names the first 20 and counts the rest instead of
             // repeating each (for 64,000 it once came to 34 MB)
@@ -45,7 +45,7 @@ struct RecordsRequestTests {
         [("genus", "Bufo"), ("genus", "Puma")],
     ])
     func otherRefusals(_ query: [(String, String)]) async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let answer = try await gateway.get("/v1/records", query: query)
             #expect(answer.status == 400)
             #expect(try answer.json()["invalid-params"]?.arrayValue?.isEmpty == false)
@@ -53,7 +53,7 @@ struct RecordsRequestTests {
     }
 
     @Test func aLimitAboveOneThousandIsClampedAndSaidSo() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "5000")])
             let page = try answer.json()
             #expect(page["records"]?.arrayValue?.count == 1000)
@@ -62,7 +62,7 @@ struct RecordsRequestTests {
     }
 
     @Test func vertnetsLowerBoundStaysALowerBound() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let page = try await gateway.get("/v1/records", query: [("source", "vertnet"), ("class", "Aves"), ("limit", "5")]).json()
             #expect(page["sources"]?["vertnet"]?["total"] == ["value": 10_000, "relation": "gte"])
             #expect(page["total"] == ["value": 10_000, "relation": "gte"])
@@ -70,7 +70,7 @@ struct RecordsRequestTests {
     }
 
     @Test func postTakesTheSameParametersAsJSON() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let viaGet = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "4"), ("fields", "id,year")])
             let viaPost = try await gateway.request(
                 "/v1/records",
@@ -90,7 +90,7 @@ struct RecordsRequestTests {
     }
 
     @Test func formatsByParameterAndByAccept() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let ndjson = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "6"), ("format", "ndjson")])
             #expect(ndjson.header("content-type")?.hasPrefix("application/x-ndjson") == true)
             let lines = ndjson.text.split(separator: "\n")

@@ -39,7 +39,7 @@ struct RecordsTranslationTests {
 
     @Test(arguments: Self.cases)
     func eachFilterOnEachSource(_ filter: Case) async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let nhm = try await gateway.get("/v1/records", query: [("source", "nhm"), filter.parameter, ("limit", "7")])
             #expect(nhm.status == 200)
             let sentToNHM = try #require(await simulator.lastParameters(.nhm))
@@ -57,7 +57,7 @@ struct RecordsTranslationTests {
     }
 
     @Test func freeTextAndCombinedFilters() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let query = [("q", "toad"), ("genus", "Bufo"), ("year", "1965"), ("limit", "10")]
             let answer = try await gateway.get("/v1/records", query: query)
             #expect(answer.status == 200)
@@ -71,7 +71,7 @@ struct RecordsTranslationTests {
     }
 
     @Test func yearRangesGoToVertNetOnlyAndNHMSaysWhy() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let federated = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("yearFrom", "1960"), ("yearTo", "1970")])
             #expect(federated.status == 200)
             let sources = try federated.json()["sources"]
@@ -90,7 +90,7 @@ struct RecordsTranslationTests {
     }
 
     @Test func aNameFindsItsTaxonInEverySourceWithOrWithoutAuthorship() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             for name in ["Bufo bufo", "Bufo bufo (Linnaeus, 1758)", "BUFO BUFO"] {
                 let answer = try await gateway.get("/v1/records", query: [("scientificName", name), ("limit", "20")])
                 #expect(answer.status == 200)
@@ -113,7 +113,7 @@ struct RecordsTranslationTests {
     }
 
     @Test func aBackslashInAValueStaysInsideItsQuotes() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let answer = try await gateway.get("/v1/records", query: [("source", "vertnet"), ("genus", "Bufo\\")])
             #expect(answer.status == 200)
             #expect(try answer.json()["sources"]?["vertnet"]?["status"] == "ok")
@@ -122,7 +122,7 @@ struct RecordsTranslationTests {
     }
 
     @Test func recordsWithoutCoordinatesComeFromVertNetOnly() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("hasCoordinates", "false")])
             #expect(try answer.json()["sources"]?["nhm"]?["status"] == "skipped")
             #expect(await simulator.lastParameters(.vertnet)?["q"] == "genus:Bufo mappable:0")
@@ -135,7 +135,7 @@ struct RecordsTranslationTests {
     }
 
     @Test func aUnifiedQueryAndTheEquivalentDropInQueryShareCacheEntries() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let unified = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
             #expect(try unified.json()["sources"]?["vertnet"]?["cache"] == "miss")
             let vertnet = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:Bufo","l":5}"#)])
