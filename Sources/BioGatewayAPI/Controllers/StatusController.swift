@@ -39,16 +39,12 @@ struct StatusController: Sendable {
         }
     }
 
+    /// The public part of the statistics the admin API shows, as it shows them.
     static func cache(_ statistics: CacheStatistics) -> JSONValue {
-        [
-            "entries": .integer(Int64(statistics.entries)),
-            "bytes": .integer(Int64(statistics.bytes)),
-            "maximumBytes": .integer(Int64(statistics.maximumBytes)),
-            "hits": .integer(Int64(statistics.hits)),
-            "misses": .integer(Int64(statistics.misses)),
-            "staleServed": .integer(Int64(statistics.staleServed)),
-            "hitRatio": statistics.hitRatio.map { .double(($0 * 1000).rounded() / 1000) } ?? .null,
-        ]
+        let all = statistics.json.objectValue ?? JSONObject()
+        var shown = JSONObject()
+        for key in ["entries", "bytes", "maximumBytes", "hits", "misses", "staleServed", "hitRatio"] { shown[key] = all[key] }
+        return .object(shown)
     }
 
     static func saved(_ history: CacheHistory) -> JSONValue {
