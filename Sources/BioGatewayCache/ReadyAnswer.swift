@@ -57,6 +57,8 @@ public struct ReadyAnswer: FreshnessSubject {
     /// The length of the body as the upstream sent it.
     public let identityLength: Int
     public let isImmutable: Bool
+    /// `ETag` and `Last-Modified`, made once.
+    public let validator: AnswerValidator
 
     /// Makes the ready form of a checked entry; nil when its gzip body does not decompress.
     public init?(_ entry: CachedResponse) {
@@ -70,6 +72,7 @@ public struct ReadyAnswer: FreshnessSubject {
         self.coding = entry.coding
         self.identityLength = entry.identityLength
         self.isImmutable = entry.isImmutable
+        self.validator = AnswerValidator(entry)
         self.stored = ByteBuffer(data: entry.storedBody)
         switch entry.coding {
         case .identity:

@@ -39,21 +39,3 @@ public struct AnswerBody: Sendable {
     /// answer that was not stored.
     public var validator: AnswerValidator?
 }
-
-/// The validators of a stored answer (RFC 9110 §8.8): a strong entity tag from the stored bytes' digest,
-/// and when the answer was stored.
-public struct AnswerValidator: Sendable, Hashable {
-    /// SHA-256 of the stored bytes (hex).
-    public var digest: String
-    /// When the answer was stored.
-    public var storedAt: Date
-
-    public init(digest: String, storedAt: Date) {
-        self.digest = digest
-        self.storedAt = storedAt
-    }
-
-    public init(_ entry: CachedResponse) {
-        self.init(digest: entry.bodyDigest, storedAt: entry.storedAt)
-    }
-}

@@ -233,7 +233,7 @@ public struct SearchGateway: Sendable {
             coding: coding,
             cacheStatus: cacheStatus,
             age: Int(entry.age(at: now)),
-            validator: AnswerValidator(digest: entry.bodyDigest, storedAt: entry.storedAt)
+            validator: entry.validator
         )
     }
 

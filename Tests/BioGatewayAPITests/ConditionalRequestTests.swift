@@ -1,7 +1,7 @@
 import BioGatewayAPI
+import BioGatewayQuery
 import BioGatewaySimulator
 import BioGatewayTestSupport
-import BioGatewayUpstream
 import Foundation
 import Testing
 

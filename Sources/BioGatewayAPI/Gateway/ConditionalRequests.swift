@@ -1,22 +1,16 @@
 import BioGatewayCache
 import BioGatewayCore
-import BioGatewayUpstream
+import BioGatewayQuery
 import Foundation
 import HTTPTypes
 import Hummingbird
 
 extension AnswerValidator {
-    /// The strong entity tag of the stored answer as sent with `coding`: the identity and the gzip forms are
-    /// different representations, so the gzip one carries a `-gzip` suffix (as nginx and Apache do).
-    func entityTag(coding: ContentCoding) -> String {
-        "\"\(self.digest.prefix(32))\(coding == .gzip ? "-gzip" : "")\""
-    }
-
     /// Adds `ETag` and `Last-Modified` for the answer as sent with `coding`; given the request headers of a
     /// GET (`conditions`) that show the client already holds it, returns the 304 to send instead.
     func addValidators(to headers: inout HTTPFields, coding: ContentCoding, conditions: HTTPFields?) -> Response? {
         headers.append(HTTPField(name: .eTag, value: self.entityTag(coding: coding)))
-        headers.append(HTTPField(name: .lastModified, value: HTTPDate.format(self.storedAt)))
+        headers.append(HTTPField(name: .lastModified, value: self.lastModified))
         guard let conditions, conditions.contains(.ifNoneMatch) || conditions.contains(.ifModifiedSince),
             self.isNotModified(for: conditions)
         else { return nil }

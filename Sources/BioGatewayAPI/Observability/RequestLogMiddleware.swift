@@ -20,18 +20,19 @@ final class RequestFacts: Sendable {
 }
 
 /// Gives every request an id (`X-Request-Id`, kept from the request when it is 1–128 visible ASCII
-/// characters, else a new UUID) that is returned and present in every log line of the request, and logs
+/// characters, else a new UUID from ``RequestIDs``) that is returned and present in every log line of the request, and logs
 /// one line per request: method, route, status, duration, cache status and client (a key's name, never
 /// the key).
 struct RequestLogMiddleware: RouterMiddleware {
     let metrics: GatewayMetrics
+    let ids = RequestIDs()
     func handle(
         _ request: Request,
         context: GatewayRequestContext,
         next: (Request, GatewayRequestContext) async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
-        let id = Self.usableID(request.headers[.requestID]) ?? UUID().uuidString.lowercased()
+        let id = Self.usableID(request.headers[.requestID]) ?? self.ids.next()
         var context = context
         context.logger[metadataKey: "request_id"] = .string(id)
         do {
