@@ -61,16 +61,32 @@ struct UpstreamProtectionTests {
         }
     }
 
-    @Test func anUpstream429PausesAllTrafficToIt() async throws {
-        // a pause far longer than any slow run, that ends when the test moves the clock past it
+    /// A gateway (on a clock the test moves) whose first NHM request was answered 429 with `Retry-After:
+    /// retryAfter`; the body gets the clock, the simulator, the gateway and the gateway's answer to it.
+    func withNHMAnswering429(
+        retryAfter: Int,
+        maximumPause: Int,
+        queueTimeout: Int,
+        _ body: (SkippingClock, SimulatorHandle, GatewayClient, TestResponse) async throws -> Void
+    ) async throws {
         let clock = SkippingClock()
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.upstreamQueueTimeout = 3_600
-            $0.upstreamMaxPause = 3_600
+            $0.upstreamMaxPause = maximumPause
+            $0.upstreamQueueTimeout = queueTimeout
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
-            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 900, count: 1))
-            let limited = try await gateway.get(nhmPath, query: self.nhmQuery(0))
+            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: retryAfter, count: 1))
+            try await body(clock, simulator, gateway, try await gateway.get(nhmPath, query: self.nhmQuery(0)))
+        }
+    }
+
+    @Test func anUpstream429PausesAllTrafficToIt() async throws {
+        // a pause far longer than any slow run, that ends when the test moves the clock past it
+        try await self.withNHMAnswering429(retryAfter: 900, maximumPause: 3_600, queueTimeout: 3_600) {
+            clock,
+            simulator,
+            gateway,
+            limited async throws in
             #expect(limited.status == 503)
             #expect(limited.header("retry-after") == "900")
             let sources = try await gateway.request("/v1/sources").json()
@@ -91,14 +107,11 @@ struct UpstreamProtectionTests {
     }
 
     @Test func anAbsurdRetryAfterPausesNoLongerThanTheMaximumPause() async throws {
-        let clock = SkippingClock()
-        let configure: (inout GatewayConfiguration) -> Void = {
-            $0.upstreamMaxPause = 120
-            $0.upstreamQueueTimeout = 1
-        }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
-            await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: 999_999_999, count: 1))
-            let limited = try await gateway.get(nhmPath, query: self.nhmQuery(0))
+        try await self.withNHMAnswering429(retryAfter: 999_999_999, maximumPause: 120, queueTimeout: 1) {
+            clock,
+            simulator,
+            gateway,
+            limited async throws in
             #expect(limited.status == 503)
             #expect(limited.header("retry-after") == "120")
             #expect(try limited.json()["detail"]?.stringValue?.contains("999999999") == false)
