@@ -6,7 +6,6 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// Settings of `biogateway simulate`.
 public struct SimulatorConfiguration: Sendable {
@@ -43,18 +42,10 @@ public struct UpstreamSimulator: Sendable {
     /// The two search engines over the shared data set, indexed side by side (each on its own core).
     private static let sharedEngines: (nhm: NHMSearchEngine, vertnet: VertNetSearchEngine) = {
         let dataset = SimulatorDataset.shared
-        let nhm = Mutex<NHMSearchEngine?>(nil)
-        let vertnet = Mutex<VertNetSearchEngine?>(nil)
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                let engine = NHMSearchEngine(records: dataset.nhmRecords, resourceID: SimulatorDataset.nhmSpecimenResourceID)
-                nhm.withLock { $0 = engine }
-            } else {
-                let engine = VertNetSearchEngine(records: dataset.vertnetRecords)
-                vertnet.withLock { $0 = engine }
-            }
-        }
-        return (nhm.withLock { $0! }, vertnet.withLock { $0! })
+        return bothAtOnce(
+            { NHMSearchEngine(records: dataset.nhmRecords, resourceID: SimulatorDataset.nhmSpecimenResourceID) },
+            { VertNetSearchEngine(records: dataset.vertnetRecords) }
+        )
     }()
     private static var sharedNHMEngine: NHMSearchEngine { Self.sharedEngines.nhm }
     private static var sharedVertNetEngine: VertNetSearchEngine { Self.sharedEngines.vertnet }

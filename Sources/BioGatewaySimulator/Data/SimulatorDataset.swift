@@ -1,7 +1,5 @@
 import BioGatewayJSON
 import BioGatewayQuery
-import Dispatch
-import Synchronization
 
 /// The simulator's deterministic data: 26,000 NHM specimen records and 14,500 VertNet records.
 ///
@@ -24,14 +22,7 @@ public struct SimulatorDataset: Sendable {
     public static let shared = SimulatorDataset()
 
     init() {
-        // the two sets are independent: made side by side, a simulator starts in about half the time
-        let made = Mutex<[Int: [SimulatedRecord]]>([:])
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            let records = part == 0 ? Self.makeNHMRecords() : Self.makeVertNetRecords()
-            made.withLock { $0[part] = records }
-        }
-        self.nhmRecords = made.withLock { $0[0]! }
-        self.vertnetRecords = made.withLock { $0[1]! }
+        (self.nhmRecords, self.vertnetRecords) = bothAtOnce(Self.makeNHMRecords, Self.makeVertNetRecords)
     }
 
     static func makeNHMRecords() -> [SimulatedRecord] {
