@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // JSON: a linear parser, ordered objects, and a writer in the upstreams' own spellings.
@@ -78,6 +79,17 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The cache's store on PostgreSQL, for replicas that share one cache (`BIOGATEWAY_STORE=postgres://…`).
+        .target(
+            name: "BioGatewayCachePostgres",
+            dependencies: [
+                "BioGatewayCache",
+                "BioGatewayQuery",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -147,6 +159,7 @@ let package = Package(
                 "BioGatewayQuery",
                 "BioGatewayUpstream",
                 "BioGatewayCache",
+                "BioGatewayCachePostgres",
                 "BioGatewayRateLimit",
                 "BioGatewayRecords",
                 "BioGatewayFederation",
@@ -189,6 +202,9 @@ let package = Package(
                 "BioGatewayPacing",
                 "BioGatewayRateLimit",
                 "BioGatewaySimulator",
+                "BioGatewayCache",
+                "BioGatewayCachePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

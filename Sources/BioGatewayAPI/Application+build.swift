@@ -33,13 +33,8 @@ public func buildApplication(
     clock: GatewayClock = .system,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
-) throws -> some ApplicationProtocol {
-    let cache = try SQLiteResponseCache(
-        path: configuration.cachePath,
-        maximumBytes: configuration.cacheMaxBytes,
-        memoryMaximumBytes: configuration.memoryCacheMaxBytes,
-        now: clock.date
-    )
+) async throws -> some ApplicationProtocol {
+    let cache = try await configuration.openCache(memoryMaximumBytes: configuration.memoryCacheMaxBytes, now: clock.date, logger: logger)
     var clientConfiguration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
         timeout: .init(connect: .seconds(10)),
@@ -93,7 +88,7 @@ public func buildApplication(
     let pages = MemoryCache<StoredRecordPage>(maximumBytes: configuration.pageCacheMaxBytes, now: clock.date)
     RecordsController(
         search: RecordSearch(fetcher: SourceFetcher(gateway: gateway)),
-        signer: CursorSigner(secret: try cursorSecret(configuration, cache: cache)),
+        signer: CursorSigner(secret: try await cursorSecret(configuration, cache: cache)),
         pages: pages,
         now: clock.date
     ).register(on: limited)
@@ -160,9 +155,9 @@ public func buildApplication(
 
 /// The key that signs `/v1/records` cursors: the configured one, or one generated the first time and kept
 /// in the cache database (so cursors survive restarts).
-func cursorSecret(_ configuration: GatewayConfiguration, cache: SQLiteResponseCache) throws -> [UInt8] {
+func cursorSecret(_ configuration: GatewayConfiguration, cache: ResponseCache) async throws -> [UInt8] {
     if let secret = configuration.cursorSecret { return Array(secret.utf8) }
-    let stored = try cache.secret(named: "cursor") {
+    let stored = try await cache.secret(named: "cursor") {
         var generator = SystemRandomNumberGenerator()
         return Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
@@ -179,18 +174,46 @@ struct HTTPClientService: Service {
     }
 }
 
-/// Follows purges made by other processes (`biogateway cache purge`): every second, compares the cache
-/// file's purge generation with the one the memory tier last saw, and on a change empties the memory tier
-/// and the kept `/v1/records` pages.
+/// Follows changes made by other processes (`biogateway cache purge`, other replicas):
+/// - every second, compares the store's purge generation with the one the memory tier last saw, and on a
+///   change empties the memory tier and the kept `/v1/records` pages;
+/// - with a store that announces changes (PostgreSQL), forgets each replaced or purged entry as soon as it
+///   is announced (the kept pages too, on a purge); while the announcements are down, it starts again
+///   every second (the memory tier is emptied each time, since changes may have been missed).
 struct MemoryTierCoherence: Service {
-    let cache: SQLiteResponseCache
+    let cache: ResponseCache
     let pages: MemoryCache<StoredRecordPage>
     let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.followAnnouncements() }
+                group.addTask { await self.followGeneration() }
+                await group.waitForAll()
+            }
+        }
+    }
+
+    private func followAnnouncements() async {
+        while !Task.isCancelled {
+            do {
+                try await self.cache.followChangesByOtherProcesses(onListening: {}) { change in
+                    if case .purged = change { self.pages.removeAll() }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                self.pages.removeAll()
+                self.logger.warning("lost the cache store's change announcements; memory tier emptied", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: ResponseCache.memoryCoherenceInterval)
+        }
+    }
+
+    private func followGeneration() async {
             while !Task.isCancelled {
-                try? await Task.sleep(for: SQLiteResponseCache.memoryCoherenceInterval)
+                try? await Task.sleep(for: ResponseCache.memoryCoherenceInterval)
                 if Task.isCancelled { break }
                 do {
                     if try await self.cache.followPurgesByOtherProcesses() {
@@ -201,14 +224,13 @@ struct MemoryTierCoherence: Service {
                     self.logger.warning("could not read the cache's purge generation", metadata: ["error": "\(error)"])
                 }
             }
-        }
     }
 }
 
 /// Writes the cache's batched access times and counters every few seconds; on shutdown, after the server
 /// has drained, writes them a last time and closes the database (checkpointing the WAL).
 struct CacheMaintenance: Service {
-    let cache: SQLiteResponseCache
+    let cache: ResponseCache
     let logger: Logger
     var interval: Duration = .seconds(5)
 
@@ -224,7 +246,7 @@ struct CacheMaintenance: Service {
         // gracefully, so it runs in a task of its own that does not inherit the cancellation
         await Task { await self.flush() }.value
         do {
-            try self.cache.close()
+            try await self.cache.close()
         } catch {
             self.logger.error("could not checkpoint and close the cache database", metadata: ["error": "\(error)"])
             throw error

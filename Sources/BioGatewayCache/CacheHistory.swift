@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What the cache saved the upstreams, day by day: the requests it answered without an upstream call of
 /// their own (fresh hits, stale answers, and misses that joined another request's fetch) and those it
@@ -24,7 +23,7 @@ public struct CacheHistory: Sendable, Hashable {
     public var forwardedSinceCreated: Int
 
     /// The events a day's counts are made of.
-    static let dailyEvents: Set<CacheEvent> = [.hit, .staleServed, .miss, .coalesced]
+    package static let dailyEvents: Set<CacheEvent> = [.hit, .staleServed, .miss, .coalesced]
 
     static func saved(_ counts: [String: Int]) -> Int {
         (counts[CacheEvent.hit.rawValue] ?? 0) + (counts[CacheEvent.staleServed.rawValue] ?? 0)
@@ -42,37 +41,30 @@ public struct CacheHistory: Sendable, Hashable {
     }()
 
     /// The UTC day of `date`, as the history names it.
-    static func day(of date: Date) -> String {
+    package static func day(of date: Date) -> String {
         let parts = Self.calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }
 
-extension SQLiteResponseCache {
+extension ResponseCache {
     /// The last `days` days (today included) and the totals since the cache was created. Pending counters
     /// are written first.
     public func history(days: Int) async throws -> CacheHistory {
         let today = self.now()
         let names = (0..<max(1, days)).reversed().map { CacheHistory.day(of: today.addingTimeInterval(-Double($0) * 86_400)) }
-        return try await self.withPendingWrites { db in
-            var counts: [String: [String: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT day, name, value FROM cache_daily_counter WHERE day >= ?", arguments: [names[0]]) {
-                counts[row["day"], default: [:]][row["name"]] = row["value"]
-            }
-            let totals = Dictionary(uniqueKeysWithValues: try CacheCounterRecord.fetchAll(db).map { ($0.name, $0.value) })
-            let created = try String.fetchOne(db, sql: "SELECT value FROM cache_info WHERE name = 'created_at'").flatMap(Double.init)
-            return CacheHistory(
-                createdAt: created.map { Date(timeIntervalSince1970: $0) },
-                days: names.map { name in
-                    CacheHistory.Day(
-                        day: name,
-                        saved: CacheHistory.saved(counts[name] ?? [:]),
-                        forwarded: CacheHistory.forwarded(counts[name] ?? [:])
-                    )
-                },
-                savedSinceCreated: CacheHistory.saved(totals),
-                forwardedSinceCreated: CacheHistory.forwarded(totals)
-            )
-        }
+        let stored = try await self.store.history(from: names[0], pending: self.pending, day: CacheHistory.day(of: today))
+        return CacheHistory(
+            createdAt: stored.createdAt.map { Date(timeIntervalSince1970: $0) },
+            days: names.map { name in
+                CacheHistory.Day(
+                    day: name,
+                    saved: CacheHistory.saved(stored.days[name] ?? [:]),
+                    forwarded: CacheHistory.forwarded(stored.days[name] ?? [:])
+                )
+            },
+            savedSinceCreated: CacheHistory.saved(stored.totals),
+            forwardedSinceCreated: CacheHistory.forwarded(stored.totals)
+        )
     }
 }

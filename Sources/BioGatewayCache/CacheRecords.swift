@@ -4,37 +4,70 @@ import GRDB
 
 /// A row of `cache_entry`: what is known of a stored answer, without its body (sizing, eviction and
 /// statistics read only this table).
-struct CacheEntryRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "cache_entry"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+package struct CacheEntryRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "cache_entry"
+    package static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    package static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    var key: String
-    var source: String
-    var canonicalQuery: String
-    var status: Int
-    var contentType: String
-    var recordCount: Int?
-    var coding: String
-    var bodyLength: Int
-    var bodySha256: String
-    var identityLength: Int
-    var entryBytes: Int
-    var storedAt: Double
-    var lastAccess: Double
-    var immutable: Bool
+    package var key: String
+    package var source: String
+    package var canonicalQuery: String
+    package var status: Int
+    package var contentType: String
+    package var recordCount: Int?
+    package var coding: String
+    package var bodyLength: Int
+    package var bodySha256: String
+    package var identityLength: Int
+    package var entryBytes: Int
+    package var storedAt: Double
+    package var lastAccess: Double
+    package var immutable: Bool
 
     /// Columns the queries name.
-    enum Columns {
-        static let key = Column(CodingKeys.key)
-        static let source = Column(CodingKeys.source)
-        static let entryBytes = Column("entry_bytes")
-        static let storedAt = Column("stored_at")
-        static let lastAccess = Column("last_access")
+    package enum Columns {
+        package static let key = Column(CodingKeys.key)
+        package static let source = Column(CodingKeys.source)
+        package static let entryBytes = Column("entry_bytes")
+        package static let storedAt = Column("stored_at")
+        package static let lastAccess = Column("last_access")
+    }
+
+    /// A row as a store read it.
+    package init(
+        key: String,
+        source: String,
+        canonicalQuery: String,
+        status: Int,
+        contentType: String,
+        recordCount: Int?,
+        coding: String,
+        bodyLength: Int,
+        bodySha256: String,
+        identityLength: Int,
+        entryBytes: Int,
+        storedAt: Double,
+        lastAccess: Double,
+        immutable: Bool
+    ) {
+        self.key = key
+        self.source = source
+        self.canonicalQuery = canonicalQuery
+        self.status = status
+        self.contentType = contentType
+        self.recordCount = recordCount
+        self.coding = coding
+        self.bodyLength = bodyLength
+        self.bodySha256 = bodySha256
+        self.identityLength = identityLength
+        self.entryBytes = entryBytes
+        self.storedAt = storedAt
+        self.lastAccess = lastAccess
+        self.immutable = immutable
     }
 
     /// The row for `entry`, first used when it is stored.
-    init(_ entry: CachedResponse) {
+    package init(_ entry: CachedResponse) {
         self.key = entry.key
         self.source = entry.source.rawValue
         self.canonicalQuery = entry.canonicalQuery
@@ -52,7 +85,7 @@ struct CacheEntryRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     /// The entry this row and `body` describe, if the body matches the recorded length and digest.
-    func verified(body: Data) -> CachedResponse? {
+    package func verified(body: Data) -> CachedResponse? {
         guard body.count == self.bodyLength, SHA256Hex.digest(body) == self.bodySha256,
             let source = UpstreamSource(rawValue: self.source),
             let coding = ContentCoding(rawValue: self.coding)

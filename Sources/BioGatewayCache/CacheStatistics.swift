@@ -24,6 +24,11 @@ public struct CacheStatistics: Sendable, Hashable {
     public struct SourceShare: Sendable, Hashable {
         public var entries: Int
         public var bytes: Int
+
+        public init(entries: Int, bytes: Int) {
+            self.entries = entries
+            self.bytes = bytes
+        }
     }
 
     /// Number of entries.

@@ -3,7 +3,7 @@ import Synchronization
 
 /// What hits change in the database, gathered in memory and written in one transaction now and then:
 /// last-access times for LRU and counter increments. A hit costs no database write.
-final class PendingWrites: Sendable {
+package final class PendingWrites: Sendable {
     private struct State {
         var accesses: [String: Date] = [:]
         var counters: [CacheEvent: Int] = [:]
@@ -11,8 +11,10 @@ final class PendingWrites: Sendable {
 
     private let state = Mutex(State())
 
+    package init() {}
+
     /// Notes that `key` was read at `date`.
-    func noteAccess(_ key: String, at date: Date) {
+    package func noteAccess(_ key: String, at date: Date) {
         self.state.withLock { state in
             if let previous = state.accesses[key], previous >= date { return }
             state.accesses[key] = date
@@ -20,12 +22,12 @@ final class PendingWrites: Sendable {
     }
 
     /// Counts an event.
-    func count(_ event: CacheEvent, by amount: Int = 1) {
+    package func count(_ event: CacheEvent, by amount: Int = 1) {
         self.state.withLock { $0.counters[event, default: 0] += amount }
     }
 
     /// Takes everything pending (the caller writes it, or puts it back with ``restore(_:_:)`` on failure).
-    func take() -> (accesses: [String: Date], counters: [CacheEvent: Int]) {
+    package func take() -> (accesses: [String: Date], counters: [CacheEvent: Int]) {
         self.state.withLock { state in
             defer { state = State() }
             return (state.accesses, state.counters)
@@ -33,7 +35,7 @@ final class PendingWrites: Sendable {
     }
 
     /// Puts back what a failed write took.
-    func restore(_ accesses: [String: Date], _ counters: [CacheEvent: Int]) {
+    package func restore(_ accesses: [String: Date], _ counters: [CacheEvent: Int]) {
         for (key, date) in accesses { self.noteAccess(key, at: date) }
         for (event, amount) in counters { self.count(event, by: amount) }
     }

@@ -16,7 +16,7 @@ import NIOFoundationCompat
 /// - when the upstream fails, an entry within stale-if-error is sent instead of the error;
 /// - the client's `no-cache`, `max-age` and `only-if-cached` are honoured.
 public struct SearchGateway: Sendable {
-    let cache: SQLiteResponseCache
+    let cache: ResponseCache
     let upstream: ResilientUpstream
     /// The freshness policy in force (SIGHUP replaces it).
     public let livePolicy: Reloadable<CachePolicy>
@@ -34,7 +34,7 @@ public struct SearchGateway: Sendable {
         case failed(UpstreamError)
     }
 
-    public init(cache: SQLiteResponseCache, upstream: ResilientUpstream, policy: CachePolicy, now: @escaping @Sendable () -> Date) {
+    public init(cache: ResponseCache, upstream: ResilientUpstream, policy: CachePolicy, now: @escaping @Sendable () -> Date) {
         self.cache = cache
         self.upstream = upstream
         self.livePolicy = Reloadable(policy)

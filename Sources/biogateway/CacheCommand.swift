@@ -4,6 +4,7 @@ import BioGatewayCache
 import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
+import Logging
 
 /// `biogateway cache …`: inspect and maintain a cache database, also while a gateway is running on it.
 struct CacheCommand: AsyncParsableCommand {
@@ -18,27 +19,33 @@ struct CacheCommand: AsyncParsableCommand {
         @Option(help: "SQLite cache file (BIOGATEWAY_CACHE_PATH, default ./biogateway-cache.sqlite).") var cachePath: String?
 
         /// Opens the cache; a missing or unusable file ends the command with a readable message.
-        func open() -> SQLiteResponseCache {
+        func open() async -> ResponseCache {
             let configuration: GatewayConfiguration
             do {
                 configuration = try GatewayConfiguration.load(flags: ["biogateway.cache.path": self.cachePath].compactMapValues { $0 })
             } catch {
                 exitWithConfigurationError("\(error)")
             }
-            guard FileManager.default.fileExists(atPath: configuration.cachePath) else {
-                exitWithConfigurationError("there is no cache database at \(configuration.cachePath)")
+            if case .sqlite(let path) = configuration.storeLocation, !FileManager.default.fileExists(atPath: path) {
+                exitWithConfigurationError("there is no cache database at \(path)")
             }
-            return openOrExit(configuration.cachePath) {
-                try SQLiteResponseCache(path: configuration.cachePath, maximumBytes: configuration.cacheMaxBytes)
+            return await openOrExit(configuration) {
+                try await configuration.openCache(logger: Logger(label: "biogateway.cache"))
             }
         }
 
         /// Opens the cache, runs `body` on it and closes it, so that the command leaves no `-wal` or `-shm`
         /// file behind (unless a running gateway still has the database open).
-        func use<Result>(_ body: (SQLiteResponseCache) async throws -> Result) async throws -> Result {
-            let cache = self.open()
-            defer { try? cache.close() }
-            return try await body(cache)
+        func use<Result>(_ body: (ResponseCache) async throws -> Result) async throws -> Result {
+            let cache = await self.open()
+            do {
+                let result = try await body(cache)
+                try? await cache.close()
+                return result
+            } catch {
+                try? await cache.close()
+                throw error
+            }
         }
     }
 
@@ -90,7 +97,7 @@ struct CacheCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let scope: SQLiteResponseCache.PurgeScope =
+            let scope: ResponseCache.PurgeScope =
                 if let source = self.source.flatMap(UpstreamSource.init(rawValue:)) {
                     .source(source)
                 } else if let key = self.key {

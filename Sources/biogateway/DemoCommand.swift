@@ -59,8 +59,8 @@ struct DemoCommand: AsyncParsableCommand {
         )
         let gatewayURL = "http://127.0.0.1:\(self.port)"
         let isTemporary = temporaryFolder != nil
-        let gateway = openOrExit(configuration.cachePath) {
-            try buildApplication(
+        let gateway = await openOrExit(configuration) {
+            try await buildApplication(
                 configuration: configuration,
                 logger: logger,
                 onServerRunning: { _ in

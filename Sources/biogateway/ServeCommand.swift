@@ -34,8 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         exitIfPortIsTaken(host: configuration.host, port: configuration.port, flag: "--port", command: "serve")
-        let app = openOrExit(configuration.cachePath) {
-            try buildApplication(
+        let app = await openOrExit(configuration) {
+            try await buildApplication(
                 configuration: configuration,
                 logger: logger,
                 onServerRunning: { channel in
@@ -115,15 +115,15 @@ func exitWithConfigurationError(_ message: String) -> Never {
 
 /// Builds the application; a cache database that cannot be created or opened stops the command with a
 /// message naming the file, not a stack of framework errors.
-func openOrExit<App>(_ cachePath: String, _ build: () throws -> App) -> App {
+func openOrExit<App>(_ configuration: GatewayConfiguration, _ build: () async throws -> App) async -> App {
     do {
-        return try build()
+        return try await build()
     } catch let error as GatewayConfiguration.InvalidSetting {
         exitWithConfigurationError(error.description)
     } catch let error as DatabaseError {
-        exitWithConfigurationError("cannot open the cache database at \(cachePath): \(error.message ?? error.description)")
+        exitWithConfigurationError("cannot open the cache database at \(configuration.cachePath): \(error.message ?? error.description)")
     } catch {
-        exitWithConfigurationError("cannot create the cache database at \(cachePath): \(error.localizedDescription)")
+        exitWithConfigurationError("cannot open the cache (\(configuration.storeDescription)): \(String(reflecting: error))")
     }
 }
 

@@ -140,7 +140,7 @@ struct CacheBehaviourTests {
                 #expect(await simulator.calls(.vertnet) == 1)
             }
             // the batched counters were written when the gateways stopped
-            let statistics = try await SQLiteResponseCache(path: cachePath).statistics()
+            let statistics = try await ResponseCache(path: cachePath).statistics()
             #expect(statistics.hits == 1)
             #expect(statistics.misses == 1)
         }

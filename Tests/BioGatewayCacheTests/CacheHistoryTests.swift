@@ -15,7 +15,7 @@ struct CacheHistoryTests {
     func countAcrossMidnight(path: String) async throws {
         let clock = ManualClock(start: Self.lateEvening)
         do {
-            let cache = try SQLiteResponseCache(path: path, now: clock.now)
+            let cache = try await ResponseCache(path: path, now: clock.now)
             // day 1: two hits, a stale answer, a miss that went upstream and one that joined it
             for event in [CacheEvent.hit, .hit, .staleServed, .miss, .miss, .coalesced] { cache.count(event) }
             try await cache.flush()
@@ -23,7 +23,7 @@ struct CacheHistoryTests {
             for event in [CacheEvent.hit, .miss] { cache.count(event) }
             try await cache.flush()
         }
-        let cache = try SQLiteResponseCache(path: path, now: clock.now)
+        let cache = try await ResponseCache(path: path, now: clock.now)
         let history = try await cache.history(days: 3)
         #expect(history.days.map(\.saved) == [0, 4, 1])
         #expect(history.days.map(\.forwarded) == [0, 1, 1])
@@ -35,7 +35,7 @@ struct CacheHistoryTests {
 
     @Test func pendingCountsAreIncludedWithoutAFlush() async throws {
         try await withTemporaryCachePath { path in
-            let cache = try SQLiteResponseCache(path: path)
+            let cache = try await ResponseCache(path: path)
             cache.count(.hit)
             let history = try await cache.history(days: 14)
             #expect(history.days.count == 14)

@@ -19,11 +19,11 @@ public struct ServerDidNotStart: Error {}
 ///   - makeApplication: builds the application, given the `onServerRunning` callback to install.
 ///   - body: receives the port the server listens on.
 public func withRunningApplication<App: ApplicationProtocol, Result: Sendable>(
-    _ makeApplication: (@escaping @Sendable (any Channel) async -> Void) throws -> App,
+    _ makeApplication: (@escaping @Sendable (any Channel) async -> Void) async throws -> App,
     _ body: (Int) async throws -> Result
 ) async throws -> Result {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let app = try makeApplication { channel in
+    let app = try await makeApplication { channel in
         continuation.yield(channel.localAddress?.port ?? 0)
         continuation.finish()
     }

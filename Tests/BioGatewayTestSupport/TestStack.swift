@@ -74,7 +74,7 @@ public func withGateway<Result: Sendable>(
     let finalConfiguration = configuration
     return try await withRunningApplication(
         { onServerRunning in
-            try buildApplication(
+            try await buildApplication(
                 configuration: finalConfiguration,
                 logger: logger,
                 clock: clock,
@@ -118,7 +118,7 @@ public func withRouterStack<Result: Sendable>(
         try await withTemporaryCachePath { cachePath in
             var configuration = testConfiguration(upstreamURL: simulator.baseURL, cachePath: cachePath)
             configure(&configuration)
-            let app = try buildApplication(configuration: configuration, logger: quietLogger)
+            let app = try await buildApplication(configuration: configuration, logger: quietLogger)
             return try await app.test(.router) { client in try await body(simulator, GatewayClient(router: client)) }
         }
     }

@@ -9,7 +9,7 @@ import Hummingbird
 /// - `DELETE /admin/cache`: every entry; `?source=nhm|vertnet`: one source's; `?key=<hex>`: one entry.
 ///   Every purge also forgets the `/v1/records` pages kept in memory (they may be made of purged entries).
 struct AdminCacheController: Sendable {
-    let cache: SQLiteResponseCache
+    let cache: ResponseCache
     let pages: MemoryCache<StoredRecordPage>
     let token: String
 
@@ -49,7 +49,7 @@ struct AdminCacheController: Sendable {
     }
 
     /// Reads `source` or `key` (at most one); anything else is a 400 naming the parameter.
-    static func purgeScope(of request: Request) throws -> SQLiteResponseCache.PurgeScope {
+    static func purgeScope(of request: Request) throws -> ResponseCache.PurgeScope {
         try self.rejectParameters(of: request, allowed: ["source", "key"])
         let parameters = FormParameters(encoded: request.uri.query ?? "")
         switch (parameters["source"], parameters["key"]) {

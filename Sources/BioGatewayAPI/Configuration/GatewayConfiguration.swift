@@ -40,6 +40,28 @@ public struct GatewayConfiguration: SettingsRegistry {
     @Setting("cache.path", .text(), help: "The SQLite cache file (created, with its folder, if missing)")
     public var cachePath: String = "./biogateway-cache.sqlite"
 
+    @Setting(
+        "store",
+        .optional(.storeLocation, unset: "the SQLite file at cache.path"),
+        help:
+            "Where the cache is kept: a `postgres://user@host:port/database` URL (PostgreSQL, shared by every gateway given the same URL: replicas), or the path of a SQLite file (one gateway); unset: the SQLite file at `cache.path`. A password in the URL is never shown"
+    )
+    public var store: String? = nil
+
+    @Setting(
+        "store.password",
+        .optional(.secret(minimumLength: 1), unset: "from the URL or store.password.file"),
+        help: "The PostgreSQL password, kept out of the URL"
+    )
+    public var storePassword: String? = nil
+
+    @Setting(
+        "store.password.file",
+        .optional(.readableFile, unset: "none"),
+        help: "A file holding the PostgreSQL password (a Kubernetes or Docker secret); its first line is used"
+    )
+    public var storePasswordFile: String? = nil
+
     @Setting("nhm.url", .url, help: "NHM Data Portal base URL; the gateway calls `<url>/api/3/action/datastore_search`")
     public var nhmURL: String = "https://data.nhm.ac.uk"
 

@@ -75,6 +75,24 @@ extension SettingFormat where Value == String {
         )
     }
 
+    /// Where the cache is kept: a `postgres://` or `postgresql://` URL with a host, or a file path; user
+    /// information in a URL is redacted wherever it is shown.
+    public static var storeLocation: Self {
+        Self(
+            parse: { text throws(SettingRefusal) in
+                guard !text.isEmpty else { throw SettingRefusal("must not be empty") }
+                let lowered = text.lowercased()
+                guard lowered.hasPrefix("postgres:") || lowered.hasPrefix("postgresql:") else { return text }
+                guard let components = URLComponents(string: text), components.host?.isEmpty == false
+                    || components.queryItems?.contains(where: { $0.name == "host" }) == true
+                else { throw SettingRefusal("must be a postgres://user@host:port/database URL (or a file path)") }
+                return text
+            },
+            show: UpstreamConfiguration.redacted,
+            showText: UpstreamConfiguration.redacted
+        )
+    }
+
     /// A secret of at least `minimumLength` characters.
     public static func secret(minimumLength: Int) -> Self {
         Self(

@@ -8,7 +8,7 @@ import Hummingbird
 /// upstream's breaker state is reported, and an open breaker does not make the gateway unready, since
 /// the cache can still answer).
 struct HealthController: Sendable {
-    let cache: SQLiteResponseCache
+    let cache: ResponseCache
     let upstream: ResilientUpstream
 
     func register(on router: Router<GatewayRequestContext>) {

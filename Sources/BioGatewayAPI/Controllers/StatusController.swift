@@ -10,7 +10,7 @@ import Hummingbird
 /// no credentials.
 struct StatusController: Sendable {
     let upstream: ResilientUpstream
-    let cache: SQLiteResponseCache
+    let cache: ResponseCache
     let now: @Sendable () -> Date
 
     /// Days the daily series covers.

@@ -84,7 +84,7 @@ public final class GatewayMetrics: Sendable {
     /// The Prometheus text exposition, after reading the cache, the kept `/v1/records` pages and the
     /// upstream gates.
     func exposition(
-        cache: SQLiteResponseCache,
+        cache: ResponseCache,
         pages: MemoryCache<StoredRecordPage>.Counters,
         upstream: ResilientUpstream,
         collapsedWaiting: Int

@@ -1,16 +1,15 @@
 import Foundation
-import GRDB
 import Synchronization
 
-extension SQLiteResponseCache {
-    /// How often a running gateway compares the file's purge generation with its own: the bound on how long
+extension ResponseCache {
+    /// How often a running gateway compares the store's purge generation with its own: the bound on how long
     /// a purge made by another process can take to reach its memory tier.
     public static let memoryCoherenceInterval: Duration = .seconds(1)
 
     /// The answer stored under a key, ready to send, whatever its age, or nil.
     ///
     /// From the memory tier when it holds the key (no database access, no digest); otherwise read from the
-    /// file, checked (length, digest, and that a gzip body decompresses), and kept in the memory tier. A
+    /// store, checked (length, digest, and that a gzip body decompresses), and kept in the memory tier. A
     /// damaged entry is deleted and reported as nil.
     public func answer(forKey key: String) async throws -> ReadyAnswer? {
         if let ready = self.memory.value(forKey: key) { return ready }
@@ -34,7 +33,7 @@ extension SQLiteResponseCache {
     /// - Returns: whether the memory tier was emptied.
     @discardableResult
     public func followPurgesByOtherProcesses() async throws -> Bool {
-        let generation = try await self.database.read(CacheGenerationRecord.current)
+        let generation = try await self.store.generation()
         return self.coherence.change { seen in
             guard seen < generation else { return false }
             self.memory.removeAll()
@@ -44,13 +43,42 @@ extension SQLiteResponseCache {
     }
 }
 
+extension ResponseCache {
+    /// Makes the memory tier forget what other processes replace or delete, as they announce it (PostgreSQL:
+    /// at once, by `NOTIFY`), until cancelled. Throws when the announcements stop; the memory tier is then
+    /// emptied, since changes may have been missed.
+    /// - Parameters:
+    ///   - onListening: called once announcements are being received.
+    ///   - onChange: called after the memory tier has forgotten what a change touched.
+    public func followChangesByOtherProcesses(
+        onListening: @escaping @Sendable () -> Void = {},
+        _ onChange: @escaping @Sendable (StoreChange) -> Void = { _ in }
+    ) async throws {
+        do {
+            try await self.store.followChanges(onListening: onListening) { change in
+                self.coherence.change { _ in
+                    switch change {
+                    case .replaced(let key), .purged(.key(let key)): self.memory.remove(key)
+                    case .purged(.source(let source)): self.memory.removeAll { $0.source == source }
+                    case .purged(.everything): self.memory.removeAll()
+                    }
+                }
+                onChange(change)
+            }
+        } catch {
+            if !(error is CancellationError) { self.coherence.change { _ in self.memory.removeAll() } }
+            throw error
+        }
+    }
+}
+
 /// Keeps the memory tier coherent with the file.
 ///
 /// - ``epoch`` moves on with every change made through this process (a store, a purge, an eviction), so that
 ///   a read that raced with a change does not put what it read into memory after the change.
-/// - ``seenGeneration`` is the file's purge generation as this process last knew it: when the file's is
+/// - ``seenGeneration`` is the store's purge generation as this process last knew it: when the file's is
 ///   higher, another process purged, and the memory tier is emptied (within
-///   ``SQLiteResponseCache/memoryCoherenceInterval``).
+///   ``ResponseCache/memoryCoherenceInterval``).
 final class MemoryCoherence: Sendable {
     private struct State {
         var epoch: UInt64 = 0
