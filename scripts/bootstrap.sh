@@ -2,6 +2,8 @@
 # Installs what building and testing BioGateway needs, if it is missing:
 #   - libsqlite3-dev (Debian): GRDB links the system SQLite
 #   - zlib1g-dev (Debian): compress-nio links the system zlib (gzip cache bodies)
+#   - postgresql (Debian): the tests run the cache on PostgreSQL too, in a throwaway cluster
+#     (scripts/postgres-for-tests.sh), and start replicas that share it
 #   - systemd (Debian): systemd-analyze verifies deploy/biogateway.service
 #   - r-base-core, r-cran-crul, r-cran-jsonlite (Debian): R, for the test that makes rvertnet's own calls
 #   - chromium, chromium-driver (Debian): the headless browser the web page's tests drive (Selenium)
@@ -13,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for package in libsqlite3-dev zlib1g-dev r-base-core r-cran-crul r-cran-jsonlite chromium chromium-driver; do
+for package in libsqlite3-dev zlib1g-dev postgresql r-base-core r-cran-crul r-cran-jsonlite chromium chromium-driver; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)

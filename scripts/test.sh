@@ -18,6 +18,12 @@ cmp openapi.yaml Sources/BioGatewayAPI/Resources/openapi.yaml || {
     exit 1
 }
 
+echo "== a throwaway PostgreSQL for the tests of the shared store (stopped and removed on exit)"
+pg_folder=$(mktemp -d /tmp/biogateway-postgres.XXXXXX)
+trap 'scripts/postgres-for-tests.sh stop "$pg_folder"' EXIT
+BIOGATEWAY_TEST_POSTGRES_URL=$(scripts/postgres-for-tests.sh start "$pg_folder" "${BIOGATEWAY_TEST_POSTGRES_PORT:-54329}")
+export BIOGATEWAY_TEST_POSTGRES_URL
+
 echo "== build"
 swift build --build-tests
 

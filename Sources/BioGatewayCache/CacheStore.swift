@@ -56,6 +56,14 @@ package protocol CacheStore: Sendable {
     /// Closes the store; later calls fail.
     func close() async throws
 
+    /// Claims the upstream fetch of `key` for `seconds` on behalf of this process: true when no other process
+    /// holds an unexpired claim on it (the claim is then this process's until ``unclaim(_:)`` or expiry).
+    func claim(_ key: String, for seconds: Double) async throws -> Bool
+
+    /// Gives up this process's claim on `key` and announces it, so that processes waiting for the key look
+    /// again (at the answer now stored, or to claim the fetch themselves).
+    func unclaim(_ key: String) async throws
+
     /// Calls `onChange` with each change other processes announce, until cancelled; throws when the
     /// announcements stop (changes may then have been missed). A store that announces nothing waits until
     /// cancelled: other processes' purges then reach the memory tier through the purge generation alone.
@@ -64,6 +72,11 @@ package protocol CacheStore: Sendable {
 }
 
 extension CacheStore {
+    /// One process alone: its own coalescing is enough, every claim is granted.
+    package func claim(_ key: String, for seconds: Double) async throws -> Bool { true }
+
+    package func unclaim(_ key: String) async throws {}
+
     package func followChanges(onListening: @escaping @Sendable () -> Void, _ onChange: @escaping @Sendable (StoreChange) -> Void) async throws {
         while true { try await Task.sleep(for: .seconds(3_600)) }
     }
@@ -82,6 +95,8 @@ public enum StoreChange: Sendable, Hashable {
     case replaced(String)
     /// Entries were purged.
     case purged(PurgeScope)
+    /// The process that claimed the upstream fetch of the key gave it up (stored or not).
+    case unclaimed(String)
 }
 
 /// What a deletion did: how many entries went, and the purge generation before and after.

@@ -61,14 +61,38 @@ extension ResponseCache {
                     case .replaced(let key), .purged(.key(let key)): self.memory.remove(key)
                     case .purged(.source(let source)): self.memory.removeAll { $0.source == source }
                     case .purged(.everything): self.memory.removeAll()
+                    case .unclaimed: break
                     }
+                }
+                switch change {
+                case .replaced(let key), .unclaimed(let key): self.waiters.wake(key)
+                case .purged: self.waiters.wakeAll()
                 }
                 onChange(change)
             }
         } catch {
             if !(error is CancellationError) { self.coherence.change { _ in self.memory.removeAll() } }
+            self.waiters.wakeAll()
             throw error
         }
+    }
+
+    /// Claims the upstream fetch of `key` for this process, across every process sharing the store (with
+    /// SQLite, one process: always granted; its own coalescing suffices). Expires after `seconds`, so a
+    /// process killed mid-fetch holds it no longer than that.
+    public func claimFetch(of key: String, for seconds: Double) async throws -> Bool {
+        try await self.store.claim(key, for: seconds)
+    }
+
+    /// Gives up this process's claim on `key`; processes waiting for it look again.
+    public func releaseFetch(of key: String) async throws {
+        try await self.store.unclaim(key)
+    }
+
+    /// Waits until another process announces a change to `key` (its answer stored, or its claim given up)
+    /// or `bound` passes.
+    public func waitForChange(of key: String, upTo bound: Duration) async {
+        await self.waiters.wait(for: key, upTo: bound)
     }
 }
 

@@ -17,6 +17,8 @@ public final class ResponseCache: Sendable {
     /// Answers ready to send, in front of the store; bounded by its own byte bound (0: off).
     public let memory: MemoryCache<ReadyAnswer>
     let coherence = MemoryCoherence()
+    /// Requests waiting for another process's fetch (see ``waitForChange(of:upTo:)``).
+    let waiters = ChangeWaiters()
     /// The clock counters are dated by (``history(days:)``).
     let now: @Sendable () -> Date
 
