@@ -82,11 +82,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The cache's store on PostgreSQL, for replicas that share one cache (`BIOGATEWAY_STORE=postgres://…`).
+        // What replicas share through PostgreSQL (`BIOGATEWAY_STORE=postgres://…`): the cache's store, the
+        // claims that make one upstream fetch per question, and the upstreams' pace and concurrency.
         .target(
-            name: "BioGatewayCachePostgres",
+            name: "BioGatewayPostgres",
             dependencies: [
                 "BioGatewayCache",
+                "BioGatewayUpstream",
+                "BioGatewayPacing",
                 "BioGatewayQuery",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,7 +162,7 @@ let package = Package(
                 "BioGatewayQuery",
                 "BioGatewayUpstream",
                 "BioGatewayCache",
-                "BioGatewayCachePostgres",
+                "BioGatewayPostgres",
                 "BioGatewayRateLimit",
                 "BioGatewayRecords",
                 "BioGatewayFederation",
@@ -203,7 +206,7 @@ let package = Package(
                 "BioGatewayRateLimit",
                 "BioGatewaySimulator",
                 "BioGatewayCache",
-                "BioGatewayCachePostgres",
+                "BioGatewayPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -29,7 +29,7 @@ swift build --build-tests
 
 echo "== existing clients, /v1/records (formats, export memory, schemathesis), the cache CLI, SIGKILL durability, config check, deploy/, hostile clients and the web page in headless Chromium against the real binary (pytest)"
 # -u: each result shows as it happens, also when the output goes to a CI log rather than a terminal
-BIOGATEWAY_BIN=.build/debug/biogateway python3 -u -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/RecordsAPI Tests/Durability Tests/Operations Tests/Adversarial Tests/Web
+BIOGATEWAY_BIN=.build/debug/biogateway python3 -u -m pytest -q -p no:cacheprovider Tests/ClientCompatibility Tests/RecordsAPI Tests/Durability Tests/Operations Tests/Adversarial Tests/Web Tests/Replicas
 
 echo "== swift test"
 # every test is a swift-testing test: XCTest would only announce that it ran none

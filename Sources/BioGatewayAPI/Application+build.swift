@@ -3,6 +3,7 @@ import BioGatewayCache
 import BioGatewayCore
 import BioGatewayFederation
 import BioGatewayPacing
+import BioGatewayPostgres
 import BioGatewayQuery
 import BioGatewayRateLimit
 import BioGatewayRecords
@@ -59,9 +60,18 @@ public func buildApplication(
         limits: Dictionary(uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, configuration.upstreamLimits(for: $0)) }),
         retries: configuration.upstreamRetries,
         clock: clock,
+        // replicas on one PostgreSQL store share the upstreams' pace and concurrency
+        sharedAdmission: (cache.store as? PostgresCacheStore)?.admission,
         observe: { source, outcome, duration in metrics.recordUpstream(source, outcome: outcome, duration: duration) }
     )
-    let gateway = SearchGateway(cache: cache, upstream: upstream, policy: configuration.cachePolicy, now: clock.date)
+    let gateway = SearchGateway(
+        cache: cache,
+        upstream: upstream,
+        policy: configuration.cachePolicy,
+        now: clock.date,
+        // a fetch waits its turn (in this gateway's queue, then in the cluster's) and then has its deadline
+        fetchClaimSeconds: 2 * Double(configuration.upstreamQueueTimeout) + Double(configuration.upstreamTimeout) + 5
+    )
     let limits = try ClientRateLimits(configuration: configuration, metrics: metrics, clock: clock)
 
     // HEAD is answered wherever GET is (uptime monitors use it)
@@ -178,8 +188,9 @@ struct HTTPClientService: Service {
 /// - every second, compares the store's purge generation with the one the memory tier last saw, and on a
 ///   change empties the memory tier and the kept `/v1/records` pages;
 /// - with a store that announces changes (PostgreSQL), forgets each replaced or purged entry as soon as it
-///   is announced (the kept pages too, on a purge); while the announcements are down, it starts again
-///   every second (the memory tier is emptied each time, since changes may have been missed).
+///   is announced (the kept pages too, on a purge); while the announcements are down (the store is
+///   unreachable), it keeps answering from memory and tries again every second, and once they resume it
+///   empties the memory tier, since changes may have been missed.
 struct MemoryTierCoherence: Service {
     let cache: ResponseCache
     let pages: MemoryCache<StoredRecordPage>
@@ -198,32 +209,35 @@ struct MemoryTierCoherence: Service {
     private func followAnnouncements() async {
         while !Task.isCancelled {
             do {
-                try await self.cache.followChangesByOtherProcesses(onListening: {}) { change in
+                // on (re)connecting: what was missed meanwhile is unknown, and the memory tier is emptied too
+                try await self.cache.followChangesByOtherProcesses(onListening: { self.pages.removeAll() }) { change in
                     if case .purged = change { self.pages.removeAll() }
                 }
             } catch is CancellationError {
                 return
             } catch {
-                self.pages.removeAll()
-                self.logger.warning("lost the cache store's change announcements; memory tier emptied", metadata: ["error": "\(error)"])
+                self.logger.warning(
+                    "lost the cache store's change announcements; answering from memory meanwhile, emptied when they resume",
+                    metadata: ["error": "\(error)"]
+                )
             }
             try? await Task.sleep(for: ResponseCache.memoryCoherenceInterval)
         }
     }
 
     private func followGeneration() async {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: ResponseCache.memoryCoherenceInterval)
-                if Task.isCancelled { break }
-                do {
-                    if try await self.cache.followPurgesByOtherProcesses() {
-                        self.pages.removeAll()
-                        self.logger.info("another process purged the cache; memory tier emptied")
-                    }
-                } catch {
-                    self.logger.warning("could not read the cache's purge generation", metadata: ["error": "\(error)"])
+        while !Task.isCancelled {
+            try? await Task.sleep(for: ResponseCache.memoryCoherenceInterval)
+            if Task.isCancelled { break }
+            do {
+                if try await self.cache.followPurgesByOtherProcesses() {
+                    self.pages.removeAll()
+                    self.logger.info("another process purged the cache; memory tier emptied")
                 }
+            } catch {
+                self.logger.warning("could not read the cache's purge generation", metadata: ["error": "\(error)"])
             }
+        }
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// Where the cache keeps its entries, bodies, counters and secrets: one SQLite file (``SQLiteCacheStore``:
 /// one machine, no server) or a PostgreSQL database that several gateways share (`PostgresCacheStore` in
-/// `BioGatewayCachePostgres`).
+/// `BioGatewayPostgres`).
 ///
 /// A store only reads and writes rows. ``ResponseCache`` does the rest, the same whichever store is below
 /// it: the memory tier, batching access times and counters (``PendingWrites``), checking each body against

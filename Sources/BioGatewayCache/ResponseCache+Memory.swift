@@ -45,17 +45,23 @@ extension ResponseCache {
 
 extension ResponseCache {
     /// Makes the memory tier forget what other processes replace or delete, as they announce it (PostgreSQL:
-    /// at once, by `NOTIFY`), until cancelled. Throws when the announcements stop; the memory tier is then
-    /// emptied, since changes may have been missed.
+    /// at once, by `NOTIFY`), until cancelled. Throws when the announcements stop (the store is unreachable).
+    /// The memory tier keeps answering meanwhile; when announcements are received again (the next call
+    /// starts listening), it is emptied once, since changes may have been missed in between.
     /// - Parameters:
-    ///   - onListening: called once announcements are being received.
+    ///   - onListening: called each time announcements are being received.
     ///   - onChange: called after the memory tier has forgotten what a change touched.
     public func followChangesByOtherProcesses(
         onListening: @escaping @Sendable () -> Void = {},
         _ onChange: @escaping @Sendable (StoreChange) -> Void = { _ in }
     ) async throws {
         do {
-            try await self.store.followChanges(onListening: onListening) { change in
+            try await self.store.followChanges(onListening: {
+                if self.announcementsMissed.exchange(false, ordering: .relaxed) {
+                    self.coherence.change { _ in self.memory.removeAll() }
+                }
+                onListening()
+            }) { change in
                 self.coherence.change { _ in
                     switch change {
                     case .replaced(let key), .purged(.key(let key)): self.memory.remove(key)
@@ -71,7 +77,7 @@ extension ResponseCache {
                 onChange(change)
             }
         } catch {
-            if !(error is CancellationError) { self.coherence.change { _ in self.memory.removeAll() } }
+            if !(error is CancellationError) { self.announcementsMissed.store(true, ordering: .relaxed) }
             self.waiters.wakeAll()
             throw error
         }

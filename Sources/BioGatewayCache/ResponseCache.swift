@@ -1,5 +1,6 @@
 import BioGatewayQuery
 import Foundation
+import Synchronization
 
 /// The persistent cache, over a ``CacheStore`` (one SQLite file, or PostgreSQL shared by replicas).
 ///
@@ -10,7 +11,8 @@ import Foundation
 ///   (``flush()``, and with every store).
 /// - A memory tier (``memory``) keeps ready-to-send answers in front of the store: see ``answer(forKey:)``.
 public final class ResponseCache: Sendable {
-    let store: any CacheStore
+    /// Where the entries are kept.
+    package let store: any CacheStore
     /// The bound on ``CacheStatistics/bytes``.
     public let maximumBytes: Int
     let pending = PendingWrites()
@@ -19,6 +21,8 @@ public final class ResponseCache: Sendable {
     let coherence = MemoryCoherence()
     /// Requests waiting for another process's fetch (see ``waitForChange(of:upTo:)``).
     let waiters = ChangeWaiters()
+    /// The store's change announcements were lost: the memory tier is emptied when they resume.
+    let announcementsMissed = Atomic<Bool>(false)
     /// The clock counters are dated by (``history(days:)``).
     let now: @Sendable () -> Date
 

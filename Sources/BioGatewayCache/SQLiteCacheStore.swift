@@ -187,7 +187,12 @@ package final class SQLiteCacheStore: CacheStore {
     /// Checkpoints the WAL into the database file (truncating it) and closes the database, which removes the
     /// `-wal` and `-shm` files.
     package func close() async throws {
-        guard !self.closed.withLock({ closed in defer { closed = true }; return closed }) else { return }
+        guard
+            !self.closed.withLock({ closed in
+                defer { closed = true }
+                return closed
+            })
+        else { return }
         _ = try await self.database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try self.database.close()
         // GRDB closes the pool's writer before its read-only readers, and SQLite lets only a connection that

@@ -24,6 +24,10 @@ public struct SearchGateway: Sendable {
     var policy: CachePolicy { self.livePolicy.value }
     let now: @Sendable () -> Date
     private let coalescer = RequestCoalescer<FetchOutcome>()
+    /// How long a claim on a question's upstream fetch lasts in a store shared by replicas: at least as long
+    /// as a fetch may take (its queue wait and its deadline), so that only a replica killed mid-fetch lets
+    /// it expire.
+    let fetchClaimSeconds: Double
 
     /// The result of the one upstream fetch that coalesced callers share.
     enum FetchOutcome: Sendable {
@@ -34,8 +38,16 @@ public struct SearchGateway: Sendable {
         case failed(UpstreamError)
     }
 
-    public init(cache: ResponseCache, upstream: ResilientUpstream, policy: CachePolicy, now: @escaping @Sendable () -> Date) {
+    /// - Parameter fetchClaimSeconds: how long a claim on a fetch lasts in a store replicas share.
+    public init(
+        cache: ResponseCache,
+        upstream: ResilientUpstream,
+        policy: CachePolicy,
+        now: @escaping @Sendable () -> Date,
+        fetchClaimSeconds: Double = 120
+    ) {
         self.cache = cache
+        self.fetchClaimSeconds = fetchClaimSeconds
         self.upstream = upstream
         self.livePolicy = Reloadable(policy)
         self.now = now
@@ -252,13 +264,64 @@ public struct SearchGateway: Sendable {
     }
 
     /// The single upstream fetch for a key. Re-checks the cache first: if another request stored a newer,
-    /// fresh answer since this caller looked (`replacing`), that answer is used and nothing is fetched.
+    /// fresh answer since this caller looked (`replacing`), that answer is used and nothing is fetched. With a
+    /// store that replicas share, the fetch is claimed first, so that one replica fetches and the others wait
+    /// for its answer (see ``claimFetch(_:replacing:logger:)``).
     private func fetch(_ request: CanonicalRequest, replacing seen: ReadyAnswer?, immutable: Bool, logger: Logger) async -> FetchOutcome {
-        if let current = await self.storedAnswer(request.key, logger: logger), current.storedAt > (seen?.storedAt ?? .distantPast),
-            case .fresh = self.policy.freshness(of: current, at: self.now())
-        {
-            return .cached(current)
+        if let current = await self.freshAnswer(request.key, newerThan: seen, logger: logger) { return .cached(current) }
+        let claim = await self.claimFetch(request, replacing: seen, logger: logger)
+        if case .answered(let current) = claim { return .cached(current) }
+        let outcome = await self.fetchFromUpstream(request, immutable: immutable, logger: logger)
+        if case .held = claim {
+            do {
+                try await self.cache.releaseFetch(of: request.key)
+            } catch {
+                logger.warning("could not release the claim on a fetch; it expires by itself", metadata: ["error": "\(error)"])
+            }
         }
+        return outcome
+    }
+
+    /// The stored answer for `key` if it is newer than `seen` and fresh.
+    private func freshAnswer(_ key: String, newerThan seen: ReadyAnswer?, logger: Logger) async -> ReadyAnswer? {
+        guard let current = await self.storedAnswer(key, logger: logger), current.storedAt > (seen?.storedAt ?? .distantPast),
+            case .fresh = self.policy.freshness(of: current, at: self.now())
+        else { return nil }
+        return current
+    }
+
+    /// What claiming a fetch in a shared store came to.
+    enum FetchClaim {
+        /// This process fetches, and releases the claim after.
+        case held
+        /// Another process fetched and stored a fresh answer meanwhile.
+        case answered(ReadyAnswer)
+        /// Fetch without a claim: the store could not be asked, or the wait outlasted the claim's lifetime.
+        case unshared
+    }
+
+    /// Claims the upstream fetch of a question across the processes that share the store. While another
+    /// holds the claim, waits for it to announce a change to the key (woken at once by PostgreSQL's
+    /// `NOTIFY`, and at least every second to look again), then uses the answer it stored, or claims the
+    /// fetch if it gave up. A single SQLite process is always granted its claim at once.
+    private func claimFetch(_ request: CanonicalRequest, replacing seen: ReadyAnswer?, logger: Logger) async -> FetchClaim {
+        let giveUpAt = ContinuousClock.now + .seconds(self.fetchClaimSeconds)
+        while true {
+            do {
+                if try await self.cache.claimFetch(of: request.key, for: self.fetchClaimSeconds) { return .held }
+            } catch {
+                logger.warning("could not claim the fetch in the shared store; fetching without a claim", metadata: ["error": "\(error)"])
+                return .unshared
+            }
+            logger.debug("another gateway is fetching this question; waiting for its answer", metadata: ["cache_key": "\(request.key)"])
+            await self.cache.waitForChange(of: request.key, upTo: .seconds(1))
+            if let current = await self.freshAnswer(request.key, newerThan: seen, logger: logger) { return .answered(current) }
+            if ContinuousClock.now >= giveUpAt || Task.isCancelled { return .unshared }
+        }
+    }
+
+    /// Asks the upstream and stores a real result.
+    private func fetchFromUpstream(_ request: CanonicalRequest, immutable: Bool, logger: Logger) async -> FetchOutcome {
         var response: UpstreamResponse
         do {
             response = try await self.upstream.send(request, logger: logger)

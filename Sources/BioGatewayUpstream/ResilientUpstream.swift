@@ -21,6 +21,8 @@ public struct ResilientUpstream: Sendable {
     public let observe: @Sendable (UpstreamSource, String, Duration) -> Void
     /// The clock of the gates, the overall deadline and the backoff.
     public let clock: GatewayClock
+    /// The cluster's turn, after the gate's, when gateways share one upstream budget (nil: this gateway alone).
+    public let sharedAdmission: (any SharedUpstreamAdmission)?
 
     public init(
         client: UpstreamClient,
@@ -28,8 +30,10 @@ public struct ResilientUpstream: Sendable {
         retries: Int = 2,
         initialBackoff: Double = 0.25,
         clock: GatewayClock = .system,
+        sharedAdmission: (any SharedUpstreamAdmission)? = nil,
         observe: @escaping @Sendable (UpstreamSource, String, Duration) -> Void = { _, _, _ in }
     ) {
+        self.sharedAdmission = sharedAdmission
         self.observe = observe
         self.client = client
         self.gates = Dictionary(
@@ -51,16 +55,19 @@ public struct ResilientUpstream: Sendable {
         var attempt = 0
         while true {
             let turn = try await gate.take()
+            let ticket = try await self.sharedTurn(request.source, gate: gate, turn: turn, timeout: timeout)
             let sent = clock.now()
             if deadline == nil { deadline = sent + timeout }
             let remaining = deadline! - sent
             guard remaining > 0 else {
+                if let ticket { await self.sharedAdmission?.release(ticket, pauseFor: nil) }
                 await gate.cancel(turn)
                 throw .timeout(request.source, "\(request.source.displayName) did not answer within \(self.client.configuration.timeout)")
             }
             do {
                 let response = try await self.client.send(request, timeout: .seconds(remaining), logger: logger)
                 self.observe(request.source, response.isResult ? "ok" : "error-envelope", .seconds(clock.now() - sent))
+                if let ticket { await self.sharedAdmission?.release(ticket, pauseFor: nil) }
                 await gate.finish(turn, failed: false)
                 return response
             } catch var error {
@@ -78,6 +85,7 @@ public struct ResilientUpstream: Sendable {
                     }
                     error = .rateLimited(request.source, retryAfter: String(Int(pause!.rounded(.up))))
                 }
+                if let ticket { await self.sharedAdmission?.release(ticket, pauseFor: pause) }
                 await gate.finish(turn, failed: error.countsAsUpstreamFailure, pauseFor: pause, reason: error.reason)
                 guard error.isRetryable, attempt < self.retries else { throw error }
                 let backoff = min(self.initialBackoff * pow(2, Double(attempt)), 8) * Double.random(in: 0.5...1.5)
@@ -93,6 +101,32 @@ public struct ResilientUpstream: Sendable {
                 }
                 attempt += 1
             }
+        }
+    }
+
+    /// The cluster's turn for a request the gate let through (nil without shared admission). A turn that does
+    /// not come within the queue timeout is refused as the gate's own queue would refuse it.
+    private func sharedTurn(
+        _ source: UpstreamSource,
+        gate: UpstreamGate,
+        turn: UpstreamGate.Turn,
+        timeout: Double
+    ) async throws(UpstreamError)
+        -> SharedAdmissionTicket?
+    {
+        guard let shared = self.sharedAdmission else { return nil }
+        do {
+            return try await shared.admit(source, limits: gate.limits, waitingAtMost: gate.limits.queueTimeout, holdingAtMost: timeout + 5)
+        } catch {
+            await gate.cancel(turn)
+            if error is CancellationError {
+                throw .overloaded(source, retryAfter: 1, "the request was cancelled while waiting for the cluster's turn")
+            }
+            throw .overloaded(
+                source,
+                retryAfter: 1,
+                "too many requests are waiting for \(source.displayName) across the gateways; none was sent upstream"
+            )
         }
     }
 

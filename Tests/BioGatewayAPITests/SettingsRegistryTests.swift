@@ -13,7 +13,9 @@ struct SettingsRegistryTests {
         #expect(Set(flags).count == flags.count)
         // secrets never take a flag: a flag shows in `ps`
         #expect(settings.filter(\.isSecret).allSatisfy { $0.flag == nil })
-        #expect(settings.filter(\.isSecret).map(\.key).sorted() == ["biogateway.admin.token", "biogateway.cursor.secret", "biogateway.store.password"])
+        #expect(
+            settings.filter(\.isSecret).map(\.key).sorted() == ["biogateway.admin.token", "biogateway.cursor.secret", "biogateway.store.password"]
+        )
     }
 
     @Test func theDocumentationTableIsTheGeneratedOne() throws {

@@ -1,8 +1,8 @@
 import BioGatewayCache
 import BioGatewayQuery
+import BioGatewayTestSupport
 import Foundation
 import GRDB
-import BioGatewayTestSupport
 import NIOCore
 import Testing
 

@@ -1,7 +1,7 @@
 import BioGatewayCache
 import BioGatewayQuery
-import Foundation
 import BioGatewayTestSupport
+import Foundation
 import GRDB
 import Testing
 

@@ -1,5 +1,5 @@
 import BioGatewayCache
-import BioGatewayCachePostgres
+import BioGatewayPostgres
 import Foundation
 import Logging
 import PostgresNIO

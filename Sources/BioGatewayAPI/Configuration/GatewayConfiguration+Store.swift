@@ -1,8 +1,8 @@
 import BioGatewayCache
-import BioGatewayCachePostgres
+import BioGatewayPostgres
+import BioGatewayUpstream
 import Foundation
 import Logging
-import BioGatewayUpstream
 
 extension GatewayConfiguration {
     /// Where the cache is kept, as the `store` setting (and `cache.path`) say.

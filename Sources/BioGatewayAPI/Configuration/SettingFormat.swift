@@ -83,8 +83,9 @@ extension SettingFormat where Value == String {
                 guard !text.isEmpty else { throw SettingRefusal("must not be empty") }
                 let lowered = text.lowercased()
                 guard lowered.hasPrefix("postgres:") || lowered.hasPrefix("postgresql:") else { return text }
-                guard let components = URLComponents(string: text), components.host?.isEmpty == false
-                    || components.queryItems?.contains(where: { $0.name == "host" }) == true
+                guard let components = URLComponents(string: text),
+                    components.host?.isEmpty == false
+                        || components.queryItems?.contains(where: { $0.name == "host" }) == true
                 else { throw SettingRefusal("must be a postgres://user@host:port/database URL (or a file path)") }
                 return text
             },

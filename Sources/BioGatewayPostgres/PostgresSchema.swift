@@ -47,7 +47,26 @@ enum PostgresSchema {
                 "CREATE TRIGGER cache_size_on_change AFTER INSERT OR DELETE ON cache_entry FOR EACH ROW EXECUTE FUNCTION cache_size_follow()",
                 "CREATE TABLE readiness_probe (checked_at double precision NOT NULL)",
             ]
-        )
+        ),
+        (
+            "v2: fetch claims, upstream pace and slots",
+            [
+                // one row per question being fetched upstream by some replica, until it is stored or expires
+                "CREATE TABLE cache_claim (key text PRIMARY KEY, holder text NOT NULL, expires_at double precision NOT NULL)",
+                // the earliest moment the next request to an upstream may start, across the cluster
+                "CREATE TABLE upstream_pace (source text PRIMARY KEY, next_at double precision NOT NULL)",
+                // an upstream's concurrency: one row per slot, held by a replica while its request is in flight
+                """
+                CREATE TABLE upstream_slot (
+                    source text NOT NULL, slot integer NOT NULL, holder text, expires_at double precision NOT NULL DEFAULT 0,
+                    PRIMARY KEY (source, slot)
+                )
+                """,
+                // the gateways alive (each notes itself every 5 s): when the store cannot be reached, each paces
+                // alone at the cluster's rate divided by their number
+                "CREATE TABLE gateway_replica (id text PRIMARY KEY, seen_at double precision NOT NULL)",
+            ]
+        ),
     ]
 
     /// Applies the migrations not yet applied.

@@ -3,6 +3,7 @@ import BioGatewayQuery
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The cache's store on PostgreSQL: one database that several gateways share, so that an answer one
 /// replica fetched is a hit on every other, a purge on one reaches all, and a cursor signed by one is
@@ -19,13 +20,21 @@ package final class PostgresCacheStore: CacheStore {
     let client: PostgresClient
     let running: Task<Void, Never>
     let logger: Logger
-    /// This process's name in change notices (its own notices are not followed).
-    let origin = UUID().uuidString
+    /// This process's name in change notices (its own notices are not followed), claims and upstream slots.
+    let origin: String
+    /// The upstreams' pace and concurrency for every gateway on this database.
+    package let admission: PostgresUpstreamAdmission
+    /// Bounds every call, and stops calling for a moment after the server was found unreachable.
+    let breaker = StoreBreaker()
 
     /// The advisory lock every write transaction takes.
     static let writeLock: Int64 = 0x6269_6f67_6174_6501
     /// The advisory lock the schema migration takes.
     static let migrationLock: Int64 = 0x6269_6f67_6174_6502
+    /// Seconds a read (or a small write) may take before the store is taken for unreachable.
+    static let readDeadline = 3.0
+    /// Seconds a write transaction may take (it may wait for other gateways' writes).
+    static let writeDeadline = 15.0
     /// The `LISTEN`/`NOTIFY` channel of change notices.
     static let channel = "biogateway_cache"
 
@@ -36,27 +45,32 @@ package final class PostgresCacheStore: CacheStore {
         let client = self.client
         self.running = Task { await client.run() }
         self.logger = logger
+        let origin = UUID().uuidString
+        self.origin = origin
         do {
             try await PostgresSchema.migrate(self.client, lock: Self.migrationLock, logger: logger)
         } catch {
             self.running.cancel()
             throw error
         }
+        self.admission = PostgresUpstreamAdmission(client: client, holder: origin, breaker: self.breaker, logger: logger)
     }
 
     package func row(forKey key: String) async throws -> (entry: CacheEntryRecord, body: Data?)? {
-        let rows = try await self.client.query(
-            """
-            SELECT e.key, e.source, e.canonical_query, e.status, e.content_type, e.record_count, e.coding, e.body_length,
-                   e.body_sha256, e.identity_length, e.entry_bytes, e.stored_at, e.last_access, e.immutable, b.body
-            FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = \(key)
-            """,
-            logger: self.logger
-        )
-        for try await row in rows {
-            return try Self.entry(row)
+        try await self.breaker.call(within: Self.readDeadline) {
+            let rows = try await self.client.query(
+                """
+                SELECT e.key, e.source, e.canonical_query, e.status, e.content_type, e.record_count, e.coding, e.body_length,
+                       e.body_sha256, e.identity_length, e.entry_bytes, e.stored_at, e.last_access, e.immutable, b.body
+                FROM cache_entry e LEFT JOIN cache_body b ON b.key = e.key WHERE e.key = \(key)
+                """,
+                logger: self.logger
+            )
+            for try await row in rows {
+                return try Self.entry(row)
+            }
+            return nil
         }
-        return nil
     }
 
     static func entry(_ row: PostgresRow) throws -> (entry: CacheEntryRecord, body: Data?) {
@@ -218,19 +232,25 @@ package final class PostgresCacheStore: CacheStore {
     }
 
     package func generation() async throws -> Int {
-        try await self.single("SELECT value FROM cache_generation WHERE id = 1") ?? 0
+        try await self.breaker.call(within: Self.readDeadline) {
+            try await self.single("SELECT value FROM cache_generation WHERE id = 1") ?? 0
+        }
     }
 
     package func keys() async throws -> [String] {
-        var keys: [String] = []
-        for try await key in try await self.client.query("SELECT key FROM cache_entry", logger: self.logger).decode(String.self) {
-            keys.append(key)
+        try await self.breaker.call(within: Self.writeDeadline) {
+            var keys: [String] = []
+            for try await key in try await self.client.query("SELECT key FROM cache_entry", logger: self.logger).decode(String.self) {
+                keys.append(key)
+            }
+            return keys
         }
-        return keys
     }
 
     package func count() async throws -> Int {
-        try await self.single("SELECT count(*) FROM cache_entry") ?? 0
+        try await self.breaker.call(within: Self.readDeadline) {
+            try await self.single("SELECT count(*) FROM cache_entry") ?? 0
+        }
     }
 
     /// PostgreSQL checks its own pages; this checks the size the bound is kept against matches the entries.
@@ -244,23 +264,27 @@ package final class PostgresCacheStore: CacheStore {
 
     package func secret(named name: String, generate: @Sendable () -> Data) async throws -> Data {
         let candidate = generate()
-        // the first replica to ask creates it; every other reads that one
-        try await self.client.query(
-            "INSERT INTO gateway_secret (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING",
-            logger: self.logger
-        )
-        for try await value in try await self.client.query("SELECT value FROM gateway_secret WHERE name = \(name)", logger: self.logger)
-            .decode(Data.self)
-        {
-            return value
+        return try await self.breaker.call(within: Self.writeDeadline) {
+            // the first replica to ask creates it; every other reads that one
+            try await self.client.query(
+                "INSERT INTO gateway_secret (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING",
+                logger: self.logger
+            )
+            for try await value in try await self.client.query("SELECT value FROM gateway_secret WHERE name = \(name)", logger: self.logger)
+                .decode(Data.self)
+            {
+                return value
+            }
+            throw PostgresStoreError("the secret \(name) was not kept")
         }
-        throw PostgresStoreError("the secret \(name) was not kept")
     }
 
     package func checkWritable() async throws {
-        _ = try await self.client.withTransaction(logger: self.logger) { connection in
-            try await connection.query("DELETE FROM readiness_probe", logger: self.logger)
-            try await connection.query("INSERT INTO readiness_probe (checked_at) VALUES (\(Date().timeIntervalSince1970))", logger: self.logger)
+        try await self.breaker.call(within: Self.readDeadline) {
+            _ = try await self.client.withTransaction(logger: self.logger) { connection in
+                try await connection.query("DELETE FROM readiness_probe", logger: self.logger)
+                try await connection.query("INSERT INTO readiness_probe (checked_at) VALUES (\(Date().timeIntervalSince1970))", logger: self.logger)
+            }
         }
     }
 
@@ -270,6 +294,7 @@ package final class PostgresCacheStore: CacheStore {
     }
 
     package func close() async throws {
+        self.admission.stop()
         self.running.cancel()
     }
 
@@ -287,6 +312,32 @@ package final class PostgresCacheStore: CacheStore {
         }
     }
 
+    package func claim(_ key: String, for seconds: Double) async throws -> Bool {
+        try await self.breaker.call(within: Self.readDeadline) {
+            // taken when free or expired (a replica killed mid-fetch holds it no longer than `seconds`)
+            let rows = try await self.client.query(
+                """
+                INSERT INTO cache_claim (key, holder, expires_at) VALUES (\(key), \(self.origin), extract(epoch FROM clock_timestamp()) + \(seconds))
+                ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                    WHERE cache_claim.expires_at < extract(epoch FROM clock_timestamp()) OR cache_claim.holder = excluded.holder
+                RETURNING holder
+                """,
+                logger: self.logger
+            )
+            for try await _ in rows { return true }
+            return false
+        }
+    }
+
+    package func unclaim(_ key: String) async throws {
+        try await self.breaker.call(within: Self.readDeadline) {
+            _ = try await self.client.withTransaction(logger: self.logger) { connection in
+                try await connection.query("DELETE FROM cache_claim WHERE key = \(key) AND holder = \(self.origin)", logger: self.logger)
+                try await self.announce(ChangeNotice(origin: self.origin, change: .unclaimed(key)), connection)
+            }
+        }
+    }
+
     /// Sends `notice` to every listening replica when the transaction commits.
     func announce(_ notice: ChangeNotice, _ connection: PostgresConnection) async throws {
         try await connection.query("SELECT pg_notify(\(Self.channel), \(notice.payload))", logger: self.logger)
@@ -297,30 +348,32 @@ package final class PostgresCacheStore: CacheStore {
     func withPendingWrites<T: Sendable>(
         _ pending: PendingWrites,
         day: String,
-        _ body: (PostgresConnection) async throws -> T
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        var taken: (accesses: [String: Date], counters: [CacheEvent: Int])?
+        let taken = Mutex<(accesses: [String: Date], counters: [CacheEvent: Int])?>(nil)
         do {
-            return try await self.client.withTransaction(logger: self.logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writeLock))", logger: self.logger)
-                let (accesses, counters) = pending.take()
-                taken = (accesses, counters)
-                if !accesses.isEmpty {
-                    let keys = Array(accesses.keys)
-                    let times = keys.map { accesses[$0]!.timeIntervalSince1970 }
-                    try await connection.query(
-                        """
-                        UPDATE cache_entry SET last_access = GREATEST(last_access, seen.at)
-                        FROM unnest(\(keys)::text[], \(times)::float8[]) AS seen(key, at) WHERE cache_entry.key = seen.key
-                        """,
-                        logger: self.logger
-                    )
+            return try await self.breaker.call(within: Self.writeDeadline) {
+                try await self.client.withTransaction(logger: self.logger) { connection in
+                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.writeLock))", logger: self.logger)
+                    let (accesses, counters) = pending.take()
+                    taken.withLock { $0 = (accesses, counters) }
+                    if !accesses.isEmpty {
+                        let keys = Array(accesses.keys)
+                        let times = keys.map { accesses[$0]!.timeIntervalSince1970 }
+                        try await connection.query(
+                            """
+                            UPDATE cache_entry SET last_access = GREATEST(last_access, seen.at)
+                            FROM unnest(\(keys)::text[], \(times)::float8[]) AS seen(key, at) WHERE cache_entry.key = seen.key
+                            """,
+                            logger: self.logger
+                        )
+                    }
+                    try await self.add(counters, connection, day: day)
+                    return try await body(connection)
                 }
-                try await self.add(counters, connection, day: day)
-                return try await body(connection)
             }
         } catch {
-            if let (accesses, counters) = taken { pending.restore(accesses, counters) }
+            if let (accesses, counters) = taken.withLock({ $0 }) { pending.restore(accesses, counters) }
             throw error
         }
     }

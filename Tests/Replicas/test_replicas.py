@@ -1,0 +1,216 @@
+"""Three gateways on loopback sharing one PostgreSQL database (BIOGATEWAY_STORE=postgres://…) in front of the
+upstream simulator: they behave as one gateway. The test command starts the PostgreSQL server
+(scripts/postgres-for-tests.sh) and names it in BIOGATEWAY_TEST_POSTGRES_URL; each test gets a database of
+its own."""
+
+import json
+import os
+import subprocess
+import tempfile
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+from biogateway_processes import free_port, start, stop, until
+
+SERVER = os.environ.get("BIOGATEWAY_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not SERVER, reason="no PostgreSQL server for the tests (BIOGATEWAY_TEST_POSTGRES_URL)")
+TOKEN = "replicas-admin-token-0123456789"
+
+
+def database_url(server, name):
+    parts = urlsplit(server)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def psql(server, statement):
+    subprocess.run(["psql", server, "-v", "ON_ERROR_STOP=1", "-qc", statement], check=True, capture_output=True)
+
+
+@pytest.fixture
+def store():
+    """A database of its own on the tests' PostgreSQL server; dropped afterwards."""
+    name = "replicas_" + uuid.uuid4().hex[:12]
+    psql(SERVER, f"CREATE DATABASE {name}")
+    yield database_url(SERVER, name)
+    psql(SERVER, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def replicas(simulator_url, store):
+    """Starts gateways on the shared store: `replicas.start(**settings)` returns (process, url)."""
+
+    class Replicas:
+        processes = []
+
+        def start(self, store_url=store, **settings):
+            port = free_port()
+            environment = {
+                "BIOGATEWAY_PORT": str(port),
+                "BIOGATEWAY_STORE": store_url,
+                "BIOGATEWAY_NHM_URL": simulator_url,
+                "BIOGATEWAY_VERTNET_URL": simulator_url,
+                "BIOGATEWAY_ADMIN_TOKEN": TOKEN,
+                "BIOGATEWAY_RATE_LIMIT": "1000000",
+                "BIOGATEWAY_MAX_CONNECTIONS_PER_CLIENT": "1000",
+                "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "1000000",
+                "BIOGATEWAY_NHM_MAX_RPS": "1000",
+                "BIOGATEWAY_VERTNET_MAX_RPS": "1000",
+                "BIOGATEWAY_NHM_MAX_CONCURRENT": "32",
+                "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "32",
+                **settings,
+            }
+            url = f"http://127.0.0.1:{port}"
+            process = start(["serve"], url + "/healthz", {name: value for name, value in environment.items() if value is not None})
+            self.processes.append(process)
+            return process, url
+
+    started = Replicas()
+    yield started
+    for process in started.processes:
+        if process.poll() is None:
+            stop(process)
+
+
+def fresh_question():
+    """A VertNet question with records (an empty answer is asked twice: VertNet reports failures that way)
+    that no other test of the session asks."""
+    fresh_question.year -= 1
+    return f"genus:Bufo year>={fresh_question.year}"
+
+
+fresh_question.year = 2000
+
+
+def simulated(simulator_url, source):
+    return requests.get(simulator_url + "/_simulator/requests", params={"source": source}, timeout=10).json()["requests"]
+
+
+def vertnet(url, question):
+    return requests.get(url + "/vertnet/api/search", params={"q": json.dumps({"q": question, "l": 5})}, timeout=60)
+
+
+def nhm(url, query):
+    return requests.get(
+        url + "/nhm/api/3/action/datastore_search",
+        params={"resource_id": "05ff2255-c38a-40c9-b657-4ccb55ab2feb", "q": query, "limit": 3},
+        timeout=60,
+    )
+
+
+def test_a_miss_on_one_replica_is_a_hit_on_the_others(replicas, simulator_url):
+    urls = [replicas.start()[1] for _ in range(3)]
+    requests.delete(simulator_url + "/_simulator/requests", timeout=10)
+    question = fresh_question()
+    first = vertnet(urls[0], question)
+    assert first.status_code == 200
+    assert "stored" in first.headers["Cache-Status"]
+    for url in urls[1:]:
+        again = vertnet(url, question)
+        assert again.status_code == 200
+        assert "hit" in again.headers["Cache-Status"], again.headers["Cache-Status"]
+        assert again.content == first.content
+    assert sum(question in json.dumps(record["parameters"]) for record in simulated(simulator_url, "vertnet")) == 1
+
+
+def test_concurrent_identical_misses_over_three_replicas_make_one_upstream_request(replicas, simulator_url):
+    urls = [replicas.start()[1] for _ in range(3)]
+    requests.delete(simulator_url + "/_simulator/requests", timeout=10)
+    question = fresh_question()
+    # the one upstream answer takes 1.5 s: every request arrives while it is being fetched
+    requests.post(
+        simulator_url + "/_simulator/faults",
+        json={"source": "vertnet", "kind": "latency", "latencyMs": 1500, "count": 1},
+        timeout=10,
+    ).raise_for_status()
+    with ThreadPoolExecutor(max_workers=60) as pool:
+        answers = list(pool.map(lambda index: vertnet(urls[index % 3], question), range(300)))
+    assert {answer.status_code for answer in answers} == {200}, [answer.text for answer in answers if answer.status_code != 200][:3]
+    assert len({answer.content for answer in answers}) == 1
+    asked = [record for record in simulated(simulator_url, "vertnet") if question in json.dumps(record["parameters"])]
+    assert len(asked) == 1
+
+
+def test_a_cursor_from_one_replica_pages_on_another(replicas):
+    first_url = replicas.start()[1]
+    other_url = replicas.start()[1]
+    page = requests.get(first_url + "/v1/records", params={"genus": "Bufo", "limit": 5}, timeout=60)
+    assert page.status_code == 200
+    cursor = page.json()["next"]
+    assert cursor
+    following = requests.get(other_url + "/v1/records", params={"genus": "Bufo", "limit": 5, "cursor": cursor}, timeout=60)
+    assert following.status_code == 200, following.text
+    ids = lambda answer: [record["occurrenceID"] for record in answer.json()["records"]]  # noqa: E731
+    assert ids(following) and not set(ids(following)) & set(ids(page))
+
+
+def test_a_purge_on_one_replica_reaches_the_others_memory(replicas):
+    urls = [replicas.start()[1] for _ in range(2)]
+    question = fresh_question()
+    assert vertnet(urls[0], question).status_code == 200
+    assert "hit" in vertnet(urls[1], question).headers["Cache-Status"]  # now in the second one's memory too
+    purged = requests.delete(urls[1] + "/admin/cache", params={"source": "vertnet"}, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    assert purged.status_code == 200, purged.text
+    started = datetime.now()
+    # the first replica forgets it as soon as the purge is announced (NOTIFY): its next answer is a miss
+    until(lambda: "hit" not in vertnet(urls[0], question).headers["Cache-Status"], timeout=10, what="the purge reaching the other replica")
+    print(f"purge reached the other replica within {(datetime.now() - started).total_seconds():.3f} s")
+
+
+def test_upstream_pace_and_concurrency_hold_for_the_cluster(replicas, simulator_url):
+    # the NHM at 4 requests/s and one at a time, for all three gateways together
+    urls = [replicas.start(BIOGATEWAY_NHM_MAX_RPS="4", BIOGATEWAY_NHM_MAX_CONCURRENT="1")[1] for _ in range(3)]
+    requests.delete(simulator_url + "/_simulator/requests", timeout=10)
+    marker = uuid.uuid4().hex[:6]
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        answers = list(pool.map(lambda index: nhm(urls[index % 3], f"Bufo {marker} {index}"), range(24)))
+    assert {answer.status_code for answer in answers} == {200}
+    asked = sorted(
+        (record for record in simulated(simulator_url, "nhm") if marker in json.dumps(record["parameters"])),
+        key=lambda record: record["receivedAt"],
+    )
+    assert len(asked) == 24
+    times = [(datetime.fromisoformat(record["receivedAt"]), datetime.fromisoformat(record["finishedAt"])) for record in asked]
+    # never two at once: each request arrived after the one before it had been answered
+    for (_, finished), (received, _) in zip(times, times[1:]):
+        assert received >= finished
+    # never faster than 4 per second: starts are spaced by 0.25 s at the cluster; a late start can only
+    # shorten the gap after it, so any 1-second window holds at most 4 + 1
+    starts = [received for received, _ in times]
+    for index, start_time in enumerate(starts):
+        within = [other for other in starts[index:] if (other - start_time).total_seconds() < 1]
+        assert len(within) <= 5
+    assert (starts[-1] - starts[0]).total_seconds() >= 23 * 0.25 - 0.5
+
+
+def test_postgresql_lost_and_back(replicas, simulator_url):
+    """PostgreSQL stopped under a gateway: hits keep coming from its memory, misses are answered from the
+    upstream (not stored), /readyz says not ready; PostgreSQL back: ready again by itself."""
+    # a server of its own (it is stopped mid-test), in a folder the postgres user can enter
+    folder = tempfile.mkdtemp(prefix="biogateway-postgres-")
+    port = free_port()
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "postgres-for-tests.sh")
+    server = subprocess.run([script, "start", str(folder), str(port)], check=True, capture_output=True, text=True).stdout.strip()
+    try:
+        _, url = replicas.start(store_url=server)
+        question = fresh_question()
+        stored = vertnet(url, question)
+        assert stored.status_code == 200
+        assert requests.get(url + "/readyz", timeout=10).status_code == 200
+        subprocess.run([script, "pause", str(folder)], check=True, capture_output=True)
+        hit = vertnet(url, question)
+        assert hit.status_code == 200 and "hit" in hit.headers["Cache-Status"] and hit.content == stored.content
+        miss = vertnet(url, fresh_question())
+        assert miss.status_code == 200
+        assert "stored" not in miss.headers["Cache-Status"]
+        assert requests.get(url + "/readyz", timeout=30).status_code == 503
+        subprocess.run([script, "resume", str(folder), str(port)], check=True, capture_output=True)
+        until(lambda: requests.get(url + "/readyz", timeout=30).status_code == 200, timeout=60, what="readiness after PostgreSQL came back")
+        again = vertnet(url, fresh_question())
+        assert again.status_code == 200 and "stored" in again.headers["Cache-Status"]
+    finally:
+        subprocess.run([script, "stop", str(folder)], capture_output=True)
