@@ -210,9 +210,12 @@ struct MemoryTierCoherence: Service {
         while !Task.isCancelled {
             do {
                 // on (re)connecting: what was missed meanwhile is unknown, and the memory tier is emptied too
-                try await self.cache.followChangesByOtherProcesses(onListening: { self.pages.removeAll() }) { change in
-                    if case .purged = change { self.pages.removeAll() }
-                }
+                try await self.cache.followChangesByOtherProcesses(
+                    onListening: { self.pages.removeAll() },
+                    onChange: { change in
+                        if case .purged = change { self.pages.removeAll() }
+                    }
+                )
             } catch is CancellationError {
                 return
             } catch {

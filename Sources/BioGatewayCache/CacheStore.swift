@@ -68,7 +68,7 @@ package protocol CacheStore: Sendable {
     /// announcements stop (changes may then have been missed). A store that announces nothing waits until
     /// cancelled: other processes' purges then reach the memory tier through the purge generation alone.
     /// `onListening` is called once the announcements are being received.
-    func followChanges(onListening: @escaping @Sendable () -> Void, _ onChange: @escaping @Sendable (StoreChange) -> Void) async throws
+    func followChanges(onListening: @escaping @Sendable () -> Void, onChange: @escaping @Sendable (StoreChange) -> Void) async throws
 }
 
 extension CacheStore {
@@ -77,7 +77,7 @@ extension CacheStore {
 
     package func unclaim(_ key: String) async throws {}
 
-    package func followChanges(onListening: @escaping @Sendable () -> Void, _ onChange: @escaping @Sendable (StoreChange) -> Void) async throws {
+    package func followChanges(onListening: @escaping @Sendable () -> Void, onChange: @escaping @Sendable (StoreChange) -> Void) async throws {
         while true { try await Task.sleep(for: .seconds(3_600)) }
     }
 }

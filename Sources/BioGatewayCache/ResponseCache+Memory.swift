@@ -53,15 +53,16 @@ extension ResponseCache {
     ///   - onChange: called after the memory tier has forgotten what a change touched.
     public func followChangesByOtherProcesses(
         onListening: @escaping @Sendable () -> Void = {},
-        _ onChange: @escaping @Sendable (StoreChange) -> Void = { _ in }
+        onChange: @escaping @Sendable (StoreChange) -> Void = { _ in }
     ) async throws {
         do {
-            try await self.store.followChanges(onListening: {
+            let listening: @Sendable () -> Void = {
                 if self.announcementsMissed.exchange(false, ordering: .relaxed) {
                     self.coherence.change { _ in self.memory.removeAll() }
                 }
                 onListening()
-            }) { change in
+            }
+            try await self.store.followChanges(onListening: listening) { change in
                 self.coherence.change { _ in
                     switch change {
                     case .replaced(let key), .purged(.key(let key)): self.memory.remove(key)

@@ -300,7 +300,7 @@ package final class PostgresCacheStore: CacheStore {
 
     /// Follows the change notices of other processes until cancelled (or the connection is lost: it then
     /// throws, and the caller starts again after emptying its memory, since notices may have been missed).
-    package func followChanges(onListening: @escaping @Sendable () -> Void, _ onChange: @escaping @Sendable (StoreChange) -> Void) async throws {
+    package func followChanges(onListening: @escaping @Sendable () -> Void, onChange: @escaping @Sendable (StoreChange) -> Void) async throws {
         try await self.client.withConnection { connection in
             try await connection.listen(on: Self.channel) { notices in
                 onListening()

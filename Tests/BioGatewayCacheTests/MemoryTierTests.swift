@@ -189,7 +189,7 @@ struct AnnouncedChangesTests {
             let (listening, listeningNow) = AsyncStream<Void>.makeStream()
             let (changes, changed) = AsyncStream<StoreChange>.makeStream()
             let following = Task {
-                try await cache.followChangesByOtherProcesses(onListening: { listeningNow.yield() }) { changed.yield($0) }
+                try await cache.followChangesByOtherProcesses(onListening: { listeningNow.yield() }, onChange: { changed.yield($0) })
             }
             defer { following.cancel() }
             var listeningEvents = listening.makeAsyncIterator()
