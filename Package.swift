@@ -241,6 +241,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BioGatewayPostgresTests",
+            dependencies: ["BioGatewayPostgres", "BioGatewayCache", "BioGatewayQuery", "BioGatewayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BioGatewayRecordsTests",
             dependencies: ["BioGatewayRecords", "BioGatewayQuery"],
             swiftSettings: swiftSettings

@@ -72,7 +72,14 @@ public func buildApplication(
         // a fetch waits its turn (in this gateway's queue, then in the cluster's) and then has its deadline
         fetchClaimSeconds: 2 * Double(configuration.upstreamQueueTimeout) + Double(configuration.upstreamTimeout) + 5
     )
-    let limits = try ClientRateLimits(configuration: configuration, metrics: metrics, clock: clock)
+    // replicas on one PostgreSQL store share the client budgets too
+    let budgetExchange = (cache.store as? PostgresCacheStore)?.budgets
+    let limits = try ClientRateLimits(
+        configuration: configuration,
+        metrics: metrics,
+        clock: clock,
+        share: budgetExchange == nil ? nil : BudgetShare()
+    )
 
     // HEAD is answered wherever GET is (uptime monitors use it)
     let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -113,7 +120,8 @@ public func buildApplication(
                         cache: cache,
                         pages: pages.counters,
                         upstream: upstream,
-                        collapsedWaiting: await gateway.collapsedWaiting
+                        collapsedWaiting: await gateway.collapsedWaiting,
+                        gateways: limits.share?.gateways
                     )
                 )
             )
@@ -127,7 +135,8 @@ public func buildApplication(
     }
     AllowedMethods.gateway.register(on: router)
 
-    var services: [any Service] = [
+    var services: [any Service] = budgetExchange.map { [SharedClientBudgets(limits: limits, exchange: $0, logger: logger)] } ?? []
+    services += [
         HTTPClientService(client: httpClient),
         CacheMaintenance(cache: cache, logger: logger),
         MemoryTierCoherence(cache: cache, pages: pages, logger: logger),

@@ -26,11 +26,16 @@ package final class PostgresCacheStore: CacheStore {
     package let admission: PostgresUpstreamAdmission
     /// Bounds every call, and stops calling for a moment after the server was found unreachable.
     let breaker = StoreBreaker()
+    /// The client budgets every gateway on this database shares.
+    package let budgets: PostgresBudgetExchange
 
     /// The advisory lock every write transaction takes.
     static let writeLock: Int64 = 0x6269_6f67_6174_6501
     /// The advisory lock the schema migration takes.
     static let migrationLock: Int64 = 0x6269_6f67_6174_6502
+    /// The migrations a database on the current schema has applied.
+    package static var schemaVersions: [Int] { Array(1...PostgresSchema.migrations.count) }
+
     /// Seconds a read (or a small write) may take before the store is taken for unreachable.
     static let readDeadline = 3.0
     /// Seconds a write transaction may take (it may wait for other gateways' writes).
@@ -54,6 +59,13 @@ package final class PostgresCacheStore: CacheStore {
             throw error
         }
         self.admission = PostgresUpstreamAdmission(client: client, holder: origin, breaker: self.breaker, logger: logger)
+        self.budgets = PostgresBudgetExchange(
+            client: client,
+            holder: origin,
+            breaker: self.breaker,
+            replicas: self.admission.replicas,
+            logger: logger
+        )
     }
 
     package func row(forKey key: String) async throws -> (entry: CacheEntryRecord, body: Data?)? {

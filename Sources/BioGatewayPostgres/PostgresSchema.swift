@@ -67,6 +67,19 @@ enum PostgresSchema {
                 "CREATE TABLE gateway_replica (id text PRIMARY KEY, seen_at double precision NOT NULL)",
             ]
         ),
+        (
+            "v3: client budgets shared",
+            [
+                // what each gateway allowed each client, read by the others every second
+                """
+                CREATE TABLE client_usage (
+                    id bigserial PRIMARY KEY, replica text NOT NULL, client text NOT NULL, budget text NOT NULL,
+                    count bigint NOT NULL, interval double precision NOT NULL, at double precision NOT NULL
+                )
+                """,
+                "CREATE INDEX client_usage_on_at ON client_usage (at)",
+            ]
+        ),
     ]
 
     /// Applies the migrations not yet applied.

@@ -28,7 +28,7 @@ package final class PostgresUpstreamAdmission: SharedUpstreamAdmission {
     private let heartbeat: Task<Void, Never>
 
     /// The gateways last seen alive (at least 1).
-    private let replicas = ReplicaCount()
+    let replicas = ReplicaCount()
 
     private struct State {
         var degraded = false

@@ -11,16 +11,26 @@ public final class ClientRateLimiter: Sendable {
     private struct Table {
         var states: [String: [String: Double]] = [:]
         var lastSweep: Double = 0
+        /// Requests allowed since the last ``takeUsage()``, per client and budget, with the budget's interval.
+        var usage: [UsageKey: (count: Int, interval: Double)] = [:]
+    }
+
+    private struct UsageKey: Hashable {
+        var client: String
+        var budget: String
     }
 
     private let table = Mutex(Table())
     /// The most clients kept at once.
     public let maximumClients: Int
     private let sweepInterval: Double
+    /// Whether allowed requests are gathered for ``takeUsage()`` (replicas that share budgets).
+    public let recordsUsage: Bool
 
-    public init(maximumClients: Int = 100_000, sweepInterval: Double = 60) {
+    public init(maximumClients: Int = 100_000, sweepInterval: Double = 60, recordsUsage: Bool = false) {
         self.maximumClients = maximumClients
         self.sweepInterval = sweepInterval
+        self.recordsUsage = recordsUsage
     }
 
     /// Spends one request of `budget` (named `name`) for `client` at `now`.
@@ -30,8 +40,33 @@ public final class ClientRateLimiter: Sendable {
                 Self.sweep(&table, at: now, keepingAtMost: self.maximumClients - 1)
             }
             let decision = budget.attempt(at: now, state: table.states[client]?[name])
-            if decision.allowed { table.states[client, default: [:]][name] = decision.state }
+            if decision.allowed {
+                table.states[client, default: [:]][name] = decision.state
+                if self.recordsUsage {
+                    table.usage[UsageKey(client: client, budget: name), default: (0, budget.emissionInterval)].count += 1
+                }
+            }
             return decision
+        }
+    }
+
+    /// The requests allowed since the last call, per client and budget (with ``recordsUsage``).
+    public func takeUsage() -> [BudgetUsage] {
+        self.table.withLock { table in
+            defer { table.usage = [:] }
+            return table.usage.map { BudgetUsage(client: $0.key.client, budget: $0.key.budget, count: $0.value.count, interval: $0.value.interval) }
+        }
+    }
+
+    /// Spends from clients' budgets what other gateways allowed them: each request moves the client's state
+    /// on by the budget's interval, as if it had been allowed here.
+    public func charge(_ usage: [BudgetUsage], at now: Double) {
+        guard !usage.isEmpty else { return }
+        self.table.withLock { table in
+            for used in usage where used.count > 0 {
+                let state = max(table.states[used.client]?[used.budget] ?? now, now)
+                table.states[used.client, default: [:]][used.budget] = state + Double(used.count) * used.interval
+            }
         }
     }
 

@@ -80,6 +80,27 @@ public final class TestStoreLocation: Sendable {
         return cache
     }
 
+    /// The PostgreSQL migrations applied here, in order (empty for SQLite).
+    public func migrations() async throws -> [Int] {
+        guard self.store == .postgres else { return [] }
+        let location = try PostgresLocation(url: self.setting)
+        let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: quietLogger)
+        return try await withThrowingTaskGroup(of: [Int].self) { group in
+            group.addTask {
+                await client.run()
+                return []
+            }
+            defer { group.cancelAll() }
+            var versions: [Int] = []
+            for try await version in try await client.query("SELECT version FROM biogateway_migration ORDER BY version", logger: quietLogger)
+                .decode(Int.self)
+            {
+                versions.append(version)
+            }
+            return versions
+        }
+    }
+
     fileprivate func create() async throws {
         if let database { try await TestStoreServer.administer("CREATE DATABASE \(database)") }
     }

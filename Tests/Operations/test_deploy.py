@@ -133,3 +133,56 @@ def test_systemd_unit():
     verified = subprocess.run(["systemd-analyze", "verify", str(target)], capture_output=True, text=True)
     assert verified.returncode == 0, verified.stderr
     assert "biogateway.service" not in verified.stderr, verified.stderr
+
+
+def test_replicas_compose_file(tmp_path):
+    """Two gateways on one PostgreSQL behind nginx: the password comes from a secret file, never the file."""
+    folder = DEPLOY / "replicas"
+    compose = yaml.safe_load((folder / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "gateway-a", "gateway-b", "balancer"} <= set(services)
+    assert services["postgres"]["image"].startswith("postgres:15")
+    for name in ("gateway-a", "gateway-b"):
+        gateway = services[name]
+        environment = {key: re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(value)) for key, value in gateway["environment"].items()}
+        environment = {key: value for key, value in environment.items() if value}
+        assert environment["BIOGATEWAY_STORE"].startswith("postgres://") and ":" not in environment["BIOGATEWAY_STORE"].split("@")[0][len("postgres://") :]
+        assert environment["BIOGATEWAY_STORE_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+        secret = tmp_path / "password"
+        secret.write_text("a-password\n")
+        environment["BIOGATEWAY_STORE_PASSWORD_FILE"] = str(secret)
+        assert_settings_pass_check(environment, tmp_path)
+    nginx = (folder / "nginx.conf").read_text()
+    assert "server gateway-a:8080" in nginx and "server gateway-b:8080" in nginx
+    assert any(volume.startswith("./nginx.conf:") for volume in services["balancer"]["volumes"])
+    assert_command_exists(services["simulator"]["command"])
+
+
+def test_replicas_kubernetes_manifests(tmp_path):
+    documents = {}
+    for path in sorted((DEPLOY / "replicas" / "kubernetes").glob("*.yaml")):
+        for document in yaml.safe_load_all(path.read_text()):
+            documents[document["kind"]] = document
+    assert set(documents) == {"Deployment", "Service", "ConfigMap", "Secret", "PodDisruptionBudget"}
+    deployment = documents["Deployment"]
+    assert deployment["spec"]["replicas"] >= 2
+    template = deployment["spec"]["template"]["spec"]
+    container = template["containers"][0]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    store = next(variable for variable in container["env"] if variable["name"] == "BIOGATEWAY_STORE")
+    assert store["valueFrom"]["secretKeyRef"]["name"] == documents["Secret"]["metadata"]["name"]
+    assert "BIOGATEWAY_STORE" not in documents["ConfigMap"]["data"]
+    assert not any("persistentVolumeClaim" in volume for volume in template["volumes"])
+    budget = documents["PodDisruptionBudget"]["spec"]
+    assert budget["minAvailable"] == 1
+    assert budget["selector"] == deployment["spec"]["selector"]
+    assert documents["Service"]["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+    secret = documents["Secret"]["stringData"]
+    environment = dict(documents["ConfigMap"]["data"])
+    environment["BIOGATEWAY_STORE"] = secret["BIOGATEWAY_STORE"]
+    environment["BIOGATEWAY_ADMIN_TOKEN"] = secret["BIOGATEWAY_ADMIN_TOKEN"]
+    assert_settings_pass_check(environment, tmp_path)
+    # config check shows the store without its password
+    shown = run(["config", "check"], environment, clean=True).stdout
+    assert "change-me@" not in shown

@@ -5,6 +5,7 @@ its own."""
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 import uuid
@@ -91,7 +92,11 @@ def simulated(simulator_url, source):
 
 
 def vertnet(url, question):
-    return requests.get(url + "/vertnet/api/search", params={"q": json.dumps({"q": question, "l": 5})}, timeout=60)
+    return vertnet_with(requests, url, question)
+
+
+def vertnet_with(session, url, question):
+    return session.get(url + "/vertnet/api/search", params={"q": json.dumps({"q": question, "l": 5})}, timeout=60)
 
 
 def nhm(url, query):
@@ -214,3 +219,58 @@ def test_postgresql_lost_and_back(replicas, simulator_url):
         assert again.status_code == 200 and "stored" in again.headers["Cache-Status"]
     finally:
         subprocess.run([script, "stop", str(folder)], capture_output=True)
+
+
+def test_a_replica_killed_mid_fetch_holds_nothing_for_long(replicas, simulator_url):
+    """SIGKILL of the replica fetching a question: the others go on answering (hits and other misses at
+    once); the question it was fetching is fetched by another once its claim expires (here after
+    2 × 2 s queue timeout + 3 s upstream timeout + 5 s); nothing stored is lost."""
+    settings = {"BIOGATEWAY_UPSTREAM_QUEUE_TIMEOUT": "2", "BIOGATEWAY_UPSTREAM_TIMEOUT": "3"}
+    killed, killed_url = replicas.start(**settings)
+    urls = [replicas.start(**settings)[1] for _ in range(2)]
+    kept = fresh_question()
+    assert vertnet(urls[0], kept).status_code == 200
+    # the killed replica's upstream request is held unanswered by the simulator: it dies holding the claim
+    requests.post(
+        simulator_url + "/_simulator/faults",
+        json={"source": "vertnet", "kind": "hold", "latencyMs": 30000, "count": 1},
+        timeout=10,
+    ).raise_for_status()
+    orphan = fresh_question()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(lambda: vertnet(killed_url, orphan))
+        until(lambda: requests.get(simulator_url + "/_simulator/faults", timeout=10).json() == [], timeout=30, what="the held request")
+        killed.kill()
+        killed.wait()
+        with pytest.raises(requests.RequestException):
+            pending.result()
+    requests.post(simulator_url + "/_simulator/release", timeout=10)
+    for url in urls:
+        hit = vertnet(url, kept)
+        assert hit.status_code == 200 and "hit" in hit.headers["Cache-Status"]
+        assert vertnet(url, fresh_question()).status_code == 200
+    answer = vertnet(urls[1], orphan)
+    assert answer.status_code == 200, answer.text
+    assert "stored" in answer.headers["Cache-Status"]
+    statistics = requests.get(urls[0] + "/admin/cache", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).json()
+    assert statistics["entries"] >= 4
+
+
+def test_one_client_has_one_budget_across_the_replicas(replicas):
+    """A client spreading requests over three replicas gets its budget once: 60 requests a minute, asked
+    for 150 times in a few seconds round robin, is answered about 60 times (the budget's burst, split into
+    thirds), plus at most what the replicas allow before they next hear of each other."""
+    urls = [replicas.start(BIOGATEWAY_RATE_LIMIT="60")[1] for _ in range(3)]
+    question = fresh_question()
+    assert vertnet(urls[0], question).status_code == 200
+    # every replica has counted the others (each notes itself every 5 s; budgets are exchanged every second)
+    until(
+        lambda: all(re.search(r"(?m)^biogateway_replicas_seen 3(\.0)?$", requests.get(url + "/metrics", timeout=10).text) for url in urls),
+        what="each replica seeing the three",
+    )
+    session = requests.Session()
+    statuses = [vertnet_with(session, urls[index % 3], question).status_code for index in range(150)]
+    allowed = statuses.count(200)
+    assert set(statuses) <= {200, 429}
+    print(f"a budget of 60 a minute over three replicas: {allowed} of 150 allowed")
+    assert 50 <= allowed <= 60 * 1.1 + 3

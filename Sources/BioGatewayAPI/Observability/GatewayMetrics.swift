@@ -82,13 +82,17 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// The Prometheus text exposition, after reading the cache, the kept `/v1/records` pages and the
-    /// upstream gates.
+    /// upstream gates; `gateways`, with replicas on a shared store, is how many this one last saw.
     func exposition(
         cache: ResponseCache,
         pages: MemoryCache<StoredRecordPage>.Counters,
         upstream: ResilientUpstream,
-        collapsedWaiting: Int
+        collapsedWaiting: Int,
+        gateways: Int? = nil
     ) async -> [UInt8] {
+        if let gateways {
+            Gauge(label: "biogateway_replicas_seen", factory: self.factory).record(gateways)
+        }
         if let statistics = try? await cache.statistics() {
             let counts = [
                 "hits": statistics.hits, "misses": statistics.misses, "stale_served": statistics.staleServed,
@@ -99,6 +103,10 @@ public final class GatewayMetrics: Sendable {
             Gauge(label: "biogateway_cache_entries", factory: self.factory).record(statistics.entries)
             Gauge(label: "biogateway_cache_bytes", factory: self.factory).record(statistics.bytes)
             Gauge(label: "biogateway_cache_max_bytes", factory: self.factory).record(statistics.maximumBytes)
+            Gauge(label: "biogateway_cache_store_reachable", factory: self.factory).record(1)
+        } else {
+            // the store (a PostgreSQL server shared by replicas) cannot be read: hits come from memory alone
+            Gauge(label: "biogateway_cache_store_reachable", factory: self.factory).record(0)
         }
         Gauge(label: "biogateway_cache_collapsed_waiting", factory: self.factory).record(collapsedWaiting)
         self.export(pages, since: self.exportedPageCounts, prefix: "biogateway_record_pages_")

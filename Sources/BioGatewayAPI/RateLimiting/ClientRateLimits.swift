@@ -30,6 +30,17 @@ public struct RateLimitedClient: Sendable {
     }
 }
 
+/// How many gateways share the client budgets (replicas on one PostgreSQL store), as last counted.
+final class BudgetShare: Sendable {
+    private let count = Atomic<Int>(1)
+
+    /// At least 1.
+    var gateways: Int {
+        get { self.count.load(ordering: .relaxed) }
+        set { self.count.store(max(1, newValue), ordering: .relaxed) }
+    }
+}
+
 /// Holds the upstream-budget decision made while answering, for the middleware to report.
 final class UpstreamDecisionBox: Sendable {
     let value = Mutex<GCRA.Decision?>(nil)
@@ -47,13 +58,17 @@ public struct ClientRateLimits: Sendable {
         var upstreamPerMinute: Int
     }
 
-    let limiter = ClientRateLimiter()
+    let limiter: ClientRateLimiter
     let settings: Reloadable<Settings>
+    /// When replicas share the budgets: how many gateways there are (each lets a client burst only its share).
+    let share: BudgetShare?
     let now: @Sendable () -> Double
     /// Where refusals are counted.
     let metrics: GatewayMetrics
 
-    init(settings: Settings, metrics: GatewayMetrics, clock: GatewayClock) {
+    init(settings: Settings, metrics: GatewayMetrics, clock: GatewayClock, share: BudgetShare? = nil) {
+        self.limiter = ClientRateLimiter(recordsUsage: share != nil)
+        self.share = share
         self.settings = Reloadable(settings)
         self.metrics = metrics
         self.now = clock.now
@@ -83,11 +98,14 @@ public struct ClientRateLimits: Sendable {
     }
 
     private func client(id: String, name: String, requests: Int, upstream: Int) -> RateLimitedClient {
-        RateLimitedClient(
+        // with N gateways sharing the budgets, each lets a burst of 1/N of the budget through before it hears
+        // from the others: a client spreading a burst over all of them still gets one budget's burst
+        let gateways = self.share?.gateways ?? 1
+        return RateLimitedClient(
             id: id,
             name: name,
-            requests: GCRA(limit: requests, window: 60),
-            upstream: GCRA(limit: upstream, window: 60),
+            requests: GCRA(limit: requests, window: 60, burst: max(1, requests / gateways)),
+            upstream: GCRA(limit: upstream, window: 60, burst: max(1, upstream / gateways)),
             limits: self,
             upstreamDecision: UpstreamDecisionBox()
         )
@@ -96,8 +114,8 @@ public struct ClientRateLimits: Sendable {
 
 extension ClientRateLimits {
     /// The limits the settings describe; an unusable keys file or proxy list is reported as an invalid setting.
-    init(configuration: GatewayConfiguration, metrics: GatewayMetrics, clock: GatewayClock = .system) throws {
-        self.init(settings: try Self.settings(for: configuration), metrics: metrics, clock: clock)
+    init(configuration: GatewayConfiguration, metrics: GatewayMetrics, clock: GatewayClock = .system, share: BudgetShare? = nil) throws {
+        self.init(settings: try Self.settings(for: configuration), metrics: metrics, clock: clock, share: share)
     }
 
     /// The reloadable settings a configuration describes (reading the keys file).
