@@ -6,8 +6,8 @@ docs/replicas.md).
    hits never reach the store) and off (cold: every hit reads the store).
 2. Misses: distinct NHM questions one at a time through each (the simulator answers at once): the p50 of
    each and the difference, which is what the store costs a miss (a claim, the read, the write, the release).
-3. Purges: two gateways on PostgreSQL hold one answer in memory; a purge on one; the time until the other
-   answers it as a miss (polled every millisecond), 20 times.
+3. Purges: two gateways on PostgreSQL hold one answer in memory; a purge on one; the time from sending the
+   purge to the start of the first request the other answered as a miss (polled every millisecond), 20 times.
 """
 
 import http.client
@@ -92,10 +92,12 @@ def main():
             "BIOGATEWAY_VERTNET_URL": upstream,
             "BIOGATEWAY_LOG_LEVEL": "warning",
             "BIOGATEWAY_ADMIN_TOKEN": TOKEN,
-            "BIOGATEWAY_RATE_LIMIT": "100000000",
-            "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "100000000",
+            "BIOGATEWAY_RATE_LIMIT": "1000000",
+            "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "1000000",
             "BIOGATEWAY_NHM_MAX_RPS": "10000",
             "BIOGATEWAY_NHM_MAX_CONCURRENT": "8",
+            "BIOGATEWAY_VERTNET_MAX_RPS": "10000",
+            "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "8",
             "BIOGATEWAY_MAX_CONNECTIONS_PER_CLIENT": "1000",
         }
         gateways = {
@@ -143,9 +145,13 @@ def main():
             started = time.perf_counter()
             status, _, _ = get(PURGING, "/admin/cache?source=vertnet", {"Authorization": f"Bearer {TOKEN}"}, method="DELETE")
             assert status == 200, status
-            while "hit" in get(WATCHING, path)[1]["Cache-Status"]:
+            # the moment the first look that found it gone began (a hit takes well under a millisecond)
+            while True:
+                looked = time.perf_counter()
+                if "hit" not in get(WATCHING, path)[1]["Cache-Status"]:
+                    break
                 time.sleep(0.001)
-            delays.append((time.perf_counter() - started) * 1000)
+            delays.append((looked - started) * 1000)
         print(f"Purge on one replica to a miss on another: median {statistics.median(delays):.1f} ms, max {max(delays):.1f} ms (20 purges)")
     finally:
         for process in processes:
