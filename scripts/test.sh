@@ -21,7 +21,8 @@ cmp openapi.yaml Sources/BioGatewayAPI/Resources/openapi.yaml || {
 echo "== a throwaway PostgreSQL for the tests of the shared store (stopped and removed on exit)"
 pg_folder=$(mktemp -d /tmp/biogateway-postgres.XXXXXX)
 trap 'scripts/postgres-for-tests.sh stop "$pg_folder"' EXIT
-BIOGATEWAY_TEST_POSTGRES_URL=$(scripts/postgres-for-tests.sh start "$pg_folder" "${BIOGATEWAY_TEST_POSTGRES_PORT:-54329}")
+pg_port=${BIOGATEWAY_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+BIOGATEWAY_TEST_POSTGRES_URL=$(scripts/postgres-for-tests.sh start "$pg_folder" "$pg_port")
 export BIOGATEWAY_TEST_POSTGRES_URL
 
 echo "== build"
