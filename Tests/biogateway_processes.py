@@ -48,6 +48,28 @@ def start(arguments, url, environment=None, timeout=180):
         time.sleep(0.1)
 
 
+def start_gateway(simulator_url, settings, ready_path="/"):
+    """Runs `biogateway serve` on a free port in front of the simulator (both upstreams), with limits lifted:
+    the simulator is local, and these tests are about other things than sparing the upstreams. `settings`
+    come on top (one given as None is left unset). Returns (process, url)."""
+    port = free_port()
+    environment = {
+        "BIOGATEWAY_PORT": str(port),
+        "BIOGATEWAY_NHM_URL": simulator_url,
+        "BIOGATEWAY_VERTNET_URL": simulator_url,
+        "BIOGATEWAY_RATE_LIMIT": "1000000",
+        "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "1000000",
+        "BIOGATEWAY_NHM_MAX_RPS": "1000",
+        "BIOGATEWAY_VERTNET_MAX_RPS": "1000",
+        "BIOGATEWAY_NHM_MAX_CONCURRENT": "32",
+        "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "32",
+        **settings,
+    }
+    url = f"http://127.0.0.1:{port}"
+    process = start(["serve"], url + ready_path, {name: value for name, value in environment.items() if value is not None})
+    return process, url
+
+
 def stop(process):
     process.terminate()
     try:

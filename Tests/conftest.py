@@ -3,7 +3,7 @@ upstream simulator, and gateways started as real processes in front of it."""
 
 import pytest
 
-from biogateway_processes import free_port, start, stop
+from biogateway_processes import free_port, start, start_gateway, stop
 
 
 @pytest.fixture(scope="session")
@@ -29,25 +29,10 @@ def gateway(simulator_url, tmp_path):
 
         def start(self, **settings):
             """Starts a gateway; a setting given as None is left unset."""
-            port = free_port()
-            environment = {
-                "BIOGATEWAY_PORT": str(port),
-                "BIOGATEWAY_CACHE_PATH": str(self.cache_path),
-                "BIOGATEWAY_NHM_URL": simulator_url,
-                "BIOGATEWAY_VERTNET_URL": simulator_url,
-                "BIOGATEWAY_ADMIN_TOKEN": self.token,
-                # the simulator is local: these tests are about the cache, not about sparing the upstreams
-                "BIOGATEWAY_RATE_LIMIT": "1000000",
-                "BIOGATEWAY_UPSTREAM_RATE_LIMIT": "1000000",
-                "BIOGATEWAY_NHM_MAX_RPS": "1000",
-                "BIOGATEWAY_VERTNET_MAX_RPS": "1000",
-                "BIOGATEWAY_NHM_MAX_CONCURRENT": "32",
-                "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "32",
-                **settings,
-            }
-            environment = {name: value for name, value in environment.items() if value is not None}
-            url = f"http://127.0.0.1:{port}"
-            process = start(["serve"], url + "/", environment)
+            process, url = start_gateway(
+                simulator_url,
+                {"BIOGATEWAY_CACHE_PATH": str(self.cache_path), "BIOGATEWAY_ADMIN_TOKEN": self.token, **settings},
+            )
             self.processes.append(process)
             return process, url
 

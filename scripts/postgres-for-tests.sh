@@ -23,7 +23,7 @@ as_owner() {
 
 run_server() {
     as_owner "$bin/pg_ctl" --pgdata="$folder/data" --log="$folder/server.log" --wait --timeout=60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$1 -c unix_socket_directories=$folder -c fsync=off -c max_connections=300" start >/dev/null ||
+        -o "-c listen_addresses=127.0.0.1 -c port=$1 -c unix_socket_directories=$folder -c fsync=off -c max_connections=1000 -c shared_buffers=64MB" start >/dev/null ||
         { cat "$folder/server.log" >&2; exit 1; }
 }
 

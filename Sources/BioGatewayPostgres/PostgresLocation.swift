@@ -3,8 +3,9 @@ import PostgresNIO
 
 /// Where the shared cache lives: a `postgres://` (or `postgresql://`) URL, read once.
 ///
-/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`; a `host` query
-/// item starting with `/` names a Unix socket folder instead. The password may come apart from the URL
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require][&max_connections=N]`;
+/// a `host` query item starting with `/` names a Unix socket folder instead; `max_connections` bounds this
+/// gateway's connections (default 16: the server's `max_connections` must cover every replica's). The password may come apart from the URL
 /// (a setting or a file), so that the URL can be shown, redacted, and kept in ordinary configuration.
 package struct PostgresLocation: Sendable {
     package var host: String
@@ -14,6 +15,8 @@ package struct PostgresLocation: Sendable {
     package var password: String?
     package var database: String
     package var sslMode: String
+    /// The most connections this gateway opens.
+    package var maximumConnections: Int
 
     /// Reads `url`; `password`, when given, is used instead of one in the URL.
     package init(url: String, password: String? = nil) throws {
@@ -36,6 +39,10 @@ package struct PostgresLocation: Sendable {
         guard ["disable", "prefer", "require"].contains(self.sslMode) else {
             throw PostgresStoreError("sslmode must be disable, prefer or require")
         }
+        guard let maximum = Int(items["max_connections"] ?? "16"), (1...1000).contains(maximum) else {
+            throw PostgresStoreError("max_connections must be a whole number from 1 to 1000")
+        }
+        self.maximumConnections = maximum
     }
 
     /// The connection pool's configuration.
@@ -60,7 +67,7 @@ package struct PostgresLocation: Sendable {
             )
         }
         configuration.options.connectTimeout = .seconds(5)
-        configuration.options.maximumConnections = 16
+        configuration.options.maximumConnections = self.maximumConnections
         return configuration
     }
 }

@@ -11,10 +11,11 @@ import Synchronization
 /// - **Concurrency**: an upstream has `maximumConcurrent` slot rows; a request takes a free one (or one whose
 ///   holder's lease ran out: a gateway killed mid-request) with `FOR UPDATE SKIP LOCKED`, and frees it when
 ///   done. A gateway waiting for a slot looks again every 50 ms, at most for the queue timeout.
-/// - **Pace**: one row per upstream holds the earliest moment the next request may start; each admitted
+/// - **Pace**: GCRA over the cluster: one row per upstream holds the theoretical arrival time; each admitted
 ///   request moves it on by `1 / maximumRate` from the later of itself and now, in one statement, and waits
-///   until its own moment (PostgreSQL's clock, so gateways agree). Requests are spaced evenly: no burst
-///   across the cluster. A `Retry-After` pause moves the moment on for everyone.
+///   until its own moment (PostgreSQL's clock, so gateways agree): the upstream's burst (2) at once after a
+///   quiet spell, then evenly spaced, as one gateway's own gate paces. A `Retry-After` pause moves the moment
+///   on for everyone.
 /// - **When PostgreSQL cannot be reached**, a gateway admits on its own at the cluster's rate divided by
 ///   the number of gateways it last saw (each gateway notes itself every 5 s), one request at a time, so
 ///   the upstream is still spared; it says so in its log once per outage.
@@ -103,7 +104,10 @@ package final class PostgresUpstreamAdmission: SharedUpstreamAdmission {
                     self.recovered()
                     do {
                         let interval = 1 / max(limits.maximumRate, 0.001)
-                        let wait = try await self.breaker.call(within: deadline) { try await self.reserveStart(source, interval: interval) }
+                        let burst = max(1, limits.burst)
+                        let wait = try await self.breaker.call(within: deadline) {
+                            try await self.reserveStart(source, interval: interval, burst: burst)
+                        }
                         if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
                     } catch {
                         await self.release(SharedAdmissionTicket(source: source, slot: slot), pauseFor: nil)
@@ -179,14 +183,16 @@ package final class PostgresUpstreamAdmission: SharedUpstreamAdmission {
         return nil
     }
 
-    /// Reserves the next start moment for `source`; returns how long to wait for it, in seconds.
-    private func reserveStart(_ source: UpstreamSource, interval: Double) async throws -> Double {
+    /// Reserves the next start moment for `source` (GCRA over the cluster: `next_at` is the theoretical
+    /// arrival time; up to `burst` requests may start at once after a quiet spell, as each gateway's own gate
+    /// allows); returns how long to wait for it, in seconds.
+    private func reserveStart(_ source: UpstreamSource, interval: Double, burst: Int) async throws -> Double {
         let rows = try await self.client.query(
             """
             WITH now AS (SELECT extract(epoch FROM clock_timestamp()) AS t)
             INSERT INTO upstream_pace AS pace (source, next_at) SELECT \(source.rawValue), now.t + \(interval) FROM now
             ON CONFLICT (source) DO UPDATE SET next_at = GREATEST(pace.next_at, extract(epoch FROM clock_timestamp())) + \(interval)
-            RETURNING next_at - \(interval) - extract(epoch FROM clock_timestamp())
+            RETURNING GREATEST(0, next_at - \(interval * Double(burst)) - extract(epoch FROM clock_timestamp()))
             """,
             logger: self.logger
         )

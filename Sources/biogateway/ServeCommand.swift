@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         exitIfPortIsTaken(host: configuration.host, port: configuration.port, flag: "--port", command: "serve")
+        logger.info("opening the cache", metadata: ["store": "\(configuration.storeDescription)"])
         let app = await openOrExit(configuration) {
             try await buildApplication(
                 configuration: configuration,

@@ -126,7 +126,7 @@ struct CacheBehaviourTests {
     }
 
     @Test func theCacheSurvivesARestart() async throws {
-        try await withTemporaryCachePath { cachePath in
+        try await withTemporaryStore { cachePath in
             try await withSimulator { simulator async throws in
                 let query = [("q", #"{"q":"genus:bufo","l":10}"#)]
                 let first = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
@@ -140,7 +140,7 @@ struct CacheBehaviourTests {
                 #expect(await simulator.calls(.vertnet) == 1)
             }
             // the batched counters were written when the gateways stopped
-            let statistics = try await ResponseCache(path: cachePath).statistics()
+            let statistics = try await openTestCache(cachePath).statistics()
             #expect(statistics.hits == 1)
             #expect(statistics.misses == 1)
         }

@@ -15,13 +15,15 @@ struct PostgresLocationTests {
         #expect(location.password == "s@cret")
         #expect(location.database == "cache")
         #expect(location.sslMode == "require")
+        #expect(location.maximumConnections == 16)
+        #expect(try PostgresLocation(url: "postgres://db/cache?max_connections=4").maximumConnections == 4)
         #expect(try PostgresLocation(url: "postgres://gateway:inurl@db/cache", password: "fromfile").password == "fromfile")
         let socket = try PostgresLocation(url: "postgresql:///cache?host=/var/run/postgresql")
         #expect(socket.socketPath == "/var/run/postgresql/.s.PGSQL.5432")
         #expect(socket.username == "postgres" && socket.database == "cache")
     }
 
-    @Test(arguments: ["http://db/cache", "postgres://db/cache?sslmode=verify-full", "postgres:///cache"])
+    @Test(arguments: ["http://db/cache", "postgres://db/cache?sslmode=verify-full", "postgres:///cache", "postgres://db/cache?max_connections=0"])
     func refusesWhatItCannotUse(url: String) {
         #expect(throws: (any Error).self) { try PostgresLocation(url: url) }
     }

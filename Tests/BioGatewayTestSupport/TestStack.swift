@@ -33,7 +33,8 @@ func testConfiguration(upstreamURL: String, cachePath: String) -> GatewayConfigu
     var configuration = GatewayConfiguration()
     configuration.host = "127.0.0.1"
     configuration.port = 0
-    configuration.cachePath = cachePath
+    // a SQLite path, or a PostgreSQL database's URL (`withTemporaryStore`)
+    configuration.store = cachePath
     configuration.nhmURL = upstreamURL
     configuration.vertnetURL = upstreamURL
     configuration.upstreamTimeout = 10
@@ -58,7 +59,7 @@ public func withGateway<Result: Sendable>(
     _ body: (GatewayClient) async throws -> Result
 ) async throws -> Result {
     guard let cachePath else {
-        return try await withTemporaryCachePath { path in
+        return try await withTemporaryStore { path in
             try await withGateway(
                 upstreamURL: upstreamURL,
                 cachePath: path,
@@ -115,7 +116,7 @@ public func withRouterStack<Result: Sendable>(
     _ body: @escaping @Sendable (SimulatorHandle, GatewayClient) async throws -> Result
 ) async throws -> Result {
     try await withSimulator { simulator in
-        try await withTemporaryCachePath { cachePath in
+        try await withTemporaryStore { cachePath in
             var configuration = testConfiguration(upstreamURL: simulator.baseURL, cachePath: cachePath)
             configure(&configuration)
             let app = try await buildApplication(configuration: configuration, logger: quietLogger)

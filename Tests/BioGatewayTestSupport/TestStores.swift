@@ -1,3 +1,4 @@
+import BioGatewayAPI
 import BioGatewayCache
 import BioGatewayPostgres
 import Foundation
@@ -60,6 +61,8 @@ public final class TestStoreLocation: Sendable {
             self.database = name
             var components = URLComponents(string: TestStoreServer.url ?? "postgres://localhost/postgres")!
             components.path = "/\(name)"
+            // many tests run at once, each with its own gateway or cache: a few connections each
+            components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "max_connections", value: "4")]
             self.setting = components.string!
         }
     }
@@ -124,4 +127,27 @@ public func withTestStore<Result>(_ store: TestStore, _ body: (TestStoreLocation
         await location.remove()
         throw error
     }
+}
+
+/// Runs `body` with the `store` setting of a new, empty place to keep a gateway's cache, removed afterwards:
+/// a SQLite file, or, when `BIOGATEWAY_TEST_STORE=postgres` (the test command's second pass), a database of
+/// its own on the tests' PostgreSQL server. So the gateway's whole test suite runs on both stores.
+public func withTemporaryStore<Result>(_ body: (String) async throws -> Result) async throws -> Result {
+    try await withTestStore(TestStore.forGateways) { place in try await body(place.setting) }
+}
+
+extension TestStore {
+    /// The store the gateways of the end-to-end tests use: `BIOGATEWAY_TEST_STORE` (`sqlite`, the default,
+    /// or `postgres`).
+    public static var forGateways: TestStore {
+        ProcessInfo.processInfo.environment["BIOGATEWAY_TEST_STORE"].flatMap(TestStore.init(rawValue:)) ?? .sqlite
+    }
+}
+
+/// Opens the cache a gateway under test kept at `store` (a SQLite path or a `postgres://` URL), as another
+/// process would.
+public func openTestCache(_ store: String) async throws -> ResponseCache {
+    var configuration = GatewayConfiguration()
+    configuration.store = store
+    return try await configuration.openCache(logger: quietLogger)
 }

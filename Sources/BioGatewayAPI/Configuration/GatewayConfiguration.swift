@@ -152,7 +152,7 @@ public struct GatewayConfiguration: SettingsRegistry {
         "cursor.secret",
         .optional(.secret(minimumLength: 32), unset: "generated, kept in the cache"),
         help:
-            "The key that signs `/v1/records` cursors (HMAC-SHA256), at least 32 characters; when unset, a random one is generated once and kept in the cache database, so cursors survive restarts; set it to share cursors between gateways"
+            "The key that signs `/v1/records` cursors (HMAC-SHA256), at least 32 characters; when unset, a random one is generated once and kept in the cache's store, so cursors survive restarts and replicas on one PostgreSQL store share it; set it to share cursors between gateways that do not share a store"
     )
     public var cursorSecret: String? = nil
 

@@ -91,7 +91,7 @@ struct RecordsPagingTests {
     }
 
     @Test func cursorsSurviveARestartOnTheSameCache() async throws {
-        try await withTemporaryCachePath { cachePath in
+        try await withTemporaryStore { cachePath in
             try await withSimulator { simulator async throws in
                 let next = try await withGateway(upstreamURL: simulator.baseURL, cachePath: cachePath) { gateway in
                     try #require(try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")]).json()["next"]?.stringValue)
