@@ -208,7 +208,7 @@ package final class PostgresUpstreamAdmission: SharedUpstreamAdmission {
             let firstFailure = !state.degraded
             state.degraded = true
             let interval = Double(replicas) / max(limits.maximumRate, 0.001)
-            let now = ContinuousClock.now.secondsSinceStart
+            let now = GatewayClock.system.now()
             let start = max(now, state.localPace[source] ?? now)
             state.localPace[source] = start + interval
             return (start - now, firstFailure)
@@ -235,14 +235,4 @@ package final class PostgresUpstreamAdmission: SharedUpstreamAdmission {
 /// The number of gateways last seen alive.
 final class ReplicaCount: Sendable {
     let value = Atomic<Int>(1)
-}
-
-extension ContinuousClock.Instant {
-    /// Seconds since an arbitrary fixed moment (for differences only).
-    fileprivate var secondsSinceStart: Double {
-        let components = self.duration(to: ContinuousClock.Instant.referencePoint).components
-        return -(Double(components.seconds) + Double(components.attoseconds) / 1e18)
-    }
-
-    fileprivate static let referencePoint = ContinuousClock.now
 }
