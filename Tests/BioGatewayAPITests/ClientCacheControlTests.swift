@@ -82,5 +82,13 @@ struct ClientCacheControlTests {
         #expect(!ClientPreferences(headers: [.acceptEncoding: "gzip;q=0"]).acceptsGzip)
         #expect(!ClientPreferences(headers: [.acceptEncoding: "identity"]).acceptsGzip)
         #expect(ClientPreferences(headers: [.acceptEncoding: "*"]).acceptsGzip)
+        #expect(!ClientPreferences(headers: [.acceptEncoding: "*;q=0, br"]).acceptsGzip)
+        #expect(ClientPreferences(headers: [.acceptEncoding: "br,\tGZIP ; Q=0.001"]).acceptsGzip)
+        #expect(ClientPreferences(headers: [.acceptEncoding: "x-gzip"]).acceptsGzip)
+        #expect(!ClientPreferences(headers: [.acceptEncoding: "gzip;q=0.000, *"]).acceptsGzip)
+        #expect(!ClientPreferences(headers: [.acceptEncoding: "gzipped, ,"]).acceptsGzip)
+        #expect(ClientPreferences(headers: [.cacheControl: #"max-age="60""#]).maxAge == 60)
+        #expect(ClientPreferences(headers: [.cacheControl: "\tONLY-IF-CACHED\t"]).onlyIfCached)
+        #expect(ClientPreferences(headers: [.cacheControl: "no-cachet, max-age"]) == ClientPreferences())
     }
 }

@@ -1,5 +1,4 @@
 import BioGatewayCore
-import Foundation
 import HTTPTypes
 
 extension ClientPreferences {
@@ -8,36 +7,40 @@ extension ClientPreferences {
     /// and `Accept-Encoding`.
     public init(headers: HTTPFields) {
         self.init()
-        for line in headers[values: .cacheControl] {
-            for directive in line.split(separator: ",") {
+        if headers.contains(.cacheControl) {
+            HeaderList.forEachElement(of: .cacheControl, in: headers) { directive in
                 let parts = directive.split(separator: "=", maxSplits: 1)
-                let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
-                let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: ["\""]) : nil
-                switch name {
-                case "no-cache": self.noCache = true
-                case "only-if-cached": self.onlyIfCached = true
-                case "max-age":
-                    if let seconds = argument.flatMap({ Int($0) }), seconds >= 0 { self.maxAge = seconds }
-                default: break
+                let name = parts[0].trimmingWhitespace
+                if name.equalsIgnoringCase("no-cache") {
+                    self.noCache = true
+                } else if name.equalsIgnoringCase("only-if-cached") {
+                    self.onlyIfCached = true
+                } else if name.equalsIgnoringCase("max-age"), parts.count > 1 {
+                    // quoted or bare
+                    var argument = parts[1].trimmingWhitespace.drop { $0 == "\"" }
+                    while argument.last == "\"" { argument.removeLast() }
+                    if let seconds = Int(argument), seconds >= 0 { self.maxAge = seconds }
                 }
             }
         }
-        self.acceptsGzip = Self.acceptsGzip(headers[values: .acceptEncoding])
+        self.acceptsGzip = Self.acceptsGzip(headers)
     }
 
     /// Whether `Accept-Encoding` lists `gzip` (or `*`) with a non-zero quality.
-    static func acceptsGzip(_ lines: [String]) -> Bool {
+    static func acceptsGzip(_ headers: HTTPFields) -> Bool {
         var gzip: Double?
         var wildcard: Double?
-        for line in lines {
-            for item in line.split(separator: ",") {
-                let parameters = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                guard let coding = parameters.first else { continue }
-                var quality = 1.0
-                for parameter in parameters.dropFirst() where parameter.hasPrefix("q=") {
-                    quality = Double(parameter.dropFirst(2)) ?? 0
-                }
-                if coding == "gzip" || coding == "x-gzip" { gzip = quality } else if coding == "*" { wildcard = quality }
+        HeaderList.forEachElement(of: .acceptEncoding, in: headers) { item in
+            var parameters = item.split(separator: ";").makeIterator()
+            guard let coding = parameters.next()?.trimmingWhitespace else { return }
+            var quality = 1.0
+            while let parameter = parameters.next()?.trimmingWhitespace {
+                if parameter.count > 2, parameter.prefix(2).equalsIgnoringCase("q=") { quality = Double(parameter.dropFirst(2)) ?? 0 }
+            }
+            if coding.equalsIgnoringCase("gzip") || coding.equalsIgnoringCase("x-gzip") {
+                gzip = quality
+            } else if coding == "*" {
+                wildcard = quality
             }
         }
         return (gzip ?? wildcard ?? 0) > 0

@@ -23,18 +23,19 @@ extension AnswerValidator {
     /// `If-None-Match` when present (weak comparison, either coding's tag, or `*`), otherwise
     /// `If-Modified-Since` against when the answer was stored.
     func isNotModified(for headers: HTTPFields) -> Bool {
-        let ifNoneMatch = headers[values: .ifNoneMatch]
-        if !ifNoneMatch.isEmpty {
+        if headers.contains(.ifNoneMatch) {
             let ownTag = String(self.digest.prefix(32))
-            return ifNoneMatch.flatMap { $0.split(separator: ",") }.contains { candidate in
-                var tag = candidate.trimmingCharacters(in: .whitespaces)
-                if tag == "*" { return true }
+            var matched = false
+            HeaderList.forEachElement(of: .ifNoneMatch, in: headers) { candidate in
+                var tag = candidate
+                if tag == "*" { matched = true }
                 if tag.hasPrefix("W/") { tag.removeFirst(2) }
-                guard tag.count >= 2, tag.hasPrefix("\""), tag.hasSuffix("\"") else { return false }
-                tag = String(tag.dropFirst().dropLast())
+                guard tag.count >= 2, tag.hasPrefix("\""), tag.hasSuffix("\"") else { return }
+                tag = tag.dropFirst().dropLast()
                 if tag.hasSuffix("-gzip") { tag.removeLast(5) }
-                return tag == ownTag
+                if tag == ownTag { matched = true }
             }
+            return matched
         }
         guard let text = headers[.ifModifiedSince], let since = HTTPDate.parse(text) else { return false }
         return self.storedAt.timeIntervalSince1970.rounded(.down) <= since.timeIntervalSince1970
