@@ -1,6 +1,9 @@
 #!/bin/bash
 # Cache hits of two gateway builds side by side (see docs/performance.md): one simulator behind both, one
-# cached VertNet answer, alternating `wrk -t2 -c64 -d5s` rounds for identity and gzip clients.
+# cached VertNet answer, alternating `wrk -t2 -c64 -d5s` rounds for identity and gzip clients. Prints
+# requests/s, p99 and the server's CPU time per request (user + system, from /proc; steadier than
+# requests/s when wrk shares the machine's cores). With HBCEIL_BIN (a built shared/bench/hbceil), the
+# framework's ceiling is measured in the same rounds on the same body.
 #   scripts/bench-hits-ab.sh BEFORE_BINARY AFTER_BINARY [ROUNDS]
 set -euo pipefail
 BEFORE=$1
@@ -16,24 +19,44 @@ wait_for() { for _ in $(seq 1 300); do curl -s -o /dev/null "$1" && return 0; sl
 "$AFTER" simulate --port "$SIMULATOR_PORT" > "$WORK/simulator.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$SIMULATOR_PORT/_simulator/requests"
-start() { # binary port
-  BIOGATEWAY_LOG_LEVEL=warning BIOGATEWAY_PORT=$2 BIOGATEWAY_CACHE_PATH="$WORK/cache-$2.sqlite" \
-    BIOGATEWAY_NHM_URL="http://127.0.0.1:$SIMULATOR_PORT" BIOGATEWAY_VERTNET_URL="http://127.0.0.1:$SIMULATOR_PORT" \
-    BIOGATEWAY_RATE_LIMIT=1000000 "$1" serve > "$WORK/gateway-$2.log" 2>&1 &
-  PIDS+=($!)
-  wait_for "http://127.0.0.1:$2/healthz"
-}
-start "$BEFORE" 18681
-start "$AFTER" 18682
 QUERY='/vertnet/api/search?q=%7B%22q%22%3A%22genus%3Apuma%22%2C%22l%22%3A5%7D'
-for port in 18681 18682; do curl -s -o /dev/null "http://127.0.0.1:$port$QUERY"; done
-echo "round build coding req/s p99"
-for round in $(seq 1 "$ROUNDS"); do
-  for port in 18681 18682; do
-    for coding in identity gzip; do
-      figures=$(wrk -t2 -c64 -d5s --latency -H "Accept-Encoding: $coding" "http://127.0.0.1:$port$QUERY" \
-        | awk '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} END {print rps, p99}')
-      echo "$round $([ "$port" = 18681 ] && echo before || echo after) $coding $figures"
-    done
-  done
-done
+TARGETS=()
+start() { # name binary port
+  BIOGATEWAY_LOG_LEVEL=warning BIOGATEWAY_PORT=$3 BIOGATEWAY_CACHE_PATH="$WORK/cache-$3.sqlite" \
+    BIOGATEWAY_NHM_URL="http://127.0.0.1:$SIMULATOR_PORT" BIOGATEWAY_VERTNET_URL="http://127.0.0.1:$SIMULATOR_PORT" \
+    BIOGATEWAY_RATE_LIMIT=1000000 "$2" serve > "$WORK/gateway-$3.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$3/healthz"
+  curl -s -o "$WORK/body.json" "http://127.0.0.1:$3$QUERY"
+  TARGETS+=("$1=$!=http://127.0.0.1:$3$QUERY")
+}
+start before "$BEFORE" 18681
+start after "$AFTER" 18682
+if [[ -n "${HBCEIL_BIN:-}" ]]; then
+  gzip -9 -c "$WORK/body.json" > "$WORK/body.json.gz"
+  "$HBCEIL_BIN" "$WORK/body.json" "$WORK/body.json.gz" 18690 > "$WORK/hbceil.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:18690/vn5"
+  TARGETS+=("hbceil=$!=http://127.0.0.1:18690/vn5")
+fi
+python3 - "$ROUNDS" "${TARGETS[@]}" <<'PYTHON'
+import os, re, subprocess, sys
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+print("round build coding req/s p99 cpu-us/request")
+for round in range(1, int(sys.argv[1]) + 1):
+    for target in sys.argv[2:]:
+        name, pid, url = target.split("=", 2)
+        for coding in ("identity", "gzip"):
+            before = cpu_seconds(pid)
+            out = subprocess.run(["wrk", "-t2", "-c64", "-d5s", "--latency", "-H", f"Accept-Encoding: {coding}", url],
+                                 capture_output=True, text=True, check=True).stdout
+            used = cpu_seconds(pid) - before
+            requests = int(re.search(r"(\d+) requests in", out).group(1))
+            rate = re.search(r"Requests/sec:\s+(\S+)", out).group(1)
+            p99 = re.search(r"99%\s+(\S+)", out).group(1)
+            print(f"{round} {name} {coding} {rate} {p99} {1e6 * used / requests:.0f}", flush=True)
+PYTHON

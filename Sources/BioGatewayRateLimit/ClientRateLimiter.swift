@@ -35,19 +35,38 @@ public final class ClientRateLimiter: Sendable {
 
     /// Spends one request of `budget` (named `name`) for `client` at `now`.
     public func attempt(client: String, budget name: String, _ budget: GCRA, at now: Double) -> GCRA.Decision {
+        self.table.withLock { table in self.attempt(client: client, budget: name, budget, at: now, in: &table) }
+    }
+
+    /// Spends one request of `budget` (named `name`) for `client` at `now`, and looks at another of its
+    /// budgets (`other`) without spending from it: one lock for both, as every request needs (the response's
+    /// `RateLimit` headers show whichever budget is nearer exhaustion).
+    public func attempt(
+        client: String,
+        budget name: String,
+        _ budget: GCRA,
+        peeking other: String,
+        _ otherBudget: GCRA,
+        at now: Double
+    ) -> (spent: GCRA.Decision, peeked: GCRA.Decision) {
         self.table.withLock { table in
-            if now - table.lastSweep >= self.sweepInterval || table.states.count >= self.maximumClients {
-                Self.sweep(&table, at: now, keepingAtMost: self.maximumClients - 1)
-            }
-            let decision = budget.attempt(at: now, state: table.states[client]?[name])
-            if decision.allowed {
-                table.states[client, default: [:]][name] = decision.state
-                if self.recordsUsage {
-                    table.usage[UsageKey(client: client, budget: name), default: (0, budget.emissionInterval)].count += 1
-                }
-            }
-            return decision
+            let spent = self.attempt(client: client, budget: name, budget, at: now, in: &table)
+            return (spent, otherBudget.attempt(at: now, state: table.states[client]?[other]))
         }
+    }
+
+    private func attempt(client: String, budget name: String, _ budget: GCRA, at now: Double, in table: inout Table) -> GCRA.Decision {
+        if now - table.lastSweep >= self.sweepInterval || table.states.count >= self.maximumClients {
+            Self.sweep(&table, at: now, keepingAtMost: self.maximumClients - 1)
+        }
+        let decision = budget.attempt(at: now, state: table.states[client]?[name])
+        if decision.allowed {
+            table.states[client, default: [:]][name] = decision.state
+            if self.recordsUsage {
+                table.usage[UsageKey(client: client, budget: name), default: (0, budget.emissionInterval)].count += 1
+            }
+        }
+        return decision
     }
 
     /// The requests allowed since the last call, per client and budget (with ``recordsUsage``).
@@ -68,11 +87,6 @@ public final class ClientRateLimiter: Sendable {
                 table.states[used.client, default: [:]][used.budget] = state + Double(used.count) * used.interval
             }
         }
-    }
-
-    /// Looks at a budget without spending from it.
-    public func peek(client: String, budget name: String, _ budget: GCRA, at now: Double) -> GCRA.Decision {
-        self.table.withLock { table in budget.attempt(at: now, state: table.states[client]?[name]) }
     }
 
     /// How many clients have state.

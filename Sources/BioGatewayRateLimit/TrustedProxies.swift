@@ -48,7 +48,8 @@ public struct TrustedProxies: Sendable, Hashable {
 
     /// Whether `address` (text) is a trusted proxy.
     public func contains(_ address: String) -> Bool {
-        guard let bytes = Self.bytes(of: address) else { return false }
+        // no proxies (the default): nothing to read
+        guard !self.networks.isEmpty, let bytes = Self.bytes(of: address) else { return false }
         return self.networks.contains { $0.contains(bytes) }
     }
 

@@ -38,7 +38,16 @@ struct RateLimitMiddleware: RouterMiddleware {
             ])
         }
         context.facts.client = client.name
-        let decision = self.limits.limiter.attempt(client: client.id, budget: "requests", client.requests, at: self.limits.now())
+        // where the upstream budget stands is read in the same look (a hit does not change it; a miss's own
+        // decision, made while answering, replaces it below)
+        let (decision, upstreamBefore) = self.limits.limiter.attempt(
+            client: client.id,
+            budget: "requests",
+            client.requests,
+            peeking: "upstream",
+            client.upstream,
+            at: self.limits.now()
+        )
         guard decision.allowed else {
             context.logger.info("client over its request budget", metadata: ["client": "\(client.name)"])
             self.limits.metrics.recordRateLimited(budget: "requests")
@@ -49,9 +58,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         var context = context
         context.client = client
         var response = try await next(request, context)
-        let upstream =
-            client.upstreamDecision.value.withLock { $0 }
-            ?? self.limits.limiter.peek(client: client.id, budget: "upstream", client.upstream, at: self.limits.now())
+        let upstream = client.upstreamDecision.value.withLock { $0 } ?? upstreamBefore
         Self.addHeaders(to: &response.headers, requests: (client.requests, decision), upstream: (client.upstream, upstream))
         return response
     }
