@@ -26,4 +26,22 @@ struct ClientRateLimiterTests {
         while limiter.attempt(client: "heavy", budget: "requests", budget, at: 200).allowed { allowed += 1 }
         #expect(allowed == 5)
     }
+
+    @Test func spendingOneBudgetReadsTheOtherWithoutSpendingIt() {
+        let limiter = ClientRateLimiter()
+        let requests = GCRA(limit: 600, window: 60)
+        let upstream = GCRA(limit: 3, window: 60)
+        for _ in 0..<2 { #expect(limiter.attempt(client: "ip:a", budget: "upstream", upstream, at: 0).allowed) }
+        for _ in 0..<5 {
+            let (spent, peeked) = limiter.attempt(client: "ip:a", budget: "requests", requests, peeking: "upstream", upstream, at: 0)
+            #expect(spent.allowed)
+            // one upstream request left, however often it is looked at
+            #expect(peeked.allowed && peeked.remaining == 0)
+        }
+        #expect(limiter.attempt(client: "ip:a", budget: "upstream", upstream, at: 0).allowed)
+        #expect(!limiter.attempt(client: "ip:a", budget: "upstream", upstream, at: 0).allowed)
+        // a client seen for the first time has a full bucket of the budget it did not spend
+        let (_, fresh) = limiter.attempt(client: "ip:b", budget: "requests", requests, peeking: "upstream", upstream, at: 0)
+        #expect(fresh.remaining == 2)
+    }
 }
