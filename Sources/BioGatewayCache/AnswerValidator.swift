@@ -3,8 +3,9 @@ import Foundation
 
 /// The validators of a stored answer (RFC 9110 §8.8): a strong entity tag from the stored bytes' digest,
 /// and when the answer was stored, with the header values made once (a memory-tier entry keeps its own, so
-/// that a hit formats no date and builds no tag).
-public struct AnswerValidator: Sendable, Hashable {
+/// that a hit formats no date and builds no tag). A class, shared by every hit of its entry: one reference
+/// count to hand out instead of one per string.
+public final class AnswerValidator: Sendable, Hashable {
     /// SHA-256 of the stored bytes (hex).
     public let digest: String
     /// When the answer was stored.
@@ -25,8 +26,18 @@ public struct AnswerValidator: Sendable, Hashable {
         self.lastModified = HTTPDate.format(storedAt)
     }
 
-    public init(_ entry: CachedResponse) {
+    public convenience init(_ entry: CachedResponse) {
         self.init(digest: entry.bodyDigest, storedAt: entry.storedAt)
+    }
+
+    /// The same validators: the same digest, stored at the same moment (the rest is made from those).
+    public static func == (lhs: AnswerValidator, rhs: AnswerValidator) -> Bool {
+        lhs.digest == rhs.digest && lhs.storedAt == rhs.storedAt
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.digest)
+        hasher.combine(self.storedAt)
     }
 
     /// The entity tag of the answer as sent with `coding`.

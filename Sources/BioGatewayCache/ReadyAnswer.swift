@@ -29,7 +29,9 @@ extension CachedResponse: FreshnessSubject {}
 /// they are (no copy, no decompression, no digest).
 ///
 /// Made once per entry, when the answer is stored or first read from SQLite (its digest checked then).
-public struct ReadyAnswer: FreshnessSubject {
+/// A class: every hit of an entry, on every thread, shares this one immutable object, so handing it out
+/// costs one reference count rather than one per string and buffer it holds.
+public final class ReadyAnswer: FreshnessSubject {
     /// The identity body is kept beside the gzip one for answers up to this many bytes (larger ones are
     /// decompressed per identity hit: rare clients, large answers).
     public static let identityLimit = 256 * 1024

@@ -3,11 +3,20 @@ import BioGatewayQuery
 
 /// A drop-in request's question as the cache sees it: the canonical upstream request (its key computed) and
 /// the notices to send with the answer (a capped limit).
-struct DropInQuestion: Sendable {
-    var request: CanonicalRequest
-    var notices: [String]
+///
+/// A class: a repeated question is one kept object shared by every request that asks it, on every thread,
+/// so handing it out costs one reference count rather than one per string it holds.
+final class DropInQuestion: Sendable {
+    let request: CanonicalRequest
+    let notices: [String]
     /// An NHM page by offset past the 10,000-record window, to be answered by walking `after` (``DeepPaging``).
-    var walksPastWindow = false
+    let walksPastWindow: Bool
+
+    init(request: CanonicalRequest, notices: [String], walksPastWindow: Bool = false) {
+        self.request = request
+        self.notices = notices
+        self.walksPastWindow = walksPastWindow
+    }
 }
 
 /// The drop-in endpoints' validated questions, by the text they were read from: a repeated question (what a
