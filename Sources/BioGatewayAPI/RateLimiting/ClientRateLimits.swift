@@ -6,25 +6,34 @@ import HTTPTypes
 import Hummingbird
 import Synchronization
 
-/// Who a request comes from, and their two budgets.
-public struct RateLimitedClient: Sendable {
+/// Who a request comes from, and their two budgets. A class: the request context that carries it is copied by
+/// every middleware layer, and one reference is cheaper to copy than two strings and the limits' references.
+public final class RateLimitedClient: Sendable {
     /// The limiter's key: `key:<name>` or `ip:<address>`. Never the API key itself.
-    public var id: String
+    public let id: String
     /// For logs: the key's name, or the address.
-    public var name: String
+    public let name: String
     /// Every request.
-    public var requests: GCRA
+    public let requests: GCRA
     /// Requests that go upstream (cache misses).
-    public var upstream: GCRA
+    public let upstream: GCRA
     /// The limiter, to charge the upstream budget when a request turns out to be a miss.
     let limits: ClientRateLimits
-    /// The latest upstream-budget decision, for the response headers.
-    let upstreamDecision: UpstreamDecisionBox
+    /// The latest upstream-budget decision made while answering, for the response headers.
+    let upstreamDecision = Mutex<GCRA.Decision?>(nil)
+
+    init(id: String, name: String, requests: GCRA, upstream: GCRA, limits: ClientRateLimits) {
+        self.id = id
+        self.name = name
+        self.requests = requests
+        self.upstream = upstream
+        self.limits = limits
+    }
 
     /// Spends one request of the upstream budget; returns the refusal, or nil when allowed.
     func admitUpstream() -> GCRA.Decision? {
         let decision = self.limits.limiter.attempt(client: self.id, budget: "upstream", self.upstream, at: self.limits.now())
-        self.upstreamDecision.value.withLock { $0 = decision }
+        self.upstreamDecision.withLock { $0 = decision }
         if !decision.allowed { self.limits.metrics.recordRateLimited(budget: "upstream") }
         return decision.allowed ? nil : decision
     }
@@ -39,11 +48,6 @@ final class BudgetShare: Sendable {
         get { self.count.load(ordering: .relaxed) }
         set { self.count.store(max(1, newValue), ordering: .relaxed) }
     }
-}
-
-/// Holds the upstream-budget decision made while answering, for the middleware to report.
-final class UpstreamDecisionBox: Sendable {
-    let value = Mutex<GCRA.Decision?>(nil)
 }
 
 /// The gateway's client limits: who a request is from (API key, or address, believing `X-Forwarded-For`
@@ -106,8 +110,7 @@ public struct ClientRateLimits: Sendable {
             name: name,
             requests: GCRA(limit: requests, window: 60, burst: max(1, requests / gateways)),
             upstream: GCRA(limit: upstream, window: 60, burst: max(1, upstream / gateways)),
-            limits: self,
-            upstreamDecision: UpstreamDecisionBox()
+            limits: self
         )
     }
 }

@@ -58,7 +58,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         var context = context
         context.client = client
         var response = try await next(request, context)
-        let upstream = client.upstreamDecision.value.withLock { $0 } ?? upstreamBefore
+        let upstream = client.upstreamDecision.withLock { $0 } ?? upstreamBefore
         Self.addHeaders(to: &response.headers, requests: (client.requests, decision), upstream: (client.upstream, upstream))
         return response
     }
