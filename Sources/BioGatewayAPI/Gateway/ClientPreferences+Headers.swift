@@ -31,12 +31,17 @@ extension ClientPreferences {
         var gzip: Double?
         var wildcard: Double?
         HeaderList.forEachElement(of: .acceptEncoding, in: headers) { item in
-            var parameters = item.split(separator: ";").makeIterator()
-            guard let coding = parameters.next()?.trimmingWhitespace else { return }
+            // the coding, then its parameters
+            var coding: Substring?
             var quality = 1.0
-            while let parameter = parameters.next()?.trimmingWhitespace {
-                if parameter.count > 2, parameter.prefix(2).equalsIgnoringCase("q=") { quality = Double(parameter.dropFirst(2)) ?? 0 }
+            item.forEachPart(separatedBy: UInt8(ascii: ";")) { part in
+                if coding == nil {
+                    coding = part
+                } else if part.utf8.count > 2, part.prefix(2).equalsIgnoringCase("q=") {
+                    quality = Double(part.dropFirst(2)) ?? 0
+                }
             }
+            guard let coding else { return }
             if coding.equalsIgnoringCase("gzip") || coding.equalsIgnoringCase("x-gzip") {
                 gzip = quality
             } else if coding == "*" {

@@ -8,7 +8,11 @@ import Synchronization
 /// `{"time":"…","level":"info","label":"biogateway","message":"request","request_id":"…",…}`.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
-    public var metadata: Logger.Metadata = [:]
+    public var metadata: Logger.Metadata {
+        get { self.stored.all }
+        set { self.stored.all = newValue }
+    }
+    private var stored = HandlerMetadata()
     private let label: String
     private let write: @Sendable (String) -> Void
 
@@ -24,8 +28,8 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { self.metadata[key] }
-        set { self.metadata[key] = newValue }
+        get { self.stored[key] }
+        set { self.stored[key] = newValue }
     }
 
     public func log(event: LogEvent) {
@@ -34,7 +38,7 @@ public struct JSONLogHandler: LogHandler {
         object["level"] = .string(event.level.rawValue)
         object["label"] = .string(self.label)
         object["message"] = .string(event.message.description)
-        for (key, value) in self.metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
+        for (key, value) in self.stored.merged(with: event.metadata).sorted(by: { $0.key < $1.key }) {
             object[key] = Self.json(value)
         }
         if event.level >= .warning { object["source"] = .string("\(event.source) \(event.file):\(event.line)") }

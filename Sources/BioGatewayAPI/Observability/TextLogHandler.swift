@@ -7,11 +7,16 @@ import Glibc
 
 /// A swift-log handler writing text lines to standard error in swift-log's `StreamLogHandler` format
 /// (`2026-11-26T18:41:00+0000 info biogateway: key=value [module] message`), except that metadata is
-/// formatted when a line is written, not each time it is set: every request sets its id on its logger,
+/// formatted when a line is written, not each time it is set (and the request id is kept beside it, see
+/// ``HandlerMetadata``): every request sets its id on its logger,
 /// and a hit below the log level must not pay for formatting a line nobody reads.
 public struct TextLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
-    public var metadata: Logger.Metadata = [:]
+    public var metadata: Logger.Metadata {
+        get { self.stored.all }
+        set { self.stored.all = newValue }
+    }
+    private var stored = HandlerMetadata()
     private let label: String
 
     public init(label: String) {
@@ -19,12 +24,12 @@ public struct TextLogHandler: LogHandler {
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { self.metadata[key] }
-        set { self.metadata[key] = newValue }
+        get { self.stored[key] }
+        set { self.stored[key] = newValue }
     }
 
     public func log(event: LogEvent) {
-        let merged = event.metadata.map { self.metadata.merging($0) { $1 } } ?? self.metadata
+        let merged = self.stored.merged(with: event.metadata)
         let pretty = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let line = "\(Self.timestamp()) \(event.level) \(self.label):\(pretty) [\(event.source)] \(event.message)\n"
         // one write(2) per line, so lines from concurrent requests do not interleave
