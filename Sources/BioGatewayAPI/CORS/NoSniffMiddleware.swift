@@ -7,7 +7,8 @@ import Hummingbird
 struct NoSniffMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.xContentTypeOptions] = "nosniff"
+        // appended: nothing else writes it (a setter would search every field first)
+        response.headers.append(HTTPField(name: .xContentTypeOptions, value: "nosniff"))
         return response
     }
 }

@@ -37,7 +37,8 @@ struct RequestLogMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request_id"] = .string(id)
         do {
             var response = try await next(request, context)
-            response.headers[.requestID] = id
+            // appended: nothing else writes it (a setter would search every field first)
+            response.headers.append(HTTPField(name: .requestID, value: id))
             self.record(request, context: context, status: response.status.code, cacheStatus: response.headers[.cacheStatus], since: started)
             return response
         } catch {

@@ -69,9 +69,10 @@ struct RateLimitMiddleware: RouterMiddleware {
         if let upstream, Double(upstream.1.remaining) / Double(upstream.0.burst) < Double(decision.remaining) / Double(budget.burst) {
             (name, budget, decision) = ("upstream", upstream.0, upstream.1)
         }
-        headers[.rateLimitPolicy] = "\"\(name)\";q=\(budget.limit);w=\(Int(budget.window))"
         let reset = decision.allowed ? decision.resetAfter : decision.retryAfter
-        headers[.rateLimit] = "\"\(name)\";r=\(decision.remaining);t=\(Int(reset.rounded(.up)))"
+        // appended: only this middleware writes them, once per answer (a setter would search every field first)
+        headers.append(HTTPField(name: .rateLimitPolicy, value: "\"\(name)\";q=\(budget.limit);w=\(Int(budget.window))"))
+        headers.append(HTTPField(name: .rateLimit, value: "\"\(name)\";r=\(decision.remaining);t=\(Int(reset.rounded(.up)))"))
     }
 }
 
