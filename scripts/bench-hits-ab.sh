@@ -57,6 +57,6 @@ for round in range(1, int(sys.argv[1]) + 1):
             used = cpu_seconds(pid) - before
             requests = int(re.search(r"(\d+) requests in", out).group(1))
             rate = re.search(r"Requests/sec:\s+(\S+)", out).group(1)
-            p99 = re.search(r"99%\s+(\S+)", out).group(1)
+            p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
             print(f"{round} {name} {coding} {rate} {p99} {1e6 * used / requests:.0f}", flush=True)
 PYTHON
