@@ -1,5 +1,7 @@
 import BioGatewayAPI
 import Foundation
+import Logging
+import Synchronization
 import Testing
 
 @Suite("Request ids the gateway makes")
@@ -22,5 +24,27 @@ struct RequestIDsTests {
 
     @Test func twoGatewaysMakeDifferentIds() {
         #expect(RequestIDs().next() != RequestIDs().next())
+    }
+
+    @Test func aLoggersRequestIDReachesItsLinesBesideTheOtherMetadata() throws {
+        let lines = Mutex<[String]>([])
+        var logger = Logger(label: "test") { label in JSONLogHandler(label: label) { line in lines.withLock { $0.append(line) } } }
+        logger[metadataKey: "request_id"] = "id-1"
+        logger[metadataKey: "route"] = "/x"
+        logger.info("first")
+        logger.info("second", metadata: ["request_id": "the line's own"])
+        let written = try lines.withLock { lines in
+            try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        }
+        #expect(written.map { $0["request_id"] as? String } == ["id-1", "the line's own"])
+        #expect(written.map { $0["route"] as? String } == ["/x", "/x"])
+        #expect(logger[metadataKey: "request_id"] == "id-1")
+
+        var handler = TextLogHandler(label: "test")
+        handler.metadata = ["request_id": "id-2", "client": "ip:1.2.3.4"]
+        #expect(handler.metadata == ["request_id": "id-2", "client": "ip:1.2.3.4"])
+        #expect(handler[metadataKey: "request_id"] == "id-2")
+        handler[metadataKey: "request_id"] = nil
+        #expect(handler.metadata == ["client": "ip:1.2.3.4"])
     }
 }

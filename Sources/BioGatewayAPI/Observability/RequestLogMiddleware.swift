@@ -34,7 +34,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         let id = Self.usableID(request.headers[.requestID]) ?? self.ids.next()
         var context = context
-        context.logger[metadataKey: "request_id"] = .string(id)
+        context.logger[metadataKey: HandlerMetadata.requestIDKey] = .string(id)
         do {
             var response = try await next(request, context)
             // appended: nothing else writes it (a setter would search every field first)
