@@ -11,7 +11,9 @@
 4. The gateway's RSS after the runs.
 5. The gateway's own overhead on a miss: distinct questions one at a time, to a second simulator that answers
    in a fixed 50 ms, asked directly and through a second gateway (p50 of each, and the difference).
-Prints medians, ratios against nginx and p99 latencies.
+Prints medians, ratios against nginx, p99 latencies and, for the gateway and hbceil, the server's CPU time per
+request (user + system from /proc over each round, divided by the requests wrk completed: steadier than
+requests/s when wrk shares the machine's cores).
 """
 
 import http.client
@@ -69,18 +71,29 @@ def get(port, path, headers=None):
     return response.status, dict(response.getheaders()), response.read()
 
 
-def wrk(url, extra=(), script=None):
+def cpu_seconds(pid):
+    """User + system CPU time a process has used (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url, extra=(), script=None, pid=None):
+    """requests/s and p99 (ms); with `pid`, also the server's CPU time per request (µs)."""
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", *extra]
     if script:
         command += ["-s", script]
+    cpu_before = cpu_seconds(pid) if pid else None
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    cpu = None
+    if pid:
+        cpu = 1e6 * (cpu_seconds(pid) - cpu_before) / int(re.search(r"(\d+) requests in", output).group(1))
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
     scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         sys.exit(f"{url}: {errors.group(1)} answers were not 2xx\n{output}")
-    return rate, float(p99.group(1)) * scale
+    return rate, float(p99.group(1)) * scale, cpu
 
 
 def fill(count, start=0):
@@ -219,29 +232,32 @@ def main():
             processes.append(ceiling)
             wait_until_listening(CEILING, ceiling, "hbceil")
 
+        # the server's process, for its CPU time per request (nginx's workers are not counted)
         targets = {
-            "nginx proxy_cache, identity": (f"http://127.0.0.1:8092{VERTNET_QUERY}", []),
-            "nginx proxy_cache, gzip on": (f"http://127.0.0.1:8093{VERTNET_QUERY}", GZIP),
-            "BioGateway hit, identity": (f"http://127.0.0.1:{GATEWAY}/vertnet{VERTNET_QUERY}", []),
-            "BioGateway hit, gzip": (f"http://127.0.0.1:{GATEWAY}/vertnet{VERTNET_QUERY}", GZIP),
+            "nginx proxy_cache, identity": (f"http://127.0.0.1:8092{VERTNET_QUERY}", [], None),
+            "nginx proxy_cache, gzip on": (f"http://127.0.0.1:8093{VERTNET_QUERY}", GZIP, None),
+            "BioGateway hit, identity": (f"http://127.0.0.1:{GATEWAY}/vertnet{VERTNET_QUERY}", [], gateway.pid),
+            "BioGateway hit, gzip": (f"http://127.0.0.1:{GATEWAY}/vertnet{VERTNET_QUERY}", GZIP, gateway.pid),
         }
         if HBCEIL:
-            targets["hbceil, identity"] = (f"http://127.0.0.1:{CEILING}/vn5", [])
-            targets["hbceil, gzip"] = (f"http://127.0.0.1:{CEILING}/vn5", GZIP)
+            targets["hbceil, identity"] = (f"http://127.0.0.1:{CEILING}/vn5", [], ceiling.pid)
+            targets["hbceil, gzip"] = (f"http://127.0.0.1:{CEILING}/vn5", GZIP, ceiling.pid)
         print(f"body: {len(body)} bytes; wrk -t2 -c{CONNECTIONS} -d{DURATION}s, {ROUNDS} alternating rounds", flush=True)
         results = {name: [] for name in targets}
         for round_number in range(ROUNDS):
-            for name, (url, extra) in targets.items():
-                results[name].append(wrk(url, extra))
+            for name, (url, extra, pid) in targets.items():
+                results[name].append(wrk(url, extra, pid=pid))
             print(f"round {round_number + 1}: " + ", ".join(f"{name} {results[name][-1][0]:,.0f}/s" for name in targets), flush=True)
-        median = {name: statistics.median(rate for rate, _ in runs) for name, runs in results.items()}
-        worst_p99 = {name: max(p99 for _, p99 in runs) for name, runs in results.items()}
+        median = {name: statistics.median(rate for rate, _, _ in runs) for name, runs in results.items()}
+        worst_p99 = {name: max(p99 for _, p99, _ in runs) for name, runs in results.items()}
+        cpu = {name: [used for _, _, used in runs if used is not None] for name, runs in results.items()}
         print()
-        print("| server, same body | requests/s (median) | × nginx same coding | p99 (worst round) |")
-        print("|---|---|---|---|")
+        print("| server, same body | requests/s (median) | × nginx same coding | p99 (worst round) | CPU per request (median) |")
+        print("|---|---|---|---|---|")
         for name in targets:
             anchor = "nginx proxy_cache, gzip on" if "gzip" in name else "nginx proxy_cache, identity"
-            print(f"| {name} | {median[name]:,.0f} | {median[name] / median[anchor]:.2f} | {worst_p99[name]:.2f} ms |")
+            used = f"{statistics.median(cpu[name]):.0f} µs" if cpu[name] else "—"
+            print(f"| {name} | {median[name]:,.0f} | {median[name] / median[anchor]:.2f} | {worst_p99[name]:.2f} ms | {used} |")
 
         fill_gateway = start_gateway(
             environment,
