@@ -7,20 +7,18 @@ extension ClientPreferences {
     /// and `Accept-Encoding`.
     public init(headers: HTTPFields) {
         self.init()
-        if headers.contains(.cacheControl) {
-            HeaderList.forEachElement(of: .cacheControl, in: headers) { directive in
-                let parts = directive.split(separator: "=", maxSplits: 1)
-                let name = parts[0].trimmingWhitespace
-                if name.equalsIgnoringCase("no-cache") {
-                    self.noCache = true
-                } else if name.equalsIgnoringCase("only-if-cached") {
-                    self.onlyIfCached = true
-                } else if name.equalsIgnoringCase("max-age"), parts.count > 1 {
-                    // quoted or bare
-                    var argument = parts[1].trimmingWhitespace.drop { $0 == "\"" }
-                    while argument.last == "\"" { argument.removeLast() }
-                    if let seconds = Int(argument), seconds >= 0 { self.maxAge = seconds }
-                }
+        HeaderList.forEachElement(of: .cacheControl, in: headers) { directive in
+            let parts = directive.split(separator: "=", maxSplits: 1)
+            let name = parts[0].trimmingWhitespace
+            if name.equalsIgnoringCase("no-cache") {
+                self.noCache = true
+            } else if name.equalsIgnoringCase("only-if-cached") {
+                self.onlyIfCached = true
+            } else if name.equalsIgnoringCase("max-age"), parts.count > 1 {
+                // quoted or bare
+                var argument = parts[1].trimmingWhitespace.drop { $0 == "\"" }
+                while argument.last == "\"" { argument.removeLast() }
+                if let seconds = Int(argument), seconds >= 0 { self.maxAge = seconds }
             }
         }
         self.acceptsGzip = Self.acceptsGzip(headers)
