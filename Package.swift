@@ -54,6 +54,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings + optimisedInDebug
         ),
+        // Settings declared once (key, format, default, help), read through swift-configuration: what each
+        // component's `init(reader:)` is built from.
+        .target(
+            name: "BioGatewaySettings",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration")
+            ],
+            swiftSettings: swiftSettings
+        ),
         // GCRA and the gateway's clock: the pacing both the client limits and the upstream gates use.
         .target(
             name: "BioGatewayPacing",
@@ -63,6 +72,7 @@ let package = Package(
         .target(
             name: "BioGatewayUpstream",
             dependencies: [
+                "BioGatewaySettings",
                 "BioGatewayQuery",
                 "BioGatewayPacing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -74,6 +84,7 @@ let package = Package(
         .target(
             name: "BioGatewayCache",
             dependencies: [
+                "BioGatewaySettings",
                 "BioGatewayQuery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -100,6 +111,7 @@ let package = Package(
         .target(
             name: "BioGatewayRateLimit",
             dependencies: [
+                "BioGatewaySettings",
                 "BioGatewayPacing",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -157,6 +169,7 @@ let package = Package(
         .target(
             name: "BioGatewayAPI",
             dependencies: [
+                "BioGatewaySettings",
                 "BioGatewayPacing",
                 "BioGatewayCore",
                 "BioGatewayQuery",
@@ -186,6 +199,7 @@ let package = Package(
         .executableTarget(
             name: "biogateway",
             dependencies: [
+                "BioGatewaySettings",
                 "BioGatewayAPI",
                 "BioGatewayCache",
                 "BioGatewayQuery",
@@ -218,6 +232,11 @@ let package = Package(
         .testTarget(
             name: "BioGatewayJSONTests",
             dependencies: ["BioGatewayJSON"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BioGatewaySettingsTests",
+            dependencies: ["BioGatewaySettings", .product(name: "Configuration", package: "swift-configuration")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -268,6 +287,7 @@ let package = Package(
         .testTarget(
             name: "BioGatewayAPITests",
             dependencies: [
+                "BioGatewaySettings",
                 "BioGatewayAPI",
                 "BioGatewayCore",
                 "BioGatewayCache",

@@ -35,7 +35,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) async throws -> some ApplicationProtocol {
-    let cache = try await configuration.openCache(memoryMaximumBytes: configuration.memoryCacheMaxBytes, now: clock.date, logger: logger)
+    let cache = try await configuration.openCache(memoryMaximumBytes: configuration.cache.memoryMaxBytes, now: clock.date, logger: logger)
     var clientConfiguration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
         timeout: .init(connect: .seconds(10)),
@@ -45,20 +45,12 @@ public func buildApplication(
     // counted) decide what happens next, instead of the pool reconnecting silently until the deadline
     clientConfiguration.connectionPool.retryConnectionEstablishment = false
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-    var upstreamConfiguration = UpstreamConfiguration(
-        nhmBaseURL: configuration.nhmURL,
-        vertnetBaseURL: configuration.vertnetURL,
-        timeout: .seconds(configuration.upstreamTimeout)
-    )
-    upstreamConfiguration.userAgent = UpstreamConfiguration.userAgent(contact: configuration.contact)
-    upstreamConfiguration.maximumBodyBytes = configuration.upstreamMaxBodyBytes
-    upstreamConfiguration.bodyBudget = InFlightBodyBudget(maximumBytes: configuration.upstreamMaxInflightBytes)
-    let upstreamClient = UpstreamClient(httpClient: httpClient, configuration: upstreamConfiguration)
+    let upstreamClient = UpstreamClient(httpClient: httpClient, configuration: UpstreamConfiguration(settings: configuration.upstream))
     let metrics = GatewayMetrics()
     let upstream = ResilientUpstream(
         client: upstreamClient,
-        limits: Dictionary(uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, configuration.upstreamLimits(for: $0)) }),
-        retries: configuration.upstreamRetries,
+        limits: Dictionary(uniqueKeysWithValues: UpstreamSource.allCases.map { ($0, configuration.upstream.limits(for: $0)) }),
+        retries: configuration.upstream.retries,
         clock: clock,
         // replicas on one PostgreSQL store share the upstreams' pace and concurrency
         sharedAdmission: (cache.store as? PostgresCacheStore)?.admission,
@@ -67,10 +59,10 @@ public func buildApplication(
     let gateway = SearchGateway(
         cache: cache,
         upstream: upstream,
-        policy: configuration.cachePolicy,
+        policy: configuration.cache.policy,
         now: clock.date,
         // a fetch waits its turn (in this gateway's queue, then in the cluster's) and then has its deadline
-        fetchClaimSeconds: 2 * Double(configuration.upstreamQueueTimeout) + Double(configuration.upstreamTimeout) + 5
+        fetchClaimSeconds: 2 * Double(configuration.upstream.queueTimeout) + Double(configuration.upstream.timeout) + 5
     )
     // replicas on one PostgreSQL store share the client budgets too
     let budgetExchange = (cache.store as? PostgresCacheStore)?.budgets
@@ -85,9 +77,9 @@ public func buildApplication(
     let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: NoSniffMiddleware())
-    router.add(middleware: CORSMiddleware(origins: CORSOrigins(parsing: configuration.corsOrigins) ?? .none))
+    router.add(middleware: CORSMiddleware(origins: CORSOrigins(parsing: configuration.server.corsOrigins) ?? .none))
     router.add(middleware: ProblemMiddleware())
-    let deepPaging = configuration.nhmDeepPaging ? DeepPaging(gateway: gateway) : nil
+    let deepPaging = configuration.upstream.nhmDeepPaging ? DeepPaging(gateway: gateway) : nil
     let datastoreSearch = NHMDropInController(gateway: gateway, deepPaging: deepPaging)
     datastoreSearch.register(on: router, limits: limits)
     NHMActionController(gateway: gateway, deepPaging: deepPaging, datastoreSearch: datastoreSearch).register(on: router, limits: limits)
@@ -98,11 +90,11 @@ public func buildApplication(
     SourcesController(upstream: upstream).register(on: limited)
     StatusController(upstream: upstream, cache: cache, now: clock.date).register(on: limited)
     WebController(
-        leafletFolder: configuration.webLeafletFolder,
-        worldOutlinePath: configuration.webWorldOutline,
+        leafletFolder: configuration.server.webLeafletFolder,
+        worldOutlinePath: configuration.server.webWorldOutline,
         logger: logger
     ).register(on: router)
-    let pages = MemoryCache<StoredRecordPage>(maximumBytes: configuration.pageCacheMaxBytes, now: clock.date)
+    let pages = MemoryCache<StoredRecordPage>(maximumBytes: configuration.cache.pageMaxBytes, now: clock.date)
     RecordsController(
         search: RecordSearch(fetcher: SourceFetcher(gateway: gateway)),
         signer: CursorSigner(secret: try await cursorSecret(configuration, cache: cache)),
@@ -127,8 +119,8 @@ public func buildApplication(
             )
         )
     }
-    MetaController(adminEnabled: configuration.adminToken != nil).register(on: limited)
-    if let token = configuration.adminToken {
+    MetaController(adminEnabled: configuration.server.adminToken != nil).register(on: limited)
+    if let token = configuration.server.adminToken {
         AdminCacheController(cache: cache, pages: pages, token: token).register(on: router)
     } else {
         AdminCacheController.registerDisabled(on: router)
@@ -147,15 +139,15 @@ public func buildApplication(
         )
     }
     let connections = ConnectionLimits(
-        maximum: configuration.maxConnections,
-        maximumPerClient: configuration.maxConnectionsPerClient,
-        trustedProxies: (try? TrustedProxies(parsing: configuration.trustedProxies)) ?? TrustedProxies()
+        maximum: configuration.server.maxConnections,
+        maximumPerClient: configuration.server.maxConnectionsPerClient,
+        trustedProxies: (try? TrustedProxies(parsing: configuration.clients.trustedProxies)) ?? TrustedProxies()
     )
     // an idle timeout also bounds a request's head: partial head bytes do not make a request, so a client
     // sending its head a byte at a time is as silent as one sending nothing
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [HTTPProtocolProblemHandler()],
-        idleTimeout: .seconds(Int64(configuration.clientIdleTimeout))
+        idleTimeout: .seconds(Int64(configuration.server.clientIdleTimeout))
     )
     return Application(
         router: router,
@@ -163,7 +155,7 @@ public func buildApplication(
             GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http1), limits: connections)
         },
         configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port),
+            address: .hostname(configuration.server.host, port: configuration.server.port),
             serverName: "BioGateway"
         ),
         services: services,
@@ -175,7 +167,7 @@ public func buildApplication(
 /// The key that signs `/v1/records` cursors: the configured one, or one generated the first time and kept
 /// in the cache database (so cursors survive restarts).
 func cursorSecret(_ configuration: GatewayConfiguration, cache: ResponseCache) async throws -> [UInt8] {
-    if let secret = configuration.cursorSecret { return Array(secret.utf8) }
+    if let secret = configuration.server.cursorSecret { return Array(secret.utf8) }
     let stored = try await cache.secret(named: "cursor") {
         var generator = SystemRandomNumberGenerator()
         return Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import BioGatewayQuery
+import BioGatewaySettings
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -70,7 +71,7 @@ public struct UpstreamClient: Sendable {
         let httpRequest = self.makeHTTPRequest(for: request)
         let wait = timeout ?? self.configuration.timeout
         let deadline = NIODeadline.now() + .nanoseconds(wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)
-        logger?.debug("upstream request", metadata: ["upstream": "\(source.rawValue)", "url": "\(UpstreamConfiguration.redacted(httpRequest.url))"])
+        logger?.debug("upstream request", metadata: ["upstream": "\(source.rawValue)", "url": "\(Redaction.url(httpRequest.url))"])
         let status: Int
         let headers: HTTPHeaders
         let body: ByteBuffer

@@ -33,15 +33,6 @@ public struct UpstreamConfiguration: Sendable {
         self.timeout = timeout
     }
 
-    /// `url` with any credentials in it (`user:password@`) replaced by `***@`, for showing and logging.
-    public static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { "/?#".contains($0) }) ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
-        return String(url[..<schemeEnd.upperBound]) + "***" + String(rest[at...])
-    }
-
     /// The base URL of one upstream, without a trailing slash.
     public func baseURL(for source: UpstreamSource) -> String {
         let url =

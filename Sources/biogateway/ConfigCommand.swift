@@ -32,15 +32,17 @@ struct ConfigCommand: AsyncParsableCommand {
             }
             let file = self.options.configurationFile()
             let configuration = try self.options.gatewayConfiguration()
-            if let keysFile = configuration.keysFile {
+            if let keysFile = configuration.clients.keysFile {
                 do {
                     _ = try APIKeys.load(path: keysFile)
                 } catch {
                     exitWithConfigurationError("Invalid value '\(keysFile)' for biogateway.keys.file (BIOGATEWAY_KEYS_FILE): \(error)")
                 }
             }
-            if let problem = Self.cachePathProblem(configuration.cachePath) {
-                exitWithConfigurationError("Invalid value '\(configuration.cachePath)' for biogateway.cache.path (BIOGATEWAY_CACHE_PATH): \(problem)")
+            if let problem = Self.cachePathProblem(configuration.cache.path) {
+                exitWithConfigurationError(
+                    "Invalid value '\(configuration.cache.path)' for biogateway.cache.path (BIOGATEWAY_CACHE_PATH): \(problem)"
+                )
             }
             let sources = GatewayConfiguration.sources(flags: self.options.flagValues, environment: environment, file: file)
             let rows = configuration.effectiveValues.map { row in

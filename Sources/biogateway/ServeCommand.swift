@@ -28,19 +28,21 @@ struct ServeCommand: AsyncParsableCommand {
         for variable in GatewayConfiguration.unknownVariables(in: ProcessInfo.processInfo.environment) {
             logger.warning("ignoring \(variable): no such setting (see biogateway config check)")
         }
-        if configuration.contact == nil, URL(string: configuration.nhmURL)?.host?.hasSuffix("nhm.ac.uk") == true {
+        if configuration.upstream.contact == nil, URL(string: configuration.upstream.nhmURL)?.host?.hasSuffix("nhm.ac.uk") == true {
             logger.warning(
                 "no contact for the NHM: its fair-use terms ask for a descriptive User-Agent and it blocks generic ones; set BIOGATEWAY_CONTACT (or --contact) to a URL or email of your team"
             )
         }
-        exitIfPortIsTaken(host: configuration.host, port: configuration.port, flag: "--port", command: "serve")
+        exitIfPortIsTaken(host: configuration.server.host, port: configuration.server.port, flag: "--port", command: "serve")
         logger.info("opening the cache", metadata: ["store": "\(configuration.storeDescription)"])
         let app = await openOrExit(configuration) {
             try await buildApplication(
                 configuration: configuration,
                 logger: logger,
                 onServerRunning: { channel in
-                    logger.info("BioGateway listening on http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+                    logger.info(
+                        "BioGateway listening on http://\(configuration.server.host):\(channel.localAddress?.port ?? configuration.server.port)"
+                    )
                 },
                 reloadConfiguration: { [options] in try options.loadConfiguration() }
             )
@@ -122,7 +124,7 @@ func openOrExit<App>(_ configuration: GatewayConfiguration, _ build: () async th
     } catch let error as GatewayConfiguration.InvalidSetting {
         exitWithConfigurationError(error.description)
     } catch let error as DatabaseError {
-        exitWithConfigurationError("cannot open the cache database at \(configuration.cachePath): \(error.message ?? error.description)")
+        exitWithConfigurationError("cannot open the cache database at \(configuration.cache.path): \(error.message ?? error.description)")
     } catch {
         exitWithConfigurationError("cannot open the cache (\(configuration.storeDescription)): \(String(reflecting: error))")
     }
@@ -132,9 +134,9 @@ func openOrExit<App>(_ configuration: GatewayConfiguration, _ build: () async th
 /// `BIOGATEWAY_LOG_FORMAT=json`, as one JSON object per line.
 func makeLogger(_ label: String, _ configuration: GatewayConfiguration) -> Logger {
     var logger =
-        configuration.logFormat == "json"
+        configuration.server.logFormat == "json"
         ? Logger(label: label) { label in JSONLogHandler(label: label) } : Logger(label: label) { label in TextLogHandler(label: label) }
-    logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    logger.logLevel = Logger.Level(rawValue: configuration.server.logLevel) ?? .info
     return logger
 }
 

@@ -11,7 +11,7 @@ struct AdminCacheTests {
     let authorized = [("Authorization", "Bearer \(Self.token)")]
 
     func withAdminStack(_ body: @escaping @Sendable (SimulatorHandle, GatewayClient) async throws -> Void) async throws {
-        try await withRouterStack(configure: { $0.adminToken = Self.token }, body)
+        try await withRouterStack(configure: { $0.server.adminToken = Self.token }, body)
     }
 
     @Test func refusesRequestsWithoutTheToken() async throws {

@@ -8,7 +8,7 @@ struct CORSTests {
     let notebook = "https://notebooks.example.org"
 
     @Test func anAllowedOriginGetsItsHeadersAndItsPreflights() async throws {
-        let configure: (inout GatewayConfiguration) -> Void = { $0.corsOrigins = "https://notebooks.example.org, http://localhost:8888" }
+        let configure: (inout GatewayConfiguration) -> Void = { $0.server.corsOrigins = "https://notebooks.example.org, http://localhost:8888" }
         try await withRouterStack(configure: configure) { _, gateway in
             let query = "/api/search?q=%7B%22q%22%3A%22genus%3Apuma%22%2C%22l%22%3A2%7D"
             let answer = try await gateway.request(query, headers: [("Origin", self.notebook)])
@@ -52,7 +52,7 @@ struct CORSTests {
     }
 
     @Test func everyOriginWithAStar() async throws {
-        let configure: (inout GatewayConfiguration) -> Void = { $0.corsOrigins = "*" }
+        let configure: (inout GatewayConfiguration) -> Void = { $0.server.corsOrigins = "*" }
         try await withRouterStack(configure: configure) { _, gateway in
             let answer = try await gateway.request("/healthz", headers: [("Origin", self.notebook)])
             #expect(answer.header("access-control-allow-origin") == "*")

@@ -69,7 +69,7 @@ struct CacheBehaviourTests {
     }
 
     @Test func fiftyConcurrentIdenticalRequestsMakeOneUpstreamCall() async throws {
-        let patient: (inout GatewayConfiguration) -> Void = { $0.upstreamTimeout = 60 }
+        let patient: (inout GatewayConfiguration) -> Void = { $0.upstream.timeout = 60 }
         try await withStack(configure: patient) { simulator, gateway async throws in
             // the upstream holds the one call until all 50 requests are inside the gateway, 49 of them waiting
             // for it, however long a loaded machine takes to get them there
@@ -97,8 +97,8 @@ struct CacheBehaviourTests {
         // gateway); the upstream is the simulator over a real socket, holding its one call until all 1,000
         // requests wait for it
         let crowd: (inout GatewayConfiguration) -> Void = {
-            $0.upstreamTimeout = 120
-            $0.rateLimit = 1_000_000
+            $0.upstream.timeout = 120
+            $0.clients.rateLimit = 1_000_000
         }
         try await withRouterStack(configure: crowd) { simulator, gateway in
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .hold, latencyMs: 110_000, count: 1))
@@ -150,8 +150,8 @@ struct CacheBehaviourTests {
         let clock = ManualClock()
         try await withSimulator { simulator async throws in
             let configure: (inout GatewayConfiguration) -> Void = {
-                $0.cacheTTL = 60
-                $0.staleWhileRevalidate = 0
+                $0.cache.ttl = 60
+                $0.cache.staleWhileRevalidate = 0
             }
             try await withGateway(upstreamURL: simulator.baseURL, configure: configure, clock: clock.gatewayClock) { gateway in
                 let query = [("q", #"{"q":"genus:puma","l":2}"#)]

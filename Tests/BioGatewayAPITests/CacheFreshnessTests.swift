@@ -11,8 +11,8 @@ struct CacheFreshnessTests {
     @Test func freshThenStaleWhileRevalidatingThenMiss() async throws {
         let clock = ManualClock()
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.cacheTTL = 60
-            $0.staleWhileRevalidate = 30
+            $0.cache.ttl = 60
+            $0.cache.staleWhileRevalidate = 30
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let first = try await gateway.get(vertnetPath, query: self.query)
@@ -54,12 +54,12 @@ struct CacheFreshnessTests {
     func withStaleAnswer(_ body: (ManualClock, SimulatorHandle, GatewayClient, TestResponse) async throws -> Void) async throws {
         let clock = ManualClock()
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.cacheTTL = 60
-            $0.staleWhileRevalidate = 0
-            $0.staleIfError = 600
+            $0.cache.ttl = 60
+            $0.cache.staleWhileRevalidate = 0
+            $0.cache.staleIfError = 600
             // long enough for a first answer on a machine loaded by the whole parallel suite (1 s was not, once)
-            $0.upstreamTimeout = 3
-            $0.upstreamRetries = 0
+            $0.upstream.timeout = 3
+            $0.upstream.retries = 0
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let original = try await gateway.get(nhmPath, query: Self.nhmQuery)
@@ -140,8 +140,8 @@ struct CacheFreshnessTests {
     @Test func emptyAnswersExpireAfterTheEmptyTTL() async throws {
         let clock = ManualClock()
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.emptyTTL = 300
-            $0.staleWhileRevalidate = 0
+            $0.cache.emptyTTL = 300
+            $0.cache.staleWhileRevalidate = 0
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let empty = [("q", #"{"q":"genus:nosuchgenus"}"#)]
@@ -166,9 +166,9 @@ struct CacheFreshnessTests {
     @Test func eachSourceHasItsOwnTTL() async throws {
         let clock = ManualClock()
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.nhmTTL = 100
-            $0.vertnetTTL = 10
-            $0.staleWhileRevalidate = 0
+            $0.cache.nhmTTL = 100
+            $0.cache.vertnetTTL = 10
+            $0.cache.staleWhileRevalidate = 0
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let nhmQuery = [("resource_id", specimens), ("q", "bufo")]

@@ -39,8 +39,8 @@ struct CacheStorageTests {
     @Test func fillingPastTheBoundEvictsTheLeastRecentlyUsed() async throws {
         let token = "admin-token-for-tests-0123456789"
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.cacheMaxBytes = 8_000
-            $0.adminToken = token
+            $0.cache.maxBytes = 8_000
+            $0.server.adminToken = token
         }
         try await withStack(configure: configure) { simulator, gateway in
             // pages of the same search: entries of about the same size

@@ -27,8 +27,8 @@ struct ClientRateLimitTests {
     @Test func aClientOverItsBudgetGets429AndOthersAreUnaffected() async throws {
         try await withKeysFile { keysFile in
             let configure: (inout GatewayConfiguration) -> Void = {
-                $0.rateLimit = 5
-                $0.keysFile = keysFile
+                $0.clients.rateLimit = 5
+                $0.clients.keysFile = keysFile
             }
             // the limiter's clock stands still, so the budget cannot refill (one request every 12 s) however slowly
             // this runs
@@ -70,8 +70,8 @@ struct ClientRateLimitTests {
 
     @Test func behindATrustedProxyTheForwardedClientIsLimited() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.rateLimit = 3
-            $0.trustedProxies = "127.0.0.1/32, ::1"
+            $0.clients.rateLimit = 3
+            $0.clients.trustedProxies = "127.0.0.1/32, ::1"
         }
         try await withStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
             let first = [("X-Forwarded-For", "203.0.113.7")]
@@ -87,8 +87,8 @@ struct ClientRateLimitTests {
 
     @Test func hitsDoNotSpendTheUpstreamBudget() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.rateLimit = 100
-            $0.upstreamRateLimit = 2
+            $0.clients.rateLimit = 100
+            $0.clients.upstreamRateLimit = 2
         }
         try await withStack(configure: configure, clock: stoppedClock) { simulator, gateway async throws in
             func query(_ genus: String) -> [(String, String)] { [("q", #"{"q":"genus:\#(genus)","l":2}"#)] }
@@ -115,8 +115,8 @@ struct ClientRateLimitTests {
     @Test func aRequiredKeyIsRequired() async throws {
         try await withKeysFile { keysFile in
             let configure: (inout GatewayConfiguration) -> Void = {
-                $0.keysFile = keysFile
-                $0.requireKey = true
+                $0.clients.keysFile = keysFile
+                $0.clients.requireKey = true
             }
             try await withStack(configure: configure) { _, gateway async throws in
                 let anonymous = try await gateway.get(vertnetPath, query: self.query)

@@ -81,7 +81,7 @@ struct DeepPagingTests {
     }
 
     @Test func withTheSettingOffThePortalsRefusalStands() async throws {
-        let configure: (inout GatewayConfiguration) -> Void = { $0.nhmDeepPaging = false }
+        let configure: (inout GatewayConfiguration) -> Void = { $0.upstream.nhmDeepPaging = false }
         try await withStack(configure: configure) { simulator, gateway async throws in
             let page = try await Self.page(gateway, offset: 9500, limit: 600)
             #expect(page.status == 409)

@@ -56,7 +56,7 @@ struct DropInEnforcementTests {
     ])
     func nhmRejectionsNeverReachUpstream(_ query: String, _ field: String) async throws {
         // the window as the portal has it (the gateway otherwise walks such pages: DeepPagingTests)
-        let configure: (inout GatewayConfiguration) -> Void = { $0.nhmDeepPaging = false }
+        let configure: (inout GatewayConfiguration) -> Void = { $0.upstream.nhmDeepPaging = false }
         try await withRouterStack(configure: configure) { simulator, gateway async throws in
             let path =
                 query == "missing-resource"
@@ -162,8 +162,8 @@ struct BoundedWorkTests {
 
     @Test func anUpstreamAnswerLargerThanTheBoundIsA502AndNotStored() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.upstreamMaxBodyBytes = 2_000
-            $0.upstreamRetries = 0
+            $0.upstream.maxBodyBytes = 2_000
+            $0.upstream.retries = 0
         }
         try await withStack(configure: configure) { simulator, gateway in
             let query = [("q", #"{"q":"genus:bufo","l":50}"#)]
@@ -177,8 +177,8 @@ struct BoundedWorkTests {
 
     @Test func fetchesPastTheInFlightByteBoundAre503AndNotStored() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.upstreamMaxInflightBytes = 2_000
-            $0.upstreamRetries = 0
+            $0.upstream.maxInflightBytes = 2_000
+            $0.upstream.retries = 0
         }
         try await withStack(configure: configure) { simulator, gateway in
             let query = [("q", #"{"q":"genus:bufo","l":50}"#)]

@@ -8,8 +8,8 @@ import Testing
 struct FairUseTests {
     @Test func theNHMSeesOneRequestAtATimeWithADescriptiveUserAgent() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.nhmMaxConcurrent = GatewayConfiguration().nhmMaxConcurrent  // the default, not the test stack's
-            $0.contact = "biodiversity-team@example.org"
+            $0.upstream.nhmMaxConcurrent = GatewayConfiguration().upstream.nhmMaxConcurrent  // the default, not the test stack's
+            $0.upstream.contact = "biodiversity-team@example.org"
         }
         try await withSimulator(latency: .milliseconds(50)) { simulator async throws in
             try await withGateway(upstreamURL: simulator.baseURL, configure: configure) { gateway async throws in
@@ -37,7 +37,7 @@ struct FairUseTests {
 
     @Test func aContactMustBeAURLOrAnEmail() throws {
         for good in ["https://example.org/team", "someone@example.org"] {
-            #expect(try GatewayConfiguration.load(flags: ["biogateway.contact": good], environment: [:]).contact == good)
+            #expect(try GatewayConfiguration.load(flags: ["biogateway.contact": good], environment: [:]).upstream.contact == good)
         }
         for bad in ["team", "ftp://example.org", "a b@example.org", "x@y) evil"] {
             #expect(throws: GatewayConfiguration.InvalidSetting.self) {

@@ -6,16 +6,16 @@ import Testing
 struct GatewayConfigurationTests {
     @Test func defaults() throws {
         let configuration = try GatewayConfiguration.load(flags: [:], environment: [:])
-        #expect(configuration.host == "127.0.0.1")
-        #expect(configuration.port == 8080)
-        #expect(configuration.cachePath == "./biogateway-cache.sqlite")
-        #expect(configuration.nhmURL == "https://data.nhm.ac.uk")
-        #expect(configuration.vertnetURL == "https://api.vertnet-portal.appspot.com")
-        #expect(configuration.cacheTTL == 86_400)
-        #expect(configuration.pageCacheMaxBytes == 64 << 20)
+        #expect(configuration.server.host == "127.0.0.1")
+        #expect(configuration.server.port == 8080)
+        #expect(configuration.cache.path == "./biogateway-cache.sqlite")
+        #expect(configuration.upstream.nhmURL == "https://data.nhm.ac.uk")
+        #expect(configuration.upstream.vertnetURL == "https://api.vertnet-portal.appspot.com")
+        #expect(configuration.cache.ttl == 86_400)
+        #expect(configuration.cache.pageMaxBytes == 64 << 20)
         // no kept pages is a valid choice; no cache at all is not
-        #expect(try GatewayConfiguration.load(flags: [:], environment: ["BIOGATEWAY_PAGE_CACHE_MAX_BYTES": "0"]).pageCacheMaxBytes == 0)
-        #expect(try GatewayConfiguration.load(flags: ["biogateway.page.cache.max.bytes": "8M"], environment: [:]).pageCacheMaxBytes == 8 << 20)
+        #expect(try GatewayConfiguration.load(flags: [:], environment: ["BIOGATEWAY_PAGE_CACHE_MAX_BYTES": "0"]).cache.pageMaxBytes == 0)
+        #expect(try GatewayConfiguration.load(flags: ["biogateway.page.cache.max.bytes": "8M"], environment: [:]).cache.pageMaxBytes == 8 << 20)
     }
 
     @Test func flagsWinOverEnvironmentWhichWinsOverDefaults() throws {
@@ -23,10 +23,10 @@ struct GatewayConfigurationTests {
             flags: ["biogateway.port": "9001"],
             environment: ["BIOGATEWAY_PORT": "9002", "BIOGATEWAY_CACHE_TTL": "60", "BIOGATEWAY_NHM_URL": "http://127.0.0.1:8081"]
         )
-        #expect(configuration.port == 9001)
-        #expect(configuration.cacheTTL == 60)
-        #expect(configuration.nhmURL == "http://127.0.0.1:8081")
-        #expect(configuration.vertnetURL == "https://api.vertnet-portal.appspot.com")
+        #expect(configuration.server.port == 9001)
+        #expect(configuration.cache.ttl == 60)
+        #expect(configuration.upstream.nhmURL == "http://127.0.0.1:8081")
+        #expect(configuration.upstream.vertnetURL == "https://api.vertnet-portal.appspot.com")
     }
 
     @Test func fileValuesComeBelowEnvironmentAndFlags() throws {
@@ -47,13 +47,13 @@ struct GatewayConfigurationTests {
             environment: ["BIOGATEWAY_PORT": "9002", "BIOGATEWAY_CACHE_TTL": "60"],
             file: file
         )
-        #expect(configuration.port == 9001)  // flag over environment over file
-        #expect(configuration.cacheTTL == 60)  // environment over file
-        #expect(configuration.cacheMaxBytes == 64 << 20)  // file over default
-        #expect(configuration.staleWhileRevalidate == 30)
-        #expect(configuration.upstreamTimeout == 15)
-        #expect(configuration.rateLimit == 99)
-        #expect(configuration.emptyTTL == 300)  // default
+        #expect(configuration.server.port == 9001)  // flag over environment over file
+        #expect(configuration.cache.ttl == 60)  // environment over file
+        #expect(configuration.cache.maxBytes == 64 << 20)  // file over default
+        #expect(configuration.cache.staleWhileRevalidate == 30)
+        #expect(configuration.upstream.timeout == 15)
+        #expect(configuration.clients.rateLimit == 99)
+        #expect(configuration.cache.emptyTTL == 300)  // default
         let sources = GatewayConfiguration.sources(flags: ["biogateway.port": "9001"], environment: ["BIOGATEWAY_CACHE_TTL": "60"], file: file)
         #expect(sources["biogateway.port"] == "flag")
         #expect(sources["biogateway.cache.ttl"] == "environment")
@@ -78,8 +78,8 @@ struct GatewayConfigurationTests {
         defer { try? FileManager.default.removeItem(atPath: json) }
         try #"{"port": 8181, "vertnet": {"max_rps": 0.5}}"#.write(toFile: json, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfiguration.load(flags: [:], environment: [:], file: try ConfigurationFile.load(path: json))
-        #expect(configuration.port == 8181)
-        #expect(configuration.vertnetMaxRPS == 0.5)
+        #expect(configuration.server.port == 8181)
+        #expect(configuration.upstream.vertnetMaxRPS == 0.5)
         #expect(
             GatewayConfiguration.unknownVariables(in: ["BIOGATEWAY_CACHE_TTl": "1", "BIOGATEWAY_PORT": "1", "HOME": "/"]) == ["BIOGATEWAY_CACHE_TTl"]
         )

@@ -14,7 +14,7 @@ struct MetricsTests {
     }
 
     @Test func exposesEveryFamilyAndCountsMove() async throws {
-        let configure: (inout GatewayConfiguration) -> Void = { $0.upstreamRateLimit = 2 }
+        let configure: (inout GatewayConfiguration) -> Void = { $0.clients.upstreamRateLimit = 2 }
         try await withStack(configure: configure) { _, gateway async throws in
             let before = try await self.scrape(gateway)
             for family in [

@@ -36,9 +36,9 @@ private let readOnlyActions: [(action: String, query: String, body: String)] = [
 struct NHMActionTests {
     /// Upstream pacing lifted: these tests are about answers and the cache, not about sparing the NHM.
     static func unpaced(_ configuration: inout GatewayConfiguration) {
-        configuration.nhmMaxRPS = 10_000
-        configuration.nhmMaxConcurrent = 8
-        configuration.upstreamRateLimit = 100_000
+        configuration.upstream.nhmMaxRPS = 10_000
+        configuration.upstream.nhmMaxConcurrent = 8
+        configuration.clients.upstreamRateLimit = 100_000
     }
 
     @Test(arguments: readOnlyActions.map(\.action).indices)

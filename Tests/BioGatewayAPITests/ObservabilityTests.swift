@@ -56,7 +56,7 @@ struct ObservabilityTests {
     @Test func apiKeysNeverReachTheLogs() async throws {
         let log = CapturedLog()
         try await withKeysFile { keysFile in
-            let configure: (inout GatewayConfiguration) -> Void = { $0.keysFile = keysFile }
+            let configure: (inout GatewayConfiguration) -> Void = { $0.clients.keysFile = keysFile }
             try await withStack(configure: configure, logger: log.logger) { _, gateway async throws in
                 let response = try await gateway.get(
                     vertnetPath,
@@ -72,8 +72,8 @@ struct ObservabilityTests {
 
     @Test func healthAndReadiness() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.breakerThreshold = 1
-            $0.upstreamRetries = 0
+            $0.upstream.breakerThreshold = 1
+            $0.upstream.retries = 0
         }
         try await withStack(configure: configure) { simulator, gateway in
             let health = try await gateway.request("/healthz")

@@ -1,12 +1,20 @@
 import BioGatewayAPI
+import BioGatewaySettings
 import Foundation
 import Testing
 
 @Suite("Settings: one declaration each")
 struct SettingsRegistryTests {
-    @Test func everyStoredPropertyIsADeclaredSettingWithItsOwnKeyVariableAndFlag() {
+    @Test func everyStoredPropertyIsADeclaredSettingWithItsOwnKeyVariableAndFlag() throws {
         let settings = GatewayConfiguration.settings
-        #expect(settings.count == Mirror(reflecting: GatewayConfiguration()).children.count)
+        // the configuration is made of the components' registries, and theirs of settings alone
+        var declared = 0
+        for part in Mirror(reflecting: GatewayConfiguration()).children {
+            let registry = try #require(part.value as? any SettingsRegistry, "\(part.label ?? "?") is not a component's settings")
+            #expect(registry.settings.count == Mirror(reflecting: registry).children.count)
+            declared += registry.settings.count
+        }
+        #expect(settings.count == declared)
         #expect(Set(settings.map(\.key)).count == settings.count)
         #expect(Set(settings.map(\.environmentVariable)).count == settings.count)
         let flags = settings.compactMap(\.flag)
@@ -47,8 +55,8 @@ struct SettingsRegistryTests {
         let edited = try GatewayConfiguration.load(flags: [:], environment: ["BIOGATEWAY_PORT": "9002", "BIOGATEWAY_CACHE_TTL": "60"])
         let reloadable = Set(GatewayConfiguration.settings.filter(\.isReloadable).map(\.key))
         let applied = running.taking(reloadable, from: edited)
-        #expect(applied.cacheTTL == 60)
-        #expect(applied.port == 9001)
+        #expect(applied.cache.ttl == 60)
+        #expect(applied.server.port == 9001)
     }
 
     @Test func sourcesComeFromTheConfigurationLibrarysLookups() throws {

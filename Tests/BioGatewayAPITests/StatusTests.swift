@@ -10,7 +10,7 @@ struct StatusTests {
     static let token = "status-admin-token-0123456789"
 
     @Test func itCountsTheCallsTheCacheSavedAndShowsNothingSecret() async throws {
-        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.adminToken = Self.token }
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.server.adminToken = Self.token }
         try await withStack(configure: configure) { simulator, gateway in
             let question = "/vertnet/api/search?q=%7B%22q%22%3A%22genus%3Abufo%22%2C%22l%22%3A5%7D"
             for _ in 0..<3 { #expect(try await gateway.request(question).status == 200) }

@@ -20,7 +20,7 @@ struct UpstreamFailureTests {
 
     @Test(arguments: Self.faults)
     func failuresAreReportedAndNotStored(_ fault: SimulatorFault, _ expectedStatus: Int) async throws {
-        let noRetries: (inout GatewayConfiguration) -> Void = { $0.upstreamRetries = 0 }
+        let noRetries: (inout GatewayConfiguration) -> Void = { $0.upstream.retries = 0 }
         let clock = SkippingClock()
         try await withStack(configure: noRetries, clock: clock.gatewayClock) { simulator, gateway in
             for (path, query) in [
@@ -52,8 +52,8 @@ struct UpstreamFailureTests {
     @Test func aSlowUpstreamIsA504AndNothingIsStored() async throws {
         try await withSimulator { simulator async throws in
             let configure: (inout GatewayConfiguration) -> Void = {
-                $0.upstreamTimeout = 3
-                $0.upstreamRetries = 0
+                $0.upstream.timeout = 3
+                $0.upstream.retries = 0
             }
             try await withGateway(upstreamURL: simulator.baseURL, configure: configure) { gateway in
                 // the upstream holds the request until the test lets it go, so only the gateway's deadline can end it
@@ -71,9 +71,9 @@ struct UpstreamFailureTests {
 
     @Test func anUpstreamTricklingItsBodyIsCutAtTheDeadlineAndFreesItsSlot() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.upstreamTimeout = 2
-            $0.upstreamRetries = 0
-            $0.nhmMaxConcurrent = 1
+            $0.upstream.timeout = 2
+            $0.upstream.retries = 0
+            $0.upstream.nhmMaxConcurrent = 1
         }
         try await withStack(configure: configure) { simulator, gateway in
             // the head comes at once, then one byte a second: only a deadline over the whole exchange ends it

@@ -22,8 +22,8 @@ struct UpstreamProtectionTests {
         let clock = SkippingClock(manual: true)
         try await withSimulator(latency: .milliseconds(20)) { simulator async throws in
             let configure: (inout GatewayConfiguration) -> Void = {
-                $0.nhmMaxRPS = 5
-                $0.nhmMaxConcurrent = 2
+                $0.upstream.nhmMaxRPS = 5
+                $0.upstream.nhmMaxConcurrent = 2
             }
             try await withGateway(upstreamURL: simulator.baseURL, configure: configure, clock: clock.gatewayClock) { gateway async throws in
                 try await withThrowingTaskGroup(of: Int.self) { group in
@@ -71,8 +71,8 @@ struct UpstreamProtectionTests {
     ) async throws {
         let clock = SkippingClock()
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.upstreamMaxPause = maximumPause
-            $0.upstreamQueueTimeout = queueTimeout
+            $0.upstream.maxPause = maximumPause
+            $0.upstream.queueTimeout = queueTimeout
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: retryAfter, count: 1))
@@ -156,9 +156,9 @@ struct UpstreamProtectionTests {
 
     @Test func theBreakerOpensAnswersWithoutTheUpstreamAndClosesAfterAProbe() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.breakerThreshold = 3
-            $0.breakerCooldown = 6
-            $0.upstreamRetries = 0
+            $0.upstream.breakerThreshold = 3
+            $0.upstream.breakerCooldown = 6
+            $0.upstream.retries = 0
         }
         let clock = SkippingClock()
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
@@ -198,11 +198,11 @@ struct UpstreamProtectionTests {
     @Test func aFullQueueAnswersAtOnceWithAStaleEntryOr503() async throws {
         let clock = ManualClock()
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.nhmMaxConcurrent = 1
-            $0.upstreamQueue = 1
-            $0.cacheTTL = 60
-            $0.staleWhileRevalidate = 0
-            $0.upstreamTimeout = 30
+            $0.upstream.nhmMaxConcurrent = 1
+            $0.upstream.queue = 1
+            $0.cache.ttl = 60
+            $0.cache.staleWhileRevalidate = 0
+            $0.upstream.timeout = 30
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             _ = try await gateway.get(nhmPath, query: self.nhmQuery(2))

@@ -11,8 +11,8 @@ struct VersionPinTests {
     static let pastVersion: Int64 = 1_650_000_000_000
     static let futureVersion: Int64 = 4_000_000_000_000
     static func configure(_ configuration: inout GatewayConfiguration) {
-        configuration.cacheTTL = 60
-        configuration.staleWhileRevalidate = 0
+        configuration.cache.ttl = 60
+        configuration.cache.staleWhileRevalidate = 0
     }
 
     static func count(version: Int64?) -> String {

@@ -31,20 +31,20 @@ public func withSimulator<Result: Sendable>(
 /// set their own).
 func testConfiguration(upstreamURL: String, cachePath: String) -> GatewayConfiguration {
     var configuration = GatewayConfiguration()
-    configuration.host = "127.0.0.1"
-    configuration.port = 0
+    configuration.server.host = "127.0.0.1"
+    configuration.server.port = 0
     // a SQLite path, or a PostgreSQL database's URL (`withTemporaryStore`)
-    configuration.store = cachePath
-    configuration.nhmURL = upstreamURL
-    configuration.vertnetURL = upstreamURL
-    configuration.upstreamTimeout = 10
-    configuration.rateLimit = 1_000_000
-    configuration.upstreamRateLimit = 1_000_000
-    configuration.nhmMaxRPS = 10_000
-    configuration.vertnetMaxRPS = 10_000
-    configuration.nhmMaxConcurrent = 256
-    configuration.vertnetMaxConcurrent = 256
-    configuration.upstreamQueue = 10_000
+    configuration.cache.store = cachePath
+    configuration.upstream.nhmURL = upstreamURL
+    configuration.upstream.vertnetURL = upstreamURL
+    configuration.upstream.timeout = 10
+    configuration.clients.rateLimit = 1_000_000
+    configuration.clients.upstreamRateLimit = 1_000_000
+    configuration.upstream.nhmMaxRPS = 10_000
+    configuration.upstream.vertnetMaxRPS = 10_000
+    configuration.upstream.nhmMaxConcurrent = 256
+    configuration.upstream.vertnetMaxConcurrent = 256
+    configuration.upstream.queue = 10_000
     return configuration
 }
 

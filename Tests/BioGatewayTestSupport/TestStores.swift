@@ -148,6 +148,6 @@ extension TestStore {
 /// process would.
 public func openTestCache(_ store: String) async throws -> ResponseCache {
     var configuration = GatewayConfiguration()
-    configuration.store = store
+    configuration.cache.store = store
     return try await configuration.openCache(logger: quietLogger)
 }

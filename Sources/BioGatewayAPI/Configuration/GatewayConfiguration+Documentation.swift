@@ -1,4 +1,5 @@
 import BioGatewayCore
+import BioGatewaySettings
 import Foundation
 
 extension GatewayConfiguration {

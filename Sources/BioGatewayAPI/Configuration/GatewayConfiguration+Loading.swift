@@ -1,10 +1,11 @@
+import BioGatewaySettings
 import Configuration
 import Foundation
 import Synchronization
 
 extension GatewayConfiguration {
     /// A setting with a value that cannot be used.
-    public typealias InvalidSetting = BioGatewayAPI.InvalidSetting
+    public typealias InvalidSetting = BioGatewaySettings.InvalidSetting
 
     /// Reads the settings in order of precedence: flags (by configuration key, e.g. `biogateway.port`),
     /// then environment variables (`BIOGATEWAY_PORT`), then a configuration file, then the defaults.

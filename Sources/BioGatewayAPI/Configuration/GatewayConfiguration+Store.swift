@@ -1,5 +1,6 @@
 import BioGatewayCache
 import BioGatewayPostgres
+import BioGatewaySettings
 import BioGatewayUpstream
 import Foundation
 import Logging
@@ -15,7 +16,7 @@ extension GatewayConfiguration {
 
     /// Where the cache is kept: `store` when set (a `postgres://` URL or a file path), else `cache.path`.
     public var storeLocation: StoreLocation {
-        guard let store = self.store else { return .sqlite(path: self.cachePath) }
+        guard let store = self.cache.store else { return .sqlite(path: self.cache.path) }
         let lowered = store.lowercased()
         return lowered.hasPrefix("postgres:") || lowered.hasPrefix("postgresql:") ? .postgres(url: store) : .sqlite(path: store)
     }
@@ -24,15 +25,15 @@ extension GatewayConfiguration {
     public var storeDescription: String {
         switch self.storeLocation {
         case .sqlite(let path): "SQLite file \(path)"
-        case .postgres(let url): "PostgreSQL \(UpstreamConfiguration.redacted(url))"
+        case .postgres(let url): "PostgreSQL \(Redaction.url(url))"
         }
     }
 
     /// The PostgreSQL password kept apart from the URL: `store.password`, else the first line of
     /// `store.password.file`, else none (the URL's, if it has one).
     func storePasswordValue() throws -> String? {
-        if let password = self.storePassword { return password }
-        guard let file = self.storePasswordFile else { return nil }
+        if let password = self.cache.storePassword { return password }
+        guard let file = self.cache.storePasswordFile else { return nil }
         let text = try String(contentsOfFile: file, encoding: .utf8)
         return text.split(whereSeparator: \.isNewline).first.map(String.init)
     }
@@ -52,6 +53,6 @@ extension GatewayConfiguration {
             case .postgres(let url):
                 try await PostgresCacheStore(location: try PostgresLocation(url: url, password: try self.storePasswordValue()), logger: logger)
             }
-        return try await ResponseCache(store: store, maximumBytes: self.cacheMaxBytes, memoryMaximumBytes: memoryMaximumBytes, now: now)
+        return try await ResponseCache(store: store, maximumBytes: self.cache.maxBytes, memoryMaximumBytes: memoryMaximumBytes, now: now)
     }
 }

@@ -42,7 +42,7 @@ struct SettingsReloader: Service {
         let before = Dictionary(uniqueKeysWithValues: old.effectiveValues.map { ($0.setting.key, $0.value) })
         let changed = new.effectiveValues.filter { before[$0.setting.key] != $0.value }.map(\.setting)
         let needRestart = changed.filter { !Self.reloadableKeys.contains($0.key) }
-        self.gateway.livePolicy.value = new.cachePolicy
+        self.gateway.livePolicy.value = new.cache.policy
         self.limits.settings.value = clientSettings
         let applied = old.taking(Self.reloadableKeys, from: new)
         self.logger.notice(

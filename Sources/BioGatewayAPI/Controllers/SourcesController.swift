@@ -1,5 +1,6 @@
 import BioGatewayJSON
 import BioGatewayQuery
+import BioGatewaySettings
 import BioGatewayUpstream
 import Foundation
 import Hummingbird
@@ -25,7 +26,7 @@ struct SourcesController: Sendable {
             let limits = gate.limits
             var object = JSONObject()
             object["name"] = .string(source.displayName)
-            object["baseUrl"] = .string(UpstreamConfiguration.redacted(upstream.client.configuration.baseURL(for: source)))
+            object["baseUrl"] = .string(Redaction.url(upstream.client.configuration.baseURL(for: source)))
             object["state"] = .string(snapshot.breaker.rawValue)
             object["pausedUntil"] = snapshot.pausedUntil.map { .string($0.formatted(.iso8601)) } ?? .null
             object["queueDepth"] = .integer(Int64(snapshot.queueDepth))

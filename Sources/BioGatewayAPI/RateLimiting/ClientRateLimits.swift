@@ -125,22 +125,26 @@ extension ClientRateLimits {
     static func settings(for configuration: GatewayConfiguration) throws -> Settings {
         let keys: APIKeys
         do {
-            keys = try configuration.keysFile.map { try APIKeys.load(path: $0) } ?? APIKeys()
+            keys = try configuration.clients.keysFile.map { try APIKeys.load(path: $0) } ?? APIKeys()
         } catch {
-            throw GatewayConfiguration.InvalidSetting(key: "biogateway.keys.file", value: configuration.keysFile ?? "", reason: "\(error)")
+            throw GatewayConfiguration.InvalidSetting(key: "biogateway.keys.file", value: configuration.clients.keysFile ?? "", reason: "\(error)")
         }
         let proxies: TrustedProxies
         do {
-            proxies = try TrustedProxies(parsing: configuration.trustedProxies)
+            proxies = try TrustedProxies(parsing: configuration.clients.trustedProxies)
         } catch {
-            throw GatewayConfiguration.InvalidSetting(key: "biogateway.trusted.proxies", value: configuration.trustedProxies, reason: "\(error)")
+            throw GatewayConfiguration.InvalidSetting(
+                key: "biogateway.trusted.proxies",
+                value: configuration.clients.trustedProxies,
+                reason: "\(error)"
+            )
         }
         return Settings(
             keys: keys,
             trustedProxies: proxies,
-            requireKey: configuration.requireKey,
-            requestsPerMinute: configuration.rateLimit,
-            upstreamPerMinute: configuration.upstreamRateLimit
+            requireKey: configuration.clients.requireKey,
+            requestsPerMinute: configuration.clients.rateLimit,
+            upstreamPerMinute: configuration.clients.upstreamRateLimit
         )
     }
 }

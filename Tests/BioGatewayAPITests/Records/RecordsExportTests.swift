@@ -40,7 +40,7 @@ struct RecordsExportTests {
     }
 
     @Test func aSourceFailingBeforeTheFirstByteIsA502() async throws {
-        let noRetries: (inout GatewayConfiguration) -> Void = { $0.upstreamRetries = 0 }
+        let noRetries: (inout GatewayConfiguration) -> Void = { $0.upstream.retries = 0 }
         try await withStack(configure: noRetries) { simulator, gateway in
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 1))
             let answer = try await gateway.get("/v1/records/export", query: [("genus", "Bufo"), ("max", "10")])

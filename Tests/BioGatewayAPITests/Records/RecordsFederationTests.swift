@@ -6,7 +6,7 @@ import Testing
 
 @Suite("/v1/records: federated search when an upstream fails")
 struct RecordsFederationTests {
-    static let noRetries: @Sendable (inout GatewayConfiguration) -> Void = { $0.upstreamRetries = 0 }
+    static let noRetries: @Sendable (inout GatewayConfiguration) -> Void = { $0.upstream.retries = 0 }
 
     @Test func oneFailingSourceLeavesTheOthersRecordsAndAnErrorStatus() async throws {
         try await withStack(configure: Self.noRetries) { simulator, gateway in
@@ -53,7 +53,7 @@ struct RecordsFederationTests {
     }
 
     @Test func bothSourcesAreAskedConcurrently() async throws {
-        let patient: (inout GatewayConfiguration) -> Void = { $0.upstreamTimeout = 60 }
+        let patient: (inout GatewayConfiguration) -> Void = { $0.upstream.timeout = 60 }
         try await withStack(configure: patient) { simulator, gateway async throws in
             // each upstream holds its request: the page can only be answered if both were asked at once
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .hold, latencyMs: 60_000, count: 1))

@@ -96,8 +96,8 @@ struct RecordsPageCacheTests {
     @Test func aKeptPageLastsOnlyAsLongAsTheUpstreamAnswersItWasMadeFrom() async throws {
         let clock = ManualClock()
         let configure: @Sendable (inout GatewayConfiguration) -> Void = {
-            $0.cacheTTL = 60
-            $0.staleWhileRevalidate = 30
+            $0.cache.ttl = 60
+            $0.cache.staleWhileRevalidate = 30
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             _ = try await gateway.get("/v1/records", query: Self.query)
@@ -151,7 +151,7 @@ struct RecordsPageCacheTests {
 
     @Test func aPurgeForgetsKeptPages() async throws {
         let token = "s3cret-admin-token-0123456789"
-        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.adminToken = token }
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.server.adminToken = token }
         try await withStack(configure: configure) { simulator, gateway async throws in
             _ = try await gateway.get("/v1/records", query: Self.query)
             let purge = try await gateway.request(
@@ -185,7 +185,7 @@ struct RecordsPageCacheTests {
     }
 
     @Test func aZeroBoundKeepsNoPages() async throws {
-        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.pageCacheMaxBytes = 0 }
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.cache.pageMaxBytes = 0 }
         try await withStack(configure: configure) { simulator, gateway async throws in
             _ = try await gateway.get("/v1/records", query: Self.query)
             let second = try await gateway.get("/v1/records", query: Self.query)

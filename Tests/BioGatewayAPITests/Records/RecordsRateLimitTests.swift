@@ -6,8 +6,8 @@ import Testing
 struct RecordsRateLimitTests {
     @Test func eachUpstreamFetchSpendsTheUpstreamBudgetAndHitsDoNot() async throws {
         let configure: (inout GatewayConfiguration) -> Void = {
-            $0.rateLimit = 100
-            $0.upstreamRateLimit = 2
+            $0.clients.rateLimit = 100
+            $0.clients.upstreamRateLimit = 2
         }
         try await withStack(configure: configure, clock: stoppedClock) { simulator, gateway async throws in
             // two sources: two upstream fetches, the whole budget
@@ -30,7 +30,7 @@ struct RecordsRateLimitTests {
     }
 
     @Test func requestsCountAgainstTheRequestBudget() async throws {
-        let configure: (inout GatewayConfiguration) -> Void = { $0.rateLimit = 3 }
+        let configure: (inout GatewayConfiguration) -> Void = { $0.clients.rateLimit = 3 }
         try await withStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
             for _ in 0..<3 {
                 #expect(try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "1")]).status == 200)

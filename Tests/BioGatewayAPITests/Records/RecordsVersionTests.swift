@@ -49,8 +49,8 @@ struct RecordsVersionTests {
     @Test func aPinnedPageIsStoredWithoutExpiry() async throws {
         let clock = ManualClock()
         let configure: @Sendable (inout GatewayConfiguration) -> Void = {
-            $0.cacheTTL = 60
-            $0.staleWhileRevalidate = 0
+            $0.cache.ttl = 60
+            $0.cache.staleWhileRevalidate = 0
         }
         try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let query = [("source", "nhm"), ("genus", "Bufo"), ("limit", "5"), ("version", Self.version)]

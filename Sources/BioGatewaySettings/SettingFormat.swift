@@ -1,4 +1,3 @@
-import BioGatewayUpstream
 import Foundation
 
 /// Why a text is not a value of a setting's format.
@@ -70,27 +69,8 @@ extension SettingFormat where Value == String {
                 else { throw SettingRefusal("must be an http:// or https:// URL") }
                 return text
             },
-            show: UpstreamConfiguration.redacted,
-            showText: UpstreamConfiguration.redacted
-        )
-    }
-
-    /// Where the cache is kept: a `postgres://` or `postgresql://` URL with a host, or a file path; user
-    /// information in a URL is redacted wherever it is shown.
-    public static var storeLocation: Self {
-        Self(
-            parse: { text throws(SettingRefusal) in
-                guard !text.isEmpty else { throw SettingRefusal("must not be empty") }
-                let lowered = text.lowercased()
-                guard lowered.hasPrefix("postgres:") || lowered.hasPrefix("postgresql:") else { return text }
-                guard let components = URLComponents(string: text),
-                    components.host?.isEmpty == false
-                        || components.queryItems?.contains(where: { $0.name == "host" }) == true
-                else { throw SettingRefusal("must be a postgres://user@host:port/database URL (or a file path)") }
-                return text
-            },
-            show: UpstreamConfiguration.redacted,
-            showText: UpstreamConfiguration.redacted
+            show: Redaction.url,
+            showText: Redaction.url
         )
     }
 

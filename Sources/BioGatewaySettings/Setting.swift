@@ -1,5 +1,5 @@
-import BioGatewayCore
 import Configuration
+import Foundation
 
 /// One setting of the gateway, declared once, where its value is kept: key, format (type, bounds,
 /// secrecy), default and help.
