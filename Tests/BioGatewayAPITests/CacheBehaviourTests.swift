@@ -9,7 +9,7 @@ import Testing
 @Suite("Cache: hits, coalescing, persistence")
 struct CacheBehaviourTests {
     @Test func aRepeatedRequestIsAHitWithIdenticalBytes() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let query = [("resource_id", specimens), ("q", "bufo"), ("limit", "20")]
             let first = try await gateway.get(nhmPath, query: query)
             let second = try await gateway.get(nhmPath, query: query)
@@ -23,7 +23,7 @@ struct CacheBehaviourTests {
     }
 
     @Test func upstreamBytesArePassedThroughUnchanged() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let queryObject = #"{"q":"genus:puma","l":3}"#
             let viaGateway = try await gateway.get(vertnetPath, query: [("q", queryObject)])
             // the simulator's answer to the canonical request, fetched directly
@@ -40,7 +40,7 @@ struct CacheBehaviourTests {
     }
 
     @Test func equivalentRequestsShareOneEntry() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             _ = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma  country:mexico","l":5000}"#)])
             let same = try await gateway.get(vertnetPath, query: [("q", #"{"l":1000,"q":"genus:puma country:mexico"}"#)])
             #expect(same.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
@@ -70,7 +70,7 @@ struct CacheBehaviourTests {
 
     @Test func fiftyConcurrentIdenticalRequestsMakeOneUpstreamCall() async throws {
         let patient: (inout GatewayConfiguration) -> Void = { $0.upstream.timeout = 60 }
-        try await withStack(configure: patient) { simulator, gateway async throws in
+        try await withRouterStack(configure: patient) { simulator, gateway async throws in
             // the upstream holds the one call until all 50 requests are inside the gateway, 49 of them waiting
             // for it, however long a loaded machine takes to get them there
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .hold, latencyMs: 50_000, count: 1))

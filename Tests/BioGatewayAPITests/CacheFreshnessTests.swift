@@ -14,7 +14,7 @@ struct CacheFreshnessTests {
             $0.cache.ttl = 60
             $0.cache.staleWhileRevalidate = 30
         }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let first = try await gateway.get(vertnetPath, query: self.query)
             #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
             clock.advance(by: 59)
@@ -51,7 +51,7 @@ struct CacheFreshnessTests {
 
     /// A gateway whose cache holds an NHM answer stored 100 s ago, 40 s past its 60 s TTL and inside its
     /// 600 s stale-if-error window.
-    func withStaleAnswer(_ body: (ManualClock, SimulatorHandle, GatewayClient, TestResponse) async throws -> Void) async throws {
+    func withStaleAnswer(_ body: @escaping @Sendable (ManualClock, SimulatorHandle, GatewayClient, TestResponse) async throws -> Void) async throws {
         let clock = ManualClock()
         let configure: (inout GatewayConfiguration) -> Void = {
             $0.cache.ttl = 60
@@ -61,7 +61,7 @@ struct CacheFreshnessTests {
             $0.upstream.timeout = 3
             $0.upstream.retries = 0
         }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let original = try await gateway.get(nhmPath, query: Self.nhmQuery)
             try #require(original.status == 200, "the answer the rest of this test falls back to was not stored")
             clock.advance(by: 100)
@@ -143,7 +143,7 @@ struct CacheFreshnessTests {
             $0.cache.emptyTTL = 300
             $0.cache.staleWhileRevalidate = 0
         }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let empty = [("q", #"{"q":"genus:nosuchgenus"}"#)]
             let full = [("q", #"{"q":"genus:puma","l":2}"#)]
             let emptyNHM = [("resource_id", specimens), ("q", "nosuchword")]
@@ -170,7 +170,7 @@ struct CacheFreshnessTests {
             $0.cache.vertnetTTL = 10
             $0.cache.staleWhileRevalidate = 0
         }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let nhmQuery = [("resource_id", specimens), ("q", "bufo")]
             _ = try await gateway.get(nhmPath, query: nhmQuery)
             _ = try await gateway.get(vertnetPath, query: self.query)

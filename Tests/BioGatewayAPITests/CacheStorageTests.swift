@@ -8,7 +8,7 @@ import Testing
 @Suite("Cache: compression and the size bound")
 struct CacheStorageTests {
     @Test func gzipAndIdentityClientsReceiveTheSameDecodedBytes() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             for (path, query) in [
                 (vertnetPath, [("q", #"{"q":"genus:bufo","l":200}"#)]),
                 (nhmPath, [("resource_id", specimens), ("q", "bufo"), ("limit", "200")]),
@@ -42,7 +42,7 @@ struct CacheStorageTests {
             $0.cache.maxBytes = 8_000
             $0.server.adminToken = token
         }
-        try await withStack(configure: configure) { simulator, gateway in
+        try await withRouterStack(configure: configure) { simulator, gateway in
             // pages of the same search: entries of about the same size
             func page(_ number: Int) -> [(String, String)] {
                 [("resource_id", specimens), ("q", "bufo"), ("limit", "5"), ("offset", String(number * 5))]

@@ -11,7 +11,7 @@ struct ClientCacheControlTests {
     let query = [("q", #"{"q":"genus:bufo","l":4}"#)]
 
     @Test func noCacheRefreshesTheEntryOnceForConcurrentClients() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             _ = try await gateway.get(vertnetPath, query: self.query)
             let refreshed = try await gateway.get(vertnetPath, query: self.query, headers: [("Cache-Control", "no-cache")])
             #expect(refreshed.header("cache-status") == "BioGateway; fwd=request; stored")
@@ -38,7 +38,7 @@ struct ClientCacheControlTests {
 
     @Test func maxAgeAcceptsOnlyYoungerEntries() async throws {
         let clock = ManualClock()
-        try await withStack(clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(clock: clock.gatewayClock) { simulator, gateway in
             _ = try await gateway.get(vertnetPath, query: self.query)
             clock.advance(by: 30)
             let young = try await gateway.get(vertnetPath, query: self.query, headers: [("Cache-Control", "max-age=60")])
@@ -52,7 +52,7 @@ struct ClientCacheControlTests {
     }
 
     @Test func onlyIfCachedNeverGoesUpstream() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let missing = try await gateway.get(vertnetPath, query: self.query, headers: [("Cache-Control", "only-if-cached")])
             #expect(missing.status == 504)
             #expect(missing.header("content-type") == "application/problem+json")

@@ -32,7 +32,7 @@ struct ClientRateLimitTests {
             }
             // the limiter's clock stands still, so the budget cannot refill (one request every 12 s) however slowly
             // this runs
-            try await withStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
+            try await withRouterStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
                 for expectedRemaining in (0..<5).reversed() {
                     let allowed = try await gateway.get(vertnetPath, query: self.query)
                     #expect(allowed.status == 200)
@@ -73,6 +73,7 @@ struct ClientRateLimitTests {
             $0.clients.rateLimit = 3
             $0.clients.trustedProxies = "127.0.0.1/32, ::1"
         }
+        // over a socket: the proxy is recognised by the connection's peer address
         try await withStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
             let first = [("X-Forwarded-For", "203.0.113.7")]
             for _ in 0..<3 { #expect(try await gateway.get(vertnetPath, query: self.query, headers: first).status == 200) }
@@ -90,7 +91,7 @@ struct ClientRateLimitTests {
             $0.clients.rateLimit = 100
             $0.clients.upstreamRateLimit = 2
         }
-        try await withStack(configure: configure, clock: stoppedClock) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure, clock: stoppedClock) { simulator, gateway async throws in
             func query(_ genus: String) -> [(String, String)] { [("q", #"{"q":"genus:\#(genus)","l":2}"#)] }
             #expect(try await gateway.get(vertnetPath, query: query("puma")).status == 200)
             let second = try await gateway.get(vertnetPath, query: query("bufo"))
@@ -118,7 +119,7 @@ struct ClientRateLimitTests {
                 $0.clients.keysFile = keysFile
                 $0.clients.requireKey = true
             }
-            try await withStack(configure: configure) { _, gateway async throws in
+            try await withRouterStack(configure: configure) { _, gateway async throws in
                 let anonymous = try await gateway.get(vertnetPath, query: self.query)
                 #expect(anonymous.status == 401)
                 #expect(anonymous.header("content-type") == "application/problem+json")

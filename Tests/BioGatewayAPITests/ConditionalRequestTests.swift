@@ -11,7 +11,7 @@ struct ConditionalRequestTests {
 
     @Test func aStoredAnswerCarriesValidatorsAndA304ForWhatTheClientHas() async throws {
         let clock = ManualClock()
-        try await withStack(clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(clock: clock.gatewayClock) { simulator, gateway in
             let first = try await gateway.get(vertnetPath, query: self.query)
             #expect(first.status == 200)
             let etag = try #require(first.header("etag"))
@@ -47,7 +47,7 @@ struct ConditionalRequestTests {
     }
 
     @Test func gzipAndIdentityAreDifferentRepresentations() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let nhmQuery = [("resource_id", specimens), ("q", "bufo"), ("limit", "50")]
             let identity = try await gateway.get(nhmPath, query: nhmQuery)
             let gzip = try await gateway.get(nhmPath, query: nhmQuery, headers: [("Accept-Encoding", "gzip")])
@@ -63,7 +63,7 @@ struct ConditionalRequestTests {
     }
 
     @Test func postsAndUnstoredAnswersAreNeverNotModified() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let first = try await gateway.get(vertnetPath, query: self.query)
             let etag = try #require(first.header("etag"))
             let post = try await gateway.request(
@@ -83,7 +83,7 @@ struct ConditionalRequestTests {
     }
 
     @Test func aKeptRecordsPageRevalidates() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let query = [("genus", "Bufo"), ("limit", "20")]
             let made = try await gateway.get("/v1/records", query: query)
             #expect(made.status == 200)

@@ -18,7 +18,7 @@ struct DeepPagingTests {
     }
 
     @Test func aSequentialOffsetPagerGetsEveryRecordOnceAtOneUpstreamRequestPerPage() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             var ids: [String] = []
             for offset in stride(from: 0, to: 9000, by: 1000) {
                 ids += try Self.ids(try await Self.page(gateway, offset: offset))
@@ -45,7 +45,7 @@ struct DeepPagingTests {
     }
 
     @Test func aWalkedPageIsTheSliceOfTheResultsAtItsOffset() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             // the first page past the window, asked cold: walked from the start
             let walked = try Self.ids(try await Self.page(gateway, offset: 9500, limit: 600))
             #expect(walked.count == 600)
@@ -69,7 +69,7 @@ struct DeepPagingTests {
     }
 
     @Test func vdsBasicQueryPagesPastTheWindowAreWalkedToo() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let path = "/api/3/action/vds_basic_query?resource_id=\(specimens)&filters=\(Self.zoo)"
             let walked = try await gateway.request(path + "&offset=9500&limit=600")
             #expect(walked.status == 200)
@@ -82,7 +82,7 @@ struct DeepPagingTests {
 
     @Test func withTheSettingOffThePortalsRefusalStands() async throws {
         let configure: (inout GatewayConfiguration) -> Void = { $0.upstream.nhmDeepPaging = false }
-        try await withStack(configure: configure) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure) { simulator, gateway async throws in
             let page = try await Self.page(gateway, offset: 9500, limit: 600)
             #expect(page.status == 409)
             #expect(try page.json()["error"]?["message"] == "Search window size out of bounds: 10101 (from: 9500, size: 600)")
@@ -91,7 +91,7 @@ struct DeepPagingTests {
     }
 
     @Test func aPageTooFarFromAnyKnownStartIsRefusedWithoutAnUpstreamCall() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let page = try await Self.page(gateway, offset: 500_000)
             #expect(page.status == 409)
             #expect(try page.json()["error"]?["message"]?.stringValue?.contains("page through the results in order") == true)

@@ -7,7 +7,7 @@ import Testing
 @Suite("Drop-in endpoints: the upstreams' rules are enforced before anything leaves")
 struct DropInEnforcementTests {
     @Test func vertnetLimitIsCappedBeforeGoingUpstream() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let response = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma","l":5000}"#)])
             #expect(response.status == 200)
             #expect(response.header("bioGateway-notice")?.contains("capped to 1000") == true)
@@ -19,14 +19,14 @@ struct DropInEnforcementTests {
     }
 
     @Test func vertnetDefaultLimitIsSentExplicitly() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             _ = try await gateway.get(vertnetPath, query: [("q", #"{"q":"genus:puma"}"#)])
             #expect(await simulator.lastParameters(.vertnet)?["l"] == 400)
         }
     }
 
     @Test func nhmLimitIsClampedBeforeGoingUpstream() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let response = try await gateway.get(nhmPath, query: [("resource_id", specimens), ("limit", "5000")])
             #expect(response.status == 200)
             let sent = await simulator.lastParameters(.nhm)
@@ -37,7 +37,7 @@ struct DropInEnforcementTests {
     }
 
     @Test func nhmDefaultsAreSentExplicitly() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             _ = try await gateway.get(nhmPath, query: [("resource_id", specimens), ("q", "bufo")])
             let sent = await simulator.lastParameters(.nhm)
             #expect(sent?["limit"] == 100)
@@ -114,7 +114,7 @@ struct DropInEnforcementTests {
     }
 
     @Test func oversizedBodiesGetProblemJSONWithCacheStatus() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let response = try await gateway.request(
                 nhmPath,
                 method: .POST,
@@ -165,7 +165,7 @@ struct BoundedWorkTests {
             $0.upstream.maxBodyBytes = 2_000
             $0.upstream.retries = 0
         }
-        try await withStack(configure: configure) { simulator, gateway in
+        try await withRouterStack(configure: configure) { simulator, gateway in
             let query = [("q", #"{"q":"genus:bufo","l":50}"#)]
             let large = try await gateway.get(vertnetPath, query: query)
             #expect(large.status == 502)
@@ -180,7 +180,7 @@ struct BoundedWorkTests {
             $0.upstream.maxInflightBytes = 2_000
             $0.upstream.retries = 0
         }
-        try await withStack(configure: configure) { simulator, gateway in
+        try await withRouterStack(configure: configure) { simulator, gateway in
             let query = [("q", #"{"q":"genus:bufo","l":50}"#)]
             let refused = try await gateway.get(vertnetPath, query: query)
             #expect(refused.status == 503)

@@ -47,7 +47,7 @@ struct FairUseTests {
     }
 
     @Test func anEmptyVertNetAnswerIsAskedOnceMoreBeforeItIsStored() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             // VertNet's backend failed once and said so with an empty result: the second try has the records
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .empty, count: 1))
             let query = [("q", #"{"q":"genus:puma","l":5}"#)]

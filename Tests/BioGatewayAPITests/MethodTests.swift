@@ -29,7 +29,7 @@ struct MethodTests {
     }
 
     @Test func headWorksWhereGetDoes() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let health = try await gateway.request("/healthz", method: .HEAD)
             #expect(health.status == 200)
             #expect(health.body.isEmpty)

@@ -15,7 +15,7 @@ struct MetricsTests {
 
     @Test func exposesEveryFamilyAndCountsMove() async throws {
         let configure: (inout GatewayConfiguration) -> Void = { $0.clients.upstreamRateLimit = 2 }
-        try await withStack(configure: configure) { _, gateway async throws in
+        try await withRouterStack(configure: configure) { _, gateway async throws in
             let before = try await self.scrape(gateway)
             for family in [
                 "biogateway_cache_hits_total", "biogateway_cache_misses_total", "biogateway_cache_stale_served_total",

@@ -75,7 +75,7 @@ struct ObservabilityTests {
             $0.upstream.breakerThreshold = 1
             $0.upstream.retries = 0
         }
-        try await withStack(configure: configure) { simulator, gateway in
+        try await withRouterStack(configure: configure) { simulator, gateway in
             let health = try await gateway.request("/healthz")
             #expect(health.status == 200)
             #expect(try health.json()["status"] == "ok")

@@ -11,7 +11,7 @@ struct StatusTests {
 
     @Test func itCountsTheCallsTheCacheSavedAndShowsNothingSecret() async throws {
         let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.server.adminToken = Self.token }
-        try await withStack(configure: configure) { simulator, gateway in
+        try await withRouterStack(configure: configure) { simulator, gateway in
             let question = "/vertnet/api/search?q=%7B%22q%22%3A%22genus%3Abufo%22%2C%22l%22%3A5%7D"
             for _ in 0..<3 { #expect(try await gateway.request(question).status == 200) }
             #expect(await simulator.calls(.vertnet) == 1)
@@ -36,7 +36,7 @@ struct StatusTests {
 
     /// A `/v1/records` page sent again from memory saved the calls of the answers it was made of.
     @Test func aRecordsPageSentAgainCountsTheCallsItSaved() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let query = [("genus", "Bufo"), ("limit", "10")]
             #expect(try await gateway.get("/v1/records", query: query).header("cache-status")?.contains("stored") == true)
             let again = try await gateway.get("/v1/records", query: query)
@@ -50,7 +50,7 @@ struct StatusTests {
     }
 
     @Test func anUpstreamFailureIsTheSourcesLastError() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 1))
             let failed = try await gateway.request("/vertnet/api/search?q=%7B%22q%22%3A%22genus%3Arana%22%7D")
             #expect(failed.status >= 500)

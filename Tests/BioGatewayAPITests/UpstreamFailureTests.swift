@@ -22,7 +22,7 @@ struct UpstreamFailureTests {
     func failuresAreReportedAndNotStored(_ fault: SimulatorFault, _ expectedStatus: Int) async throws {
         let noRetries: (inout GatewayConfiguration) -> Void = { $0.upstream.retries = 0 }
         let clock = SkippingClock()
-        try await withStack(configure: noRetries, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: noRetries, clock: clock.gatewayClock) { simulator, gateway in
             for (path, query) in [
                 (nhmPath, [("resource_id", specimens), ("q", "salmo")]),
                 (vertnetPath, [("q", #"{"q":"genus:puma","l":5}"#)]),
@@ -75,7 +75,7 @@ struct UpstreamFailureTests {
             $0.upstream.retries = 0
             $0.upstream.nhmMaxConcurrent = 1
         }
-        try await withStack(configure: configure) { simulator, gateway in
+        try await withRouterStack(configure: configure) { simulator, gateway in
             // the head comes at once, then one byte a second: only a deadline over the whole exchange ends it
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .trickle, count: 1))
             let query = [("resource_id", specimens), ("q", "salmo"), ("limit", "20")]
@@ -100,7 +100,7 @@ struct UpstreamFailureTests {
     }
 
     @Test func upstreamValidationErrorsArePassedThroughButNotStored() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             for _ in 0..<2 {
                 let response = try await gateway.get(nhmPath, query: [("resource_id", "not-a-datastore-resource")])
                 #expect(response.status == 409)

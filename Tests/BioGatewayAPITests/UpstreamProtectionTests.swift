@@ -67,14 +67,14 @@ struct UpstreamProtectionTests {
         retryAfter: Int,
         maximumPause: Int,
         queueTimeout: Int,
-        _ body: (SkippingClock, SimulatorHandle, GatewayClient, TestResponse) async throws -> Void
+        _ body: @escaping @Sendable (SkippingClock, SimulatorHandle, GatewayClient, TestResponse) async throws -> Void
     ) async throws {
         let clock = SkippingClock()
         let configure: (inout GatewayConfiguration) -> Void = {
             $0.upstream.maxPause = maximumPause
             $0.upstream.queueTimeout = queueTimeout
         }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .status, status: 429, retryAfter: retryAfter, count: 1))
             try await body(clock, simulator, gateway, try await gateway.get(nhmPath, query: self.nhmQuery(0)))
         }
@@ -127,7 +127,7 @@ struct UpstreamProtectionTests {
     }
 
     @Test func retriesFailuresThatMaySucceedAndNothingElse() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let retried: [SimulatorFault] = [
                 SimulatorFault(source: "nhm", kind: .status, status: 503, count: 1),
                 SimulatorFault(source: "nhm", kind: .reset, count: 1),
@@ -161,7 +161,7 @@ struct UpstreamProtectionTests {
             $0.upstream.retries = 0
         }
         let clock = SkippingClock()
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             func query(_ genus: String) -> [(String, String)] { [("q", #"{"q":"genus:\#(genus)","l":1}"#)] }
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 3))
             for genus in ["puma", "bufo", "junco"] {
@@ -204,7 +204,7 @@ struct UpstreamProtectionTests {
             $0.cache.staleWhileRevalidate = 0
             $0.upstream.timeout = 30
         }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             _ = try await gateway.get(nhmPath, query: self.nhmQuery(2))
             clock.advance(by: 120)
             // the first request holds NHM's one slot until the upstream lets it go; each step waits until the state it sets up is

@@ -21,7 +21,7 @@ struct VersionPinTests {
 
     @Test func aQuestionPinnedAtOrBelowTheLatestVersionIsStoredWithoutExpiry() async throws {
         let clock = ManualClock()
-        try await withStack(configure: Self.configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: Self.configure, clock: clock.gatewayClock) { simulator, gateway in
             let first = try await gateway.request(Self.count(version: Self.pastVersion))
             #expect(first.status == 200)
             #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored; detail=immutable")
@@ -42,7 +42,7 @@ struct VersionPinTests {
 
     @Test func afterANewIngestUnpinnedAnswersChangeAndPinnedOnesDoNot() async throws {
         let clock = ManualClock()
-        try await withStack(configure: Self.configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: Self.configure, clock: clock.gatewayClock) { simulator, gateway in
             let latest: Int64 = 1_704_067_200_000  // the simulator's last generated ingest
             let unpinned = "/api/3/action/vds_basic_count?resource_id=\(specimens)"
             let pinned = unpinned + "&version=\(latest)"
@@ -72,7 +72,7 @@ struct VersionPinTests {
 
     @Test func anUnpinnedQuestionExpiresAsUsual() async throws {
         let clock = ManualClock()
-        try await withStack(configure: Self.configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: Self.configure, clock: clock.gatewayClock) { simulator, gateway in
             let first = try await gateway.request(Self.count(version: nil))
             #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
             // unpinned: the data as it stood when fetched, in the portal's unit (the test clock's now)
@@ -86,7 +86,7 @@ struct VersionPinTests {
 
     @Test func aVersionLaterThanTheLatestIsNotImmutable() async throws {
         let clock = ManualClock()
-        try await withStack(configure: Self.configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: Self.configure, clock: clock.gatewayClock) { simulator, gateway in
             let first = try await gateway.request(Self.count(version: Self.futureVersion))
             #expect(first.header("cache-status") == "BioGateway; fwd=miss; stored")
             #expect(first.header("biogateway-notice")?.contains("may still change") == true)
@@ -97,7 +97,7 @@ struct VersionPinTests {
     }
 
     @Test func aQuestionOverEveryResourceIsNotImmutable() async throws {
-        try await withStack(configure: Self.configure) { simulator, gateway in
+        try await withRouterStack(configure: Self.configure) { simulator, gateway in
             let response = try await gateway.request("/api/3/action/vds_multi_count?version=\(Self.pastVersion)")
             #expect(response.header("cache-status") == "BioGateway; fwd=miss; stored")
             #expect(response.header("biogateway-data-version") == String(Self.pastVersion))
@@ -107,7 +107,7 @@ struct VersionPinTests {
     }
 
     @Test func datastoreSearchPinsToo() async throws {
-        try await withStack(configure: Self.configure) { simulator, gateway in
+        try await withRouterStack(configure: Self.configure) { simulator, gateway in
             let path = nhmPath + "?resource_id=\(specimens)&q=bufo&limit=1&version=\(Self.pastVersion)"
             let response = try await gateway.request(path)
             #expect(response.header("cache-status") == "BioGateway; fwd=miss; stored; detail=immutable")

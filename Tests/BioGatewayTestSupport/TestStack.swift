@@ -113,13 +113,14 @@ public func withStack<Result: Sendable>(
 /// do not matter. The cache is new and removed afterwards.
 public func withRouterStack<Result: Sendable>(
     configure: (inout GatewayConfiguration) -> Void = { _ in },
+    clock: GatewayClock = .system,
     _ body: @escaping @Sendable (SimulatorHandle, GatewayClient) async throws -> Result
 ) async throws -> Result {
     try await withSimulator { simulator in
         try await withTemporaryStore { cachePath in
             var configuration = testConfiguration(upstreamURL: simulator.baseURL, cachePath: cachePath)
             configure(&configuration)
-            let app = try await buildApplication(configuration: configuration, logger: quietLogger)
+            let app = try await buildApplication(configuration: configuration, logger: quietLogger, clock: clock)
             return try await app.test(.router) { client in try await body(simulator, GatewayClient(router: client)) }
         }
     }

@@ -8,6 +8,7 @@ import Testing
 @Suite("/v1/records/export")
 struct RecordsExportTests {
     @Test func aFederatedExportAsksEachSourceForOneThousandAtATime() async throws {
+        // over a socket: the answer's framing (chunked, no length) is part of what is tested
         try await withStack { simulator, gateway in
             let answer = try await gateway.get("/v1/records/export", query: [("genus", "Bufo"), ("max", "5000")])
             #expect(answer.status == 200)
@@ -25,7 +26,7 @@ struct RecordsExportTests {
     }
 
     @Test func maxStopsTheExportAndItsCursorResumesIt() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let first = try await gateway.get("/v1/records/export", query: [("genus", "Bufo"), ("max", "1500"), ("format", "geojson")])
             let collection = try first.json()
             let features = collection["features"]?.arrayValue ?? []
@@ -41,7 +42,7 @@ struct RecordsExportTests {
 
     @Test func aSourceFailingBeforeTheFirstByteIsA502() async throws {
         let noRetries: (inout GatewayConfiguration) -> Void = { $0.upstream.retries = 0 }
-        try await withStack(configure: noRetries) { simulator, gateway in
+        try await withRouterStack(configure: noRetries) { simulator, gateway in
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 1))
             let answer = try await gateway.get("/v1/records/export", query: [("genus", "Bufo"), ("max", "10")])
             #expect(answer.status == 502)

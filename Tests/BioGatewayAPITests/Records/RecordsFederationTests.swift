@@ -9,7 +9,7 @@ struct RecordsFederationTests {
     static let noRetries: @Sendable (inout GatewayConfiguration) -> Void = { $0.upstream.retries = 0 }
 
     @Test func oneFailingSourceLeavesTheOthersRecordsAndAnErrorStatus() async throws {
-        try await withStack(configure: Self.noRetries) { simulator, gateway in
+        try await withRouterStack(configure: Self.noRetries) { simulator, gateway in
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 1))
             let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
             #expect(answer.status == 200)
@@ -33,7 +33,7 @@ struct RecordsFederationTests {
     }
 
     @Test func everySourceFailingIsA502Problem() async throws {
-        try await withStack(configure: Self.noRetries) { simulator, gateway in
+        try await withRouterStack(configure: Self.noRetries) { simulator, gateway in
             await simulator.state.inject(SimulatorFault(kind: .status, status: 503, count: 2))
             let answer = try await gateway.get("/v1/records", query: [("genus", "Bufo")])
             #expect(answer.status == 502)
@@ -44,7 +44,7 @@ struct RecordsFederationTests {
     }
 
     @Test func aSourceThatKeepsFailingIsGivenUpSoPagingEnds() async throws {
-        try await withStack(configure: Self.noRetries) { simulator, gateway in
+        try await withRouterStack(configure: Self.noRetries) { simulator, gateway in
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 100))
             let (ids, _) = try await RecordsPagingTests.follow(gateway, [("genus", "Bufo"), ("limit", "1000")])
             #expect(Set(ids).count == 2_500)
@@ -54,7 +54,7 @@ struct RecordsFederationTests {
 
     @Test func bothSourcesAreAskedConcurrently() async throws {
         let patient: (inout GatewayConfiguration) -> Void = { $0.upstream.timeout = 60 }
-        try await withStack(configure: patient) { simulator, gateway async throws in
+        try await withRouterStack(configure: patient) { simulator, gateway async throws in
             // each upstream holds its request: the page can only be answered if both were asked at once
             await simulator.state.inject(SimulatorFault(source: "nhm", kind: .hold, latencyMs: 60_000, count: 1))
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .hold, latencyMs: 60_000, count: 1))

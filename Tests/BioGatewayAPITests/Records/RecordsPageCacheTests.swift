@@ -11,7 +11,7 @@ struct RecordsPageCacheTests {
     static let query = [("genus", "Bufo"), ("limit", "10")]
 
     @Test func aRepeatedPageIsSentWithTheBytesItWasMadeWith() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let first = try await gateway.get("/v1/records", query: Self.query)
             #expect(first.status == 200)
             #expect(first.header("cache-status") == "BioGateway-Pages; fwd=uri-miss; stored")
@@ -37,7 +37,7 @@ struct RecordsPageCacheTests {
     }
 
     @Test func envelopeLessFormatsAreKeptAsTheyWereAndLinkFollowsEachRequest() async throws {
-        try await withStack { _, gateway async throws in
+        try await withRouterStack { _, gateway async throws in
             let query = [("format", "csv"), ("genus", "Bufo"), ("limit", "5")]
             let first = try await gateway.get("/v1/records", query: query)
             let second = try await gateway.get("/v1/records", query: query)
@@ -66,7 +66,7 @@ struct RecordsPageCacheTests {
     }
 
     @Test func clientsThatTakeGzipGetTheSamePageCompressed() async throws {
-        try await withStack { _, gateway async throws in
+        try await withRouterStack { _, gateway async throws in
             let gzip = [("Accept-Encoding", "gzip, deflate")]
             let query = [("genus", "Bufo"), ("limit", "200")]
             let made = try await gateway.get("/v1/records", query: query, headers: gzip)
@@ -99,7 +99,7 @@ struct RecordsPageCacheTests {
             $0.cache.ttl = 60
             $0.cache.staleWhileRevalidate = 30
         }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway async throws in
             _ = try await gateway.get("/v1/records", query: Self.query)
             clock.advance(by: 59)
             #expect(try await gateway.get("/v1/records", query: Self.query).header("cache-status") == "BioGateway-Pages; hit; ttl=1")
@@ -124,7 +124,7 @@ struct RecordsPageCacheTests {
     }
 
     @Test func aPageWithAFailedSourceIsNotKept() async throws {
-        try await withStack(configure: RecordsFederationTests.noRetries) { simulator, gateway async throws in
+        try await withRouterStack(configure: RecordsFederationTests.noRetries) { simulator, gateway async throws in
             await simulator.state.inject(SimulatorFault(source: "vertnet", kind: .status, status: 500, count: 1))
             let failed = try await gateway.get("/v1/records", query: Self.query)
             #expect(try failed.json()["sources"]?["vertnet"]?["status"] == "error")
@@ -137,7 +137,7 @@ struct RecordsPageCacheTests {
     }
 
     @Test func noCacheMakesThePageAgainFromRefreshedAnswers() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             _ = try await gateway.get("/v1/records", query: Self.query)
             let refreshed = try await gateway.get("/v1/records", query: Self.query, headers: [("Cache-Control", "no-cache")])
             #expect(refreshed.header("cache-status") == "BioGateway-Pages; fwd=request; stored")
@@ -152,7 +152,7 @@ struct RecordsPageCacheTests {
     @Test func aPurgeForgetsKeptPages() async throws {
         let token = "s3cret-admin-token-0123456789"
         let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.server.adminToken = token }
-        try await withStack(configure: configure) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure) { simulator, gateway async throws in
             _ = try await gateway.get("/v1/records", query: Self.query)
             let purge = try await gateway.request(
                 "/admin/cache?source=vertnet",
@@ -169,7 +169,7 @@ struct RecordsPageCacheTests {
     }
 
     @Test func onlyIfCachedWithNothingStoredIsA504AndNothingGoesUpstream() async throws {
-        try await withStack { simulator, gateway async throws in
+        try await withRouterStack { simulator, gateway async throws in
             let onlyIfCached = [("Cache-Control", "only-if-cached")]
             let missing = try await gateway.get("/v1/records", query: Self.query, headers: onlyIfCached)
             #expect(missing.status == 504)
@@ -186,7 +186,7 @@ struct RecordsPageCacheTests {
 
     @Test func aZeroBoundKeepsNoPages() async throws {
         let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.cache.pageMaxBytes = 0 }
-        try await withStack(configure: configure) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure) { simulator, gateway async throws in
             _ = try await gateway.get("/v1/records", query: Self.query)
             let second = try await gateway.get("/v1/records", query: Self.query)
             #expect(second.header("cache-status") == "BioGateway-Pages; fwd=uri-miss")

@@ -28,7 +28,7 @@ struct RecordsPagingTests {
     }
 
     @Test func twoThousandFiveHundredFromEachSourceVisitEachRecordOnce() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let (ids, sizes) = try await Self.follow(gateway, [("genus", "Bufo"), ("limit", "1000")])
             #expect(ids.count == 5_000)
             #expect(Set(ids).count == 5_000)
@@ -39,7 +39,7 @@ struct RecordsPagingTests {
     }
 
     @Test func whenOneSourceRunsOutTheOtherFillsThePage() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let (ids, sizes) = try await Self.follow(gateway, [("genus", "Bufo"), ("limit", "700")])
             #expect(Set(ids).count == 5_000)
             #expect(sizes == [700, 700, 700, 700, 700, 700, 700, 100])
@@ -47,7 +47,7 @@ struct RecordsPagingTests {
     }
 
     @Test func pagingPastNHMsWindowUsesAfter() async throws {
-        try await withStack { simulator, gateway in
+        try await withRouterStack { simulator, gateway in
             let (ids, _) = try await Self.follow(gateway, [("source", "nhm"), ("collectionCode", "ZOO"), ("limit", "1000")])
             #expect(ids.count == 15_500)
             #expect(Set(ids).count == 15_500)
@@ -60,7 +60,7 @@ struct RecordsPagingTests {
     }
 
     @Test func aTamperedCursorIsRefused() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let first = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
             let next = try #require(try first.json()["next"]?.stringValue)
             var bytes = Array(next.utf8)
@@ -75,7 +75,7 @@ struct RecordsPagingTests {
     }
 
     @Test func aCursorReusedWithAnotherQueryIsRefused() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let first = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
             let next = try #require(try first.json()["next"]?.stringValue)
             for other in [[("genus", "Puma")], [("genus", "Bufo"), ("source", "nhm")], [("genus", "Bufo"), ("year", "1965")]] {

@@ -9,7 +9,7 @@ struct RecordsRateLimitTests {
             $0.clients.rateLimit = 100
             $0.clients.upstreamRateLimit = 2
         }
-        try await withStack(configure: configure, clock: stoppedClock) { simulator, gateway async throws in
+        try await withRouterStack(configure: configure, clock: stoppedClock) { simulator, gateway async throws in
             // two sources: two upstream fetches, the whole budget
             let first = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "10")])
             #expect(first.status == 200)
@@ -31,7 +31,7 @@ struct RecordsRateLimitTests {
 
     @Test func requestsCountAgainstTheRequestBudget() async throws {
         let configure: (inout GatewayConfiguration) -> Void = { $0.clients.rateLimit = 3 }
-        try await withStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
+        try await withRouterStack(configure: configure, clock: stoppedClock) { _, gateway async throws in
             for _ in 0..<3 {
                 #expect(try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("limit", "1")]).status == 200)
             }

@@ -10,7 +10,7 @@ struct RecordsVersionTests {
     static let version = "1620000000000"
 
     @Test func aVersionedSearchSeesTheDataAsItStoodAndSaysWhichVersion() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let now = try await gateway.get("/v1/records", query: [("source", "nhm"), ("genus", "Bufo"), ("limit", "5")]).json()
             let then = try await gateway.get(
                 "/v1/records",
@@ -27,7 +27,7 @@ struct RecordsVersionTests {
     }
 
     @Test func itsCursorsPageAtTheSameVersionAndBelongToIt() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let query = [("source", "nhm"), ("genus", "Bufo"), ("version", Self.version)]
             let (ids, _) = try await RecordsPagingTests.follow(gateway, query + [("limit", "400")])
             let first = try await gateway.get("/v1/records", query: query + [("limit", "5")]).json()
@@ -52,7 +52,7 @@ struct RecordsVersionTests {
             $0.cache.ttl = 60
             $0.cache.staleWhileRevalidate = 0
         }
-        try await withStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
+        try await withRouterStack(configure: configure, clock: clock.gatewayClock) { simulator, gateway in
             let query = [("source", "nhm"), ("genus", "Bufo"), ("limit", "5"), ("version", Self.version)]
             let first = try await gateway.get("/v1/records", query: query)
             #expect(first.status == 200)
@@ -72,7 +72,7 @@ struct RecordsVersionTests {
     }
 
     @Test func vertNetHasNoVersionsSoItIsSkippedOrRefused() async throws {
-        try await withStack { _, gateway in
+        try await withRouterStack { _, gateway in
             let both = try await gateway.get("/v1/records", query: [("genus", "Bufo"), ("version", Self.version), ("limit", "5")])
             #expect(both.status == 200)
             let page = try both.json()
