@@ -143,6 +143,7 @@ let package = Package(
         .target(
             name: "BioGatewaySimulator",
             dependencies: [
+                "BioGatewayPacing",
                 "BioGatewayQuery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,4 @@
 import BioGatewaySettings
-import Configuration
 import Foundation
 
 /// The cache's settings: where it is kept, how long answers stay fresh and may be served stale, and the

@@ -1,5 +1,4 @@
 import BioGatewaySettings
-import Configuration
 
 /// The settings of client rate limiting: the budgets per client, the API keys, whether a key is required and
 /// which proxies' `X-Forwarded-For` is believed. All of them apply on SIGHUP.

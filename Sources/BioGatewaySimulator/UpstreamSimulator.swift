@@ -1,4 +1,5 @@
 import BioGatewayJSON
+import BioGatewayPacing
 import BioGatewayQuery
 import Foundation
 import HTTPTypes
@@ -17,6 +18,8 @@ public struct SimulatorConfiguration: Sendable {
     public var latency: Duration = .zero
     /// Folder with `vertnet/` and `nhm/` recorded answers; defaults to the copies bundled with the binary.
     public var fixturesDirectory: URL? = UpstreamSimulator.bundledFixturesDirectory
+    /// The clock latency, holds and trickled bodies wait on: the system's, or a test's.
+    public var clock: GatewayClock = .system
 
     public init(host: String = "127.0.0.1", port: Int = 8081, latency: Duration = .zero) {
         self.host = host
@@ -180,6 +183,16 @@ public struct UpstreamSimulator: Sendable {
         }
     }
 
+    /// Waits `duration` on the configured clock.
+    private func sleep(for duration: Duration) async throws {
+        try await self.configuration.clock.sleep(for: Self.seconds(duration))
+    }
+
+    /// `duration` in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     /// Applies latency and any pending fault, and makes the answer.
     private func respond(
         _ source: UpstreamSource,
@@ -190,11 +203,11 @@ public struct UpstreamSimulator: Sendable {
     ) async throws -> Response {
         let fault = await self.state.takeFault(for: source)
         if fault?.kind == .hold {
-            if self.configuration.latency > .zero { try await Task.sleep(for: self.configuration.latency) }
-            await self.state.hold(atMost: fault?.latencyMs.map { .milliseconds($0) })
+            if self.configuration.latency > .zero { try await self.sleep(for: self.configuration.latency) }
+            await self.state.hold(atMost: fault?.latencyMs.map { .milliseconds($0) }, clock: self.configuration.clock)
         } else {
             let delay = self.configuration.latency + .milliseconds(fault?.latencyMs ?? 0)
-            if delay > .zero { try await Task.sleep(for: delay) }
+            if delay > .zero { try await self.sleep(for: delay) }
         }
 
         guard let fault else { return Self.response(answer()) }
@@ -227,7 +240,7 @@ public struct UpstreamSimulator: Sendable {
             response.body = ResponseBody(contentLength: body.count) { writer in
                 for byte in body {
                     try await writer.write(ByteBuffer(bytes: [byte]))
-                    try await Task.sleep(for: .seconds(1))
+                    try await self.sleep(for: .seconds(1))
                 }
                 try await writer.finish(nil)
             }
@@ -239,7 +252,7 @@ public struct UpstreamSimulator: Sendable {
                 let spaces = ByteBuffer(repeating: UInt8(ascii: " "), count: 64 * 1024)
                 while true {
                     try await writer.write(spaces)
-                    try await Task.sleep(for: .milliseconds(10))
+                    try await self.sleep(for: .milliseconds(10))
                 }
             }
             return response

@@ -1,6 +1,5 @@
 import BioGatewayQuery
 import BioGatewaySettings
-import Configuration
 
 /// The upstreams' settings: where they are, how fast and how many at once the gateway calls them, how long
 /// it waits, how often it retries, when a breaker opens, and how much of their answers it reads.

@@ -17,9 +17,12 @@ public struct SimulatorHandle: Sendable {
 /// Runs the upstream simulator on a free loopback port.
 public func withSimulator<Result: Sendable>(
     latency: Duration = .zero,
+    clock: GatewayClock = .system,
     _ body: (SimulatorHandle) async throws -> Result
 ) async throws -> Result {
-    let simulator = UpstreamSimulator(configuration: SimulatorConfiguration(host: "127.0.0.1", port: 0, latency: latency))
+    var configuration = SimulatorConfiguration(host: "127.0.0.1", port: 0, latency: latency)
+    configuration.clock = clock
+    let simulator = UpstreamSimulator(configuration: configuration)
     return try await withRunningApplication(
         { onServerRunning in simulator.makeApplication(logger: quietLogger, onServerRunning: onServerRunning) },
         { port in try await body(SimulatorHandle(baseURL: "http://127.0.0.1:\(port)", state: simulator.state)) }

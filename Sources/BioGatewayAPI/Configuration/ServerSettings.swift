@@ -1,5 +1,4 @@
 import BioGatewaySettings
-import Configuration
 
 /// The HTTP server's settings: where it listens, how many connections it keeps and for how long, who may
 /// call it from a browser, the admin and cursor secrets, the web page's assets and the logs.

@@ -1,4 +1,5 @@
 import BioGatewayJSON
+import BioGatewayPacing
 import BioGatewayQuery
 import Foundation
 
@@ -87,14 +88,14 @@ public actor SimulatorState {
         return released.count
     }
 
-    /// Waits until ``releaseHeld()`` is called, or `limit` has passed, or the task is cancelled.
-    func hold(atMost limit: Duration?) async {
+    /// Waits until ``releaseHeld()`` is called, or `limit` has passed on `clock`, or the task is cancelled.
+    func hold(atMost limit: Duration?, clock: GatewayClock) async {
         let id = self.nextHold
         self.nextHold += 1
         let state = self
         let timer = limit.map { limit in
             Task {
-                try? await Task.sleep(for: limit)
+                try? await clock.sleep(for: UpstreamSimulator.seconds(limit))
                 await state.release(id)
             }
         }
