@@ -4,10 +4,11 @@
    copied to nginx's static root, so every server sends the same body.
 2. Alternating rounds of wrk (-t2 -c64 -d5s) against: nginx proxy_cache (identity, :8092), nginx proxy_cache
    with `gzip on` (:8093), the gateway (identity and gzip) and, when built, the hbceil ceiling.
-3. Hit throughput with 100 entries and with 100,000 entries in the cache (random keys among them): a third
-   gateway fills them through its VertNet endpoint from a fast local upstream (an nginx static server
-   answering every question with one small VertNet answer), with pacing lifted; small answers, so that
-   100,000 of them fit in the memory tier and the figure shows how lookups scale, not the memory bound.
+3. Hit throughput with 100 entries and with 100,000 entries in the cache (random keys among them): two more
+   gateways are filled through their VertNet endpoint from a fast local upstream (an nginx static server
+   answering every question with one small VertNet answer), with pacing lifted, one with 100 entries and one
+   with 100,000, then measured in alternating rounds; small answers, so that 100,000 of them fit in the
+   memory tier and the figure shows how lookups scale, not the memory bound.
 4. The gateway's RSS after the runs.
 5. The gateway's own overhead on a miss: distinct questions one at a time, to a second simulator that answers
    in a fixed 50 ms, asked directly and through a second gateway (p50 of each, and the difference).
@@ -38,6 +39,7 @@ DURATION = int(os.environ.get("DURATION", "5"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
 ENTRIES = int(os.environ.get("ENTRIES", "100000"))
 SIMULATOR, GATEWAY, CEILING, SLOW_SIMULATOR, SLOW_GATEWAY, FILL_GATEWAY, FILL_UPSTREAM = 18580, 18581, 18582, 18583, 18584, 18585, 8094
+SMALL_GATEWAY = 18586
 SMALL_ANSWER = (
     b'{"recs":[{"keyname":"bench","occurrenceid":"urn:bench:1","genus":"Bufo","specificepithet":"bufo",'
     b'"country":"France"}],"matching_records":1,"cursor":null}'
@@ -96,12 +98,12 @@ def wrk(url, extra=(), script=None, pid=None):
     return rate, float(p99.group(1)) * scale, cpu
 
 
-def fill(count, start=0):
-    """Asks `count` distinct VertNet questions of the fill gateway (misses, stored), 8 at a time."""
+def fill(count, start=0, port=FILL_GATEWAY):
+    """Asks `count` distinct VertNet questions of the gateway on `port` (misses, stored), 8 at a time."""
     failures = []
 
     def worker(indices):
-        connection = http.client.HTTPConnection("127.0.0.1", FILL_GATEWAY, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for index in indices:
             connection.request("GET", fill_path(index))
             response = connection.getresponse()
@@ -259,26 +261,31 @@ def main():
             used = f"{statistics.median(cpu[name]):.0f} µs" if cpu[name] else "—"
             print(f"| {name} | {median[name]:,.0f} | {median[name] / median[anchor]:.2f} | {worst_p99[name]:.2f} ms | {used} |")
 
-        fill_gateway = start_gateway(
-            environment,
-            log,
-            processes,
-            FILL_GATEWAY,
-            scratch / "fill.sqlite",
-            {"BIOGATEWAY_VERTNET_URL": f"http://127.0.0.1:{FILL_UPSTREAM}", "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "16"},
-        )
-        fill(100)
-        small = wrk(f"http://127.0.0.1:{FILL_GATEWAY}/", GZIP, random_keys_script(scratch, 100))
+        # two gateways on the same fast upstream, one holding 100 entries and one holding ENTRIES, measured in
+        # alternating rounds (one process each, so that neither's figure is taken at a quieter moment)
+        fill_upstreams = {"BIOGATEWAY_VERTNET_URL": f"http://127.0.0.1:{FILL_UPSTREAM}", "BIOGATEWAY_VERTNET_MAX_CONCURRENT": "16"}
+        small_gateway = start_gateway(environment, log, processes, SMALL_GATEWAY, scratch / "small.sqlite", fill_upstreams)
+        fill(100, port=SMALL_GATEWAY)
+        fill_gateway = start_gateway(environment, log, processes, FILL_GATEWAY, scratch / "fill.sqlite", fill_upstreams)
         started = time.monotonic()
-        fill(ENTRIES - 100, start=100)
+        fill(ENTRIES)
         filled_in = time.monotonic() - started
-        large = wrk(f"http://127.0.0.1:{FILL_GATEWAY}/", GZIP, random_keys_script(scratch, ENTRIES))
+        small_script, large_script = random_keys_script(scratch, 100), random_keys_script(scratch, ENTRIES)
+        sizes = {"small": [], "large": []}
+        for _ in range(ROUNDS):
+            sizes["small"].append(wrk(f"http://127.0.0.1:{SMALL_GATEWAY}/", GZIP, small_script, small_gateway.pid))
+            sizes["large"].append(wrk(f"http://127.0.0.1:{FILL_GATEWAY}/", GZIP, large_script, fill_gateway.pid))
+        ratios = [large[0] / small[0] for small, large in zip(sizes["small"], sizes["large"])]
         print()
-        print(f"filled {ENTRIES - 100:,} entries through the gateway in {filled_in:.0f} s")
-        print(f"| hits on random keys ({len(SMALL_ANSWER)}-byte VertNet answers) | requests/s | p99 |")
-        print("|---|---|---|")
-        print(f"| 100 entries | {small[0]:,.0f} | {small[1]:.2f} ms |")
-        print(f"| {ENTRIES:,} entries | {large[0]:,.0f} ({large[0] / small[0]:.2f} ×) | {large[1]:.2f} ms |")
+        print(f"filled {ENTRIES:,} entries through the gateway in {filled_in:.0f} s; {ROUNDS} alternating rounds")
+        print(f"| hits on random keys ({len(SMALL_ANSWER)}-byte VertNet answers) | requests/s (median) | p99 (worst) | CPU per request (median) |")
+        print("|---|---|---|---|")
+        for label, name in (("100 entries", "small"), (f"{ENTRIES:,} entries", "large")):
+            runs = sizes[name]
+            print(f"| {label} | {statistics.median(r[0] for r in runs):,.0f} | {max(r[1] for r in runs):.2f} ms | "
+                  f"{statistics.median(r[2] for r in runs):.0f} µs |")
+        print(f"{ENTRIES:,} against 100 entries, per round: " + ", ".join(f"{r:.2f}×" for r in ratios)
+              + f" (median {statistics.median(ratios):.2f}×)")
         print()
         direct, through = miss_overhead()
         print(f"miss, upstream answering in 50 ms: p50 {direct:.2f} ms asked directly, {through:.2f} ms through the gateway: "

@@ -80,10 +80,13 @@ public func buildApplication(
     router.add(middleware: CORSMiddleware(origins: CORSOrigins(parsing: configuration.server.corsOrigins) ?? .none))
     router.add(middleware: ProblemMiddleware())
     let deepPaging = configuration.upstream.nhmDeepPaging ? DeepPaging(gateway: gateway) : nil
-    let datastoreSearch = NHMDropInController(gateway: gateway, deepPaging: deepPaging)
+    // the questions of the answers the memory tier holds are kept beside it, so that its hits are not read again
+    let questions = ParsedQueries(maximumBytes: ParsedQueries.maximumBytes(besideMemoryTier: configuration.cache.memoryMaxBytes))
+    let datastoreSearch = NHMDropInController(gateway: gateway, deepPaging: deepPaging, parsed: questions)
     datastoreSearch.register(on: router, limits: limits)
-    NHMActionController(gateway: gateway, deepPaging: deepPaging, datastoreSearch: datastoreSearch).register(on: router, limits: limits)
-    VertNetDropInController(gateway: gateway).register(on: router, limits: limits)
+    NHMActionController(gateway: gateway, deepPaging: deepPaging, datastoreSearch: datastoreSearch, parsed: questions)
+        .register(on: router, limits: limits)
+    VertNetDropInController(gateway: gateway, parsed: questions).register(on: router, limits: limits)
     // the gateway's own informational routes count against the client's request budget too; health,
     // metrics and admin routes do not (probes and operators must always get through)
     let limited = router.group().add(middleware: RateLimitMiddleware(limits: limits))

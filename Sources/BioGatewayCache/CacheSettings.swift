@@ -69,7 +69,8 @@ public struct CacheSettings: SettingsRegistry {
     @Setting(
         "memory.cache.max.bytes",
         .bytes(minimum: 0),
-        help: "Memory for stored answers ready to send (the memory tier in front of the cache file), least recently used out first; `0` keeps none"
+        help:
+            "Memory for stored answers ready to send (the memory tier in front of the cache file), least recently used out first; `0` keeps none. The drop-in requests' questions that lead to them are kept beside it, in a quarter as much again (at least 8M), so that a repeated question is not read again"
     )
     public var memoryMaxBytes: Int = 256 << 20
 

@@ -15,8 +15,8 @@ struct NHMDropInController: DropInEndpoint {
     let gateway: SearchGateway
     /// Pages past the 10,000-record window, walked by `after`; nil keeps the portal's 409 (`nhm.deep.paging`).
     let deepPaging: DeepPaging?
-    /// GET questions by their query string.
-    let parsed = ParsedQueries()
+    /// GET questions by their query string (shared by the drop-in endpoints).
+    let parsed: ParsedQueries
 
     static let paths = [
         "/api/3/action/datastore_search", "/api/action/datastore_search",
@@ -27,7 +27,7 @@ struct NHMDropInController: DropInEndpoint {
         let question: DropInQuestion
         do {
             if request.method == .get, let text = request.uri.query {
-                question = try self.parsed.question(for: text) { text in
+                question = try self.parsed.question(for: text, at: .datastoreSearch) { text in
                     try Self.question(try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
                 }
             } else {

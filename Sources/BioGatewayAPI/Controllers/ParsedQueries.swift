@@ -23,20 +23,57 @@ final class DropInQuestion: Sendable {
 /// cache hit is) skips parsing, defaults, canonicalisation and hashing, which are pure functions of that
 /// text. Only accepted questions are kept; texts longer than ``maximumTextBytes`` are read every time.
 /// Bounded by bytes, least recently used out first (a ``MemoryCache``).
-struct ParsedQueries: Sendable {
+///
+/// One for all the drop-in endpoints, so that one bound covers them: each kept question remembers the
+/// endpoint that read it, and a text another endpoint read is read again (the same text can mean different
+/// questions at different endpoints).
+final class ParsedQueries: Sendable {
+    /// The endpoints whose questions are kept.
+    enum Endpoint: Sendable {
+        case vertnetSearch, datastoreSearch, nhmAction
+    }
+
+    /// A question and the endpoint that read it.
+    private final class Kept: Sendable {
+        let endpoint: Endpoint
+        let question: DropInQuestion
+
+        init(endpoint: Endpoint, question: DropInQuestion) {
+            self.endpoint = endpoint
+            self.question = question
+        }
+    }
+
     /// The longest text whose question is kept.
     static var maximumTextBytes: Int { 4096 }
+    /// The bound when the memory tier keeps no answers.
+    static let minimumBytes = 8 << 20
 
-    private let kept = MemoryCache<DropInQuestion>(maximumBytes: 8 << 20)
+    /// The bound beside a memory tier of `memoryTierBytes`: a quarter of it, so that the questions of the
+    /// answers it holds are kept too (a question costs about as much as a small answer), and at least
+    /// ``minimumBytes``.
+    static func maximumBytes(besideMemoryTier memoryTierBytes: Int) -> Int {
+        max(Self.minimumBytes, memoryTierBytes / 4)
+    }
 
-    /// The question read from `text`: kept, or prepared now (and kept if accepted).
-    func question(for text: String, prepare: (String) throws -> DropInQuestion) throws -> DropInQuestion {
+    private let kept: MemoryCache<Kept>
+
+    init(maximumBytes: Int = ParsedQueries.minimumBytes) {
+        self.kept = MemoryCache(maximumBytes: maximumBytes)
+    }
+
+    /// The question `endpoint` reads from `text`: kept, or prepared now (and kept if accepted).
+    func question(for text: String, at endpoint: Endpoint, prepare: (String) throws -> DropInQuestion) throws -> DropInQuestion {
         let size = text.utf8.count
         guard size <= Self.maximumTextBytes else { return try prepare(text) }
-        if let question = self.kept.value(forKey: text) { return question }
+        if let kept = self.kept.value(forKey: text), kept.endpoint == endpoint { return kept.question }
         let question = try prepare(text)
         // the text, the canonical JSON and its key, and a slot
-        self.kept.store(question, size: size + question.request.canonicalJSON.utf8.count + 640, forKey: text)
+        self.kept.store(
+            Kept(endpoint: endpoint, question: question),
+            size: size + question.request.canonicalJSON.utf8.count + 640,
+            forKey: text
+        )
         return question
     }
 }

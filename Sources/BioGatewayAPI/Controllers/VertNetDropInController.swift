@@ -11,7 +11,8 @@ import Hummingbird
 /// (an HTML 500) is answered here with a 400 `application/problem+json` naming the problem.
 struct VertNetDropInController: DropInEndpoint {
     let gateway: SearchGateway
-    let parsed = ParsedQueries()
+    /// Questions by their `q` text (shared by the drop-in endpoints).
+    let parsed: ParsedQueries
 
     static let paths = ["/api/search", "/api/v1/search", "/vertnet/api/search", "/vertnet/api/v1/search"]
 
@@ -19,7 +20,7 @@ struct VertNetDropInController: DropInEndpoint {
         let question: DropInQuestion
         do {
             let text = try await Self.queryObject(of: request, context: context)
-            question = try text.map { text in try self.parsed.question(for: text, prepare: Self.question) } ?? Self.question(nil)
+            question = try text.map { text in try self.parsed.question(for: text, at: .vertnetSearch, prepare: Self.question) } ?? Self.question(nil)
         } catch let rejection as QueryRejection {
             return ProblemDetails.invalidRequest(rejection.problems).response()
         }
