@@ -75,9 +75,11 @@ public func buildApplication(
 
     // HEAD is answered wherever GET is (uptime monitors use it)
     let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    let requestLog = RequestLog(metrics: metrics)
+    router.add(middleware: RequestLogMiddleware(log: requestLog))
     router.add(middleware: NoSniffMiddleware())
-    router.add(middleware: CORSMiddleware(origins: CORSOrigins(parsing: configuration.server.corsOrigins) ?? .none))
+    let corsOrigins = CORSOrigins(parsing: configuration.server.corsOrigins) ?? .none
+    router.add(middleware: CORSMiddleware(origins: corsOrigins))
     router.add(middleware: ProblemMiddleware())
     let deepPaging = configuration.upstream.nhmDeepPaging ? DeepPaging(gateway: gateway) : nil
     // the questions of the answers the memory tier holds are kept beside it, so that its hits are not read again
@@ -86,7 +88,8 @@ public func buildApplication(
     datastoreSearch.register(on: router, limits: limits)
     NHMActionController(gateway: gateway, deepPaging: deepPaging, datastoreSearch: datastoreSearch, parsed: questions)
         .register(on: router, limits: limits)
-    VertNetDropInController(gateway: gateway, parsed: questions).register(on: router, limits: limits)
+    let vertnet = VertNetDropInController(gateway: gateway, parsed: questions)
+    vertnet.register(on: router, limits: limits)
     // the gateway's own informational routes count against the client's request budget too; health,
     // metrics and admin routes do not (probes and operators must always get through)
     let limited = router.group().add(middleware: RateLimitMiddleware(limits: limits))
@@ -152,14 +155,17 @@ public func buildApplication(
         additionalChannelHandlers: [HTTPProtocolProblemHandler()],
         idleTimeout: .seconds(Int64(configuration.server.clientIdleTimeout))
     )
+    let serverName = "BioGateway"
+    // fresh hits in the memory tier are answered where they are read, with the same duties as the router's
+    let hits = ReadyHits(vertnet: vertnet, limits: limits, log: requestLog, corsOrigins: corsOrigins, serverName: serverName, logger: logger)
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http1), limits: connections)
+            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: http1), limits: connections, hits: hits)
         },
         configuration: .init(
             address: .hostname(configuration.server.host, port: configuration.server.port),
-            serverName: "BioGateway"
+            serverName: serverName
         ),
         services: services,
         onServerRunning: onServerRunning,

@@ -12,7 +12,7 @@ extension ResponseCache {
     /// store, checked (length, digest, and that a gzip body decompresses), and kept in the memory tier. A
     /// damaged entry is deleted and reported as nil.
     public func answer(forKey key: String) async throws -> ReadyAnswer? {
-        if let ready = self.memory.value(forKey: key) { return ready }
+        if let ready = self.memoryAnswer(forKey: key) { return ready }
         let epoch = self.coherence.epoch
         guard let entry = try await self.entry(forKey: key) else { return nil }
         guard let ready = ReadyAnswer(entry) else {
@@ -26,6 +26,11 @@ extension ResponseCache {
             self.memory.store(ready, size: ready.memoryBytes, forKey: key)
         }
         return ready
+    }
+
+    /// The answer the memory tier holds under a key, whatever its age, or nil (the store is not asked).
+    public func memoryAnswer(forKey key: String) -> ReadyAnswer? {
+        self.memory.value(forKey: key)
     }
 
     /// Empties the memory tier if another process purged entries since this one last looked (the purge

@@ -93,10 +93,8 @@ public struct SearchGateway: Sendable {
             switch self.policy.freshness(of: stored, at: now) {
             case .fresh(let remaining):
                 let status: CacheStatus = stored.isImmutable ? .immutableHit : .hit(ttl: Int(remaining))
-                if acceptable, var body = await self.cachedBody(stored, preferences, status, logger) {
-                    self.cache.count(.hit)
-                    body.freshUntil = self.freshUntil(stored)
-                    return .body(body)
+                if acceptable, let body = await self.cachedBody(stored, preferences, status, logger) {
+                    return .body(self.countedHit(body, of: stored))
                 }
                 forwardReason = .request
             case .revalidatable(let staleFor):
@@ -121,6 +119,42 @@ public struct SearchGateway: Sendable {
             immutable: immutable,
             logger: logger
         )
+    }
+
+    /// A fresh answer the memory tier holds, as ``answer(_:preferences:admitUpstream:immutable:logger:)``
+    /// would give it, found without waiting on anything: for a server that answers such hits where the
+    /// request was read. Nothing is counted until the hit is ``serve(_:)``d. Nil whenever the answer needs
+    /// more (not in the memory tier, not fresh, not acceptable to the client's `Cache-Control`, or to be
+    /// decompressed for this client): then `answer` is asked, and decides as it always does.
+    public func freshAnswerInMemory(_ request: CanonicalRequest, preferences: ClientPreferences) -> MemoryHit? {
+        guard let stored = self.cache.memoryAnswer(forKey: request.key) else { return nil }
+        let now = self.now()
+        guard !preferences.noCache, preferences.maxAge.map({ stored.age(at: now) <= Double($0) }) ?? true,
+            case .fresh(let remaining) = self.policy.freshness(of: stored, at: now),
+            let body = self.keptBody(stored, preferences, stored.isImmutable ? .immutableHit : .hit(ttl: Int(remaining)), at: now)
+        else { return nil }
+        return MemoryHit(stored: stored, body: body, at: now)
+    }
+
+    /// A fresh answer found in the memory tier (``freshAnswerInMemory(_:preferences:)``), not yet sent.
+    public struct MemoryHit: Sendable {
+        let stored: ReadyAnswer
+        let body: AnswerBody
+        let at: Date
+    }
+
+    /// The answer of a hit found in memory, counted as a hit and its access noted, as sent.
+    public func serve(_ hit: MemoryHit) -> AnswerBody {
+        self.cache.noteAccess(hit.stored.key, at: hit.at)
+        return self.countedHit(hit.body, of: hit.stored)
+    }
+
+    /// A fresh hit's body, counted, with the date its freshness ends.
+    private func countedHit(_ body: AnswerBody, of stored: ReadyAnswer) -> AnswerBody {
+        self.cache.count(.hit)
+        var body = body
+        body.freshUntil = self.freshUntil(stored)
+        return body
     }
 
     /// Goes upstream (or joins the fetch already in flight) and answers with its outcome, or with the
@@ -224,21 +258,39 @@ public struct SearchGateway: Sendable {
         _ logger: Logger
     ) async -> AnswerBody? {
         let now = self.now()
+        if let body = self.keptBody(entry, preferences, cacheStatus, at: now) {
+            self.cache.noteAccess(entry.key, at: now)
+            return body
+        }
+        let identity: ByteBuffer
+        do {
+            identity = try entry.identityBody()
+        } catch {
+            logger.error("dropping a cache entry that does not decompress", metadata: ["cache_key": "\(entry.key)", "error": "\(error)"])
+            try? await self.cache.remove(key: entry.key)
+            return nil
+        }
         self.cache.noteAccess(entry.key, at: now)
+        return self.body(entry, identity, coding: .identity, cacheStatus, at: now)
+    }
+
+    /// The bytes of a stored answer for this client when they are kept as they are to be sent (the stored
+    /// coding, or the identity bytes kept beside gzip); nil when they must be decompressed.
+    private func keptBody(_ entry: ReadyAnswer, _ preferences: ClientPreferences, _ cacheStatus: CacheStatus, at now: Date) -> AnswerBody? {
         let bytes: ByteBuffer
         let coding: ContentCoding
         if entry.coding == .identity || preferences.acceptsGzip {
             (bytes, coding) = (entry.stored, entry.coding)
+        } else if let identity = entry.identity {
+            (bytes, coding) = (identity, .identity)
         } else {
-            do {
-                (bytes, coding) = (try entry.identityBody(), .identity)
-            } catch {
-                logger.error("dropping a cache entry that does not decompress", metadata: ["cache_key": "\(entry.key)", "error": "\(error)"])
-                try? await self.cache.remove(key: entry.key)
-                return nil
-            }
+            return nil
         }
-        return AnswerBody(
+        return self.body(entry, bytes, coding: coding, cacheStatus, at: now)
+    }
+
+    private func body(_ entry: ReadyAnswer, _ bytes: ByteBuffer, coding: ContentCoding, _ cacheStatus: CacheStatus, at now: Date) -> AnswerBody {
+        AnswerBody(
             status: entry.status,
             contentType: entry.contentType,
             body: bytes,

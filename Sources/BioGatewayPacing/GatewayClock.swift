@@ -45,4 +45,16 @@ public struct GatewayClock: Sendable {
     public func sleep(for seconds: Double) async throws {
         try await self.sleepUntil(self.now() + seconds)
     }
+
+    /// Sleeps for `duration` on this clock.
+    public func sleep(for duration: Duration) async throws {
+        try await self.sleep(for: duration.inSeconds)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as the gateway's clocks count time.
+    public var inSeconds: Double {
+        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
+    }
 }

@@ -185,12 +185,7 @@ public struct UpstreamSimulator: Sendable {
 
     /// Waits `duration` on the configured clock.
     private func sleep(for duration: Duration) async throws {
-        try await self.configuration.clock.sleep(for: Self.seconds(duration))
-    }
-
-    /// `duration` in seconds.
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        try await self.configuration.clock.sleep(for: duration)
     }
 
     /// Applies latency and any pending fault, and makes the answer.

@@ -48,7 +48,7 @@ public struct ResilientUpstream: Sendable {
     public func send(_ request: CanonicalRequest, logger: Logger? = nil) async throws(UpstreamError) -> UpstreamResponse {
         let gate = self.gates[request.source]!
         let clock = self.clock
-        let timeout = Self.seconds(self.client.configuration.timeout)
+        let timeout = self.client.configuration.timeout.inSeconds
         // the deadline covers the attempts and the pauses between them; the wait for the first turn is
         // bounded by the queue timeout instead
         var deadline: Double?
@@ -128,11 +128,6 @@ public struct ResilientUpstream: Sendable {
                 "too many requests are waiting for \(source.displayName) across the gateways; none was sent upstream"
             )
         }
-    }
-
-    /// A duration in seconds.
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Seconds from a `Retry-After` value (delta-seconds or an HTTP date); 60 when absent or unreadable.

@@ -181,6 +181,30 @@ def test_pipelined_requests_are_each_answered_in_order(hardened):
     assert_responsive(hardened)
 
 
+def test_pipelined_hits_and_routed_requests_are_answered_in_order(hardened):
+    # fresh hits are answered where they are read, other requests by the router: one pipelined write of
+    # both kinds still gets its answers in the order asked
+    hit = "/vertnet/api/search?q=" + requests.utils.quote('{"q":"genus:puma","l":2}')
+    miss = "/vertnet/api/search?q=" + requests.utils.quote('{"q":"genus:puma","l":3}')
+    assert requests.get(hardened + hit, timeout=30).headers["cache-status"].endswith("stored")
+    answer = exchange(
+        hardened,
+        f"GET {hit} HTTP/1.1\r\nHost: a\r\n\r\n"
+        f"GET {miss} HTTP/1.1\r\nHost: a\r\n\r\n"
+        f"GET {hit} HTTP/1.1\r\nHost: a\r\n\r\n"
+        "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n"
+        f"GET {hit} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".encode(),
+    )
+    heads = [head.split(b"\r\n\r\n")[0] for head in answer.split(b"HTTP/1.1 ")[1:]]
+    assert [head[:3] for head in heads] == [b"200"] * 5, answer[:2000]
+    statuses = [re.search(rb"(?i)cache-status: ([^\r]*)", head) for head in heads]
+    described = [status.group(1).decode() if status else None for status in statuses]
+    assert described[0].startswith("BioGateway; hit") and described[2].startswith("BioGateway; hit"), described
+    assert described[1] == "BioGateway; fwd=miss; stored", described
+    assert described[3] is None and described[4].startswith("BioGateway; hit"), described
+    assert_responsive(hardened)
+
+
 def test_a_refused_request_stores_nothing(hardened, simulator_url):
     query = {"resource_id": SPECIMENS, "limit": "ten"}
     assert requests.get(hardened + "/api/3/action/datastore_search", params=query, timeout=30).status_code == 409

@@ -6,11 +6,14 @@ import NIOCore
 /// Hummingbird's HTTP/1 channel behind ``ConnectionLimits``: a connection past a bound gets one short
 /// answer — `503` with a problem document, `Retry-After` and `Connection: close` — and is closed at once,
 /// before any of its bytes are read.
+///
+/// An admitted connection answers fresh memory-tier hits where they are read (``ReadyHitHandler``).
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
     let inner: HTTP1Channel
     let limits: ConnectionLimits
+    let hits: ReadyHits
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
@@ -19,8 +22,16 @@ struct GuardedHTTP1Channel: ServerChildChannel {
             let limits = self.limits
             channel.closeFuture.whenComplete { _ in limits.release(address) }
         }
+        let hits = self.hits
         return self.inner.setup(channel: channel, logger: logger).flatMap { value in
-            guard let refusal else { return channel.eventLoop.makeSucceededFuture(value) }
+            guard let refusal else {
+                // on the channel's event loop already: the handler is made and added there, never sent across
+                return channel.eventLoop.makeCompletedFuture {
+                    let state = try channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self)
+                    try channel.pipeline.syncOperations.addHandler(ReadyHitHandler(hits: hits, peer: address), position: .after(state))
+                    return value
+                }
+            }
             logger.notice(
                 "connection refused: too many open",
                 metadata: ["client": "\(address)", "bound": "\(refusal == .total ? "total" : "per-client")"]

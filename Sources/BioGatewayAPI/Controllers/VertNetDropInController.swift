@@ -19,12 +19,23 @@ struct VertNetDropInController: DropInEndpoint {
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let question: DropInQuestion
         do {
-            let text = try await Self.queryObject(of: request, context: context)
-            question = try text.map { text in try self.parsed.question(for: text, at: .vertnetSearch, prepare: Self.question) } ?? Self.question(nil)
+            question = try self.question(q: try await Self.queryObject(of: request, context: context))
         } catch let rejection as QueryRejection {
             return ProblemDetails.invalidRequest(rejection.problems).response()
         }
         return await self.forward(question, headers: request.headers, method: request.method, context: context)
+    }
+
+    /// The question of a `q` query object, kept in ``parsed`` (VertNet's defaults without one).
+    func question(q text: String?) throws -> DropInQuestion {
+        try text.map { text in try self.parsed.question(for: text, at: .vertnetSearch, prepare: Self.question) } ?? Self.question(nil)
+    }
+
+    /// The question of a GET, read from its query string alone, as ``queryObject(of:context:)`` reads it.
+    func question(inQuery text: String) throws -> DropInQuestion {
+        let query = FormParameters(encoded: text)
+        try RequestParameters.checkCount(query.pairs.count)
+        return try self.question(q: query["q"])
     }
 
     /// The validated question in a `q` query object.

@@ -9,14 +9,20 @@ extension AnswerValidator {
     /// Adds `ETag` and `Last-Modified` for the answer as sent with `coding`; given the request headers of a
     /// GET (`conditions`) that show the client already holds it, returns the 304 to send instead.
     func addValidators(to headers: inout HTTPFields, coding: ContentCoding, conditions: HTTPFields?) -> Response? {
+        self.addValidators(toNotModified: &headers, coding: coding, conditions: conditions) ? Response(status: .notModified, headers: headers) : nil
+    }
+
+    /// Adds `ETag` and `Last-Modified` as ``addValidators(to:coding:conditions:)`` does, and says whether the
+    /// answer is a 304 (its content headers then removed).
+    func addValidators(toNotModified headers: inout HTTPFields, coding: ContentCoding, conditions: HTTPFields?) -> Bool {
         headers.append(HTTPField(name: .eTag, value: self.entityTag(coding: coding)))
         headers.append(HTTPField(name: .lastModified, value: self.lastModified))
         guard let conditions, conditions.contains(.ifNoneMatch) || conditions.contains(.ifModifiedSince),
             self.isNotModified(for: conditions)
-        else { return nil }
+        else { return false }
         headers[.contentType] = nil
         headers[.contentEncoding] = nil
-        return Response(status: .notModified, headers: headers)
+        return true
     }
 
     /// Whether a GET with these request headers should be answered 304 Not Modified (RFC 9110 §13.2.2):

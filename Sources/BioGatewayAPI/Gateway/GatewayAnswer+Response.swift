@@ -19,39 +19,54 @@ extension GatewayAnswer {
     /// answer carries `ETag` and `Last-Modified`; given the request headers of a GET (`conditions`), one the
     /// client already has is answered 304 with no body.
     func response(cacheKey: String, notices: [String], conditions: HTTPFields? = nil) -> Response {
-        // appended, not set: each name is new here (a setter would search the fields first)
-        var headers = HTTPFields()
-        headers.reserveCapacity(12)
-        headers.append(HTTPField(name: .cacheKey, value: cacheKey))
-        headers.append(HTTPField(name: .vary, value: "Accept-Encoding"))
-        for notice in notices { headers.append(HTTPField(name: .notice, value: notice)) }
+        let (status, body): (CacheStatus, ProblemDetails)
         switch self {
         case .body(let answer):
-            // the type the gateway validated (a JSON envelope), not whatever the upstream declared
-            headers.append(HTTPField(name: .contentType, value: "application/json; charset=utf-8"))
-            headers.append(HTTPField(name: .cacheStatus, value: answer.cacheStatus.description))
-            if answer.coding == .gzip { headers.append(HTTPField(name: .contentEncoding, value: "gzip")) }
-            if let age = answer.age { headers.append(HTTPField(name: .age, value: String(age))) }
-            if let notice = answer.notice { headers.append(HTTPField(name: .notice, value: notice)) }
-            if answer.status == 200, let notModified = answer.validator?.addValidators(to: &headers, coding: answer.coding, conditions: conditions) {
-                return notModified
-            }
-            return Response(
-                status: HTTPResponse.Status(code: answer.status),
-                headers: headers,
-                body: ResponseBody(byteBuffer: answer.body)
-            )
+            let (code, headers) = answer.head(cacheKey: cacheKey, notices: notices, conditions: conditions)
+            if code == .notModified { return Response(status: code, headers: headers) }
+            return Response(status: code, headers: headers, body: ResponseBody(byteBuffer: answer.body))
         case .failure(let error, let cacheStatus):
-            headers[.cacheStatus] = cacheStatus.description
-            return error.problem.response(headers: headers)
+            (status, body) = (cacheStatus, error.problem)
         case .refused(let refusal):
-            headers[.cacheStatus] = CacheStatus.refused(.rateLimited).description
-            return ProblemDetails(refusal).response(headers: headers)
+            (status, body) = (.refused(.rateLimited), ProblemDetails(refusal))
         case .notCached:
-            headers[.cacheStatus] = CacheStatus.notCached.description
-            return ProblemDetails.notCached.response(headers: headers)
+            (status, body) = (.notCached, .notCached)
         }
+        var headers = answerHeaders(cacheKey: cacheKey, notices: notices)
+        headers.append(HTTPField(name: .cacheStatus, value: status.description))
+        return body.response(headers: headers)
     }
+}
+
+extension AnswerBody {
+    /// The status and headers of this answer to the question under `cacheKey`, with `notices`: `304 Not
+    /// Modified` (send no body) when the request headers of a GET (`conditions`) show that the client holds it.
+    func head(cacheKey: String, notices: [String], conditions: HTTPFields?) -> (status: HTTPResponse.Status, headers: HTTPFields) {
+        var headers = answerHeaders(cacheKey: cacheKey, notices: notices)
+        // the type the gateway validated (a JSON envelope), not whatever the upstream declared
+        headers.append(HTTPField(name: .contentType, value: "application/json; charset=utf-8"))
+        headers.append(HTTPField(name: .cacheStatus, value: self.cacheStatus.description))
+        if self.coding == .gzip { headers.append(HTTPField(name: .contentEncoding, value: "gzip")) }
+        if let age = self.age { headers.append(HTTPField(name: .age, value: String(age))) }
+        if let notice = self.notice { headers.append(HTTPField(name: .notice, value: notice)) }
+        if self.status == 200, let validator = self.validator,
+            validator.addValidators(toNotModified: &headers, coding: self.coding, conditions: conditions)
+        {
+            return (.notModified, headers)
+        }
+        return (HTTPResponse.Status(code: self.status), headers)
+    }
+}
+
+/// The headers every answer of a drop-in question starts with.
+private func answerHeaders(cacheKey: String, notices: [String]) -> HTTPFields {
+    // appended, not set: each name is new here (a setter would search the fields first)
+    var headers = HTTPFields()
+    headers.reserveCapacity(12)
+    headers.append(HTTPField(name: .cacheKey, value: cacheKey))
+    headers.append(HTTPField(name: .vary, value: "Accept-Encoding"))
+    for notice in notices { headers.append(HTTPField(name: .notice, value: notice)) }
+    return headers
 }
 
 extension ProblemDetails {

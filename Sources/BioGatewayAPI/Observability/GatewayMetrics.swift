@@ -30,7 +30,12 @@ public final class GatewayMetrics: Sendable {
             .seconds(5), .seconds(10), .seconds(20), .seconds(30), .seconds(60),
         ]
         self.factory = factory
+        self.readyHits = Counter(label: "biogateway_ready_hits_total", factory: factory)
     }
+
+    /// Hits answered where they were read, without the router (``ReadyHits``); they are counted in the
+    /// request metrics too, like every answer.
+    let readyHits: CoreMetrics.Counter
 
     /// One answered request. The counter and timer of each route, method and status are made once and
     /// kept (a hit must not look them up in the registry by their labels).

@@ -39,6 +39,22 @@ public final class RateLimitedClient: Sendable {
     }
 }
 
+/// A request's spend from its client's general budget (``ClientRateLimits/spendRequest(of:)``).
+struct RequestAdmission: Sendable {
+    let client: RateLimitedClient
+    /// Whether the request may go on, and what is left.
+    let decision: GCRA.Decision
+    /// The upstream budget as it stood when the request was admitted.
+    let upstreamBefore: GCRA.Decision
+
+    /// Appends `RateLimit-Policy` and `RateLimit` for whichever budget has the smaller share left: the
+    /// general one after this request, or the upstream one (after this request's own miss, if it made one).
+    func addHeaders(to headers: inout HTTPFields) {
+        let upstream = self.client.upstreamDecision.withLock { $0 } ?? self.upstreamBefore
+        RateLimitMiddleware.addHeaders(to: &headers, requests: (self.client.requests, self.decision), upstream: (self.client.upstream, upstream))
+    }
+}
+
 /// How many gateways share the client budgets (replicas on one PostgreSQL store), as last counted.
 final class BudgetShare: Sendable {
     private let count = Atomic<Int>(1)
@@ -85,9 +101,9 @@ public struct ClientRateLimits: Sendable {
     }
 
     /// The client a request comes from.
-    func identify(_ request: Request, peer: String) throws(Refusal) -> RateLimitedClient {
+    func identify(_ headers: HTTPFields, peer: String) throws(Refusal) -> RateLimitedClient {
         let settings = self.settings.value
-        if let presented = request.headers[.xAPIKey] ?? Credentials.bearerToken(request.headers[.authorization]) {
+        if let presented = headers[.xAPIKey] ?? Credentials.bearerToken(headers[.authorization]) {
             guard let holder = settings.keys.holder(of: presented) else { throw .unknownKey }
             return self.client(
                 id: "key:\(holder.name)",
@@ -97,8 +113,22 @@ public struct ClientRateLimits: Sendable {
             )
         }
         if settings.requireKey { throw .missingKey }
-        let address = settings.trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .xForwardedFor])
+        let address = settings.trustedProxies.client(peer: peer, forwardedFor: headers[values: .xForwardedFor])
         return self.client(id: "ip:\(address)", name: address, requests: settings.requestsPerMinute, upstream: settings.upstreamPerMinute)
+    }
+
+    /// Spends one request of the client's general budget, and reads where its upstream budget stands in the
+    /// same look (a hit does not change it; a miss's own decision, made while answering, replaces it).
+    func spendRequest(of client: RateLimitedClient) -> RequestAdmission {
+        let (decision, upstream) = self.limiter.attempt(
+            client: client.id,
+            budget: "requests",
+            client.requests,
+            peeking: "upstream",
+            client.upstream,
+            at: self.now()
+        )
+        return RequestAdmission(client: client, decision: decision, upstreamBefore: upstream)
     }
 
     private func client(id: String, name: String, requests: Int, upstream: Int) -> RateLimitedClient {

@@ -26,7 +26,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         let peer = context.remoteAddress?.ipAddress ?? "unknown"
         let client: RateLimitedClient
         do {
-            client = try self.limits.identify(request, peer: peer)
+            client = try self.limits.identify(request.headers, peer: peer)
         } catch {
             let detail =
                 switch error {
@@ -38,16 +38,8 @@ struct RateLimitMiddleware: RouterMiddleware {
             ])
         }
         context.facts.client = client.name
-        // where the upstream budget stands is read in the same look (a hit does not change it; a miss's own
-        // decision, made while answering, replaces it below)
-        let (decision, upstreamBefore) = self.limits.limiter.attempt(
-            client: client.id,
-            budget: "requests",
-            client.requests,
-            peeking: "upstream",
-            client.upstream,
-            at: self.limits.now()
-        )
+        let admission = self.limits.spendRequest(of: client)
+        let decision = admission.decision
         guard decision.allowed else {
             context.logger.info("client over its request budget", metadata: ["client": "\(client.name)"])
             self.limits.metrics.recordRateLimited(budget: "requests")
@@ -58,8 +50,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         var context = context
         context.client = client
         var response = try await next(request, context)
-        let upstream = client.upstreamDecision.withLock { $0 } ?? upstreamBefore
-        Self.addHeaders(to: &response.headers, requests: (client.requests, decision), upstream: (client.upstream, upstream))
+        admission.addHeaders(to: &response.headers)
         return response
     }
 

@@ -95,7 +95,7 @@ public actor SimulatorState {
         let state = self
         let timer = limit.map { limit in
             Task {
-                try? await clock.sleep(for: UpstreamSimulator.seconds(limit))
+                try? await clock.sleep(for: limit)
                 await state.release(id)
             }
         }

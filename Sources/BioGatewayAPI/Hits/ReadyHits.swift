@@ -1,0 +1,105 @@
+import BioGatewayCore
+import BioGatewayQuery
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// The drop-in GETs answered where they are read (``ReadyHitHandler``), without going through the router:
+/// fresh answers the memory tier holds for VertNet's search, at its four paths.
+///
+/// A hit is answered here only when nothing about it needs more than the memory tier: a GET with no body,
+/// a question the endpoint accepts, a fresh answer the client's `Cache-Control` accepts and that needs no
+/// decompression, a client identified and within its request budget, and no cross-origin reply to make.
+/// Everything else — every miss, stale answer, refusal and error — is handed to the router, which decides
+/// as it always does. A hit answered here carries what the router's answer would: the same answer headers,
+/// `304` for a client that holds it, the `RateLimit` headers, `X-Request-Id`, `nosniff`, `Date` and
+/// `Server`; and it is counted and logged the same way (``RequestLog``), under its route.
+struct ReadyHits: Sendable {
+    let vertnet: VertNetDropInController
+    let limits: ClientRateLimits
+    let log: RequestLog
+    let corsOrigins: CORSOrigins
+    let serverName: String
+    let logger: Logger
+    private let date = DateHeader()
+
+    init(vertnet: VertNetDropInController, limits: ClientRateLimits, log: RequestLog, corsOrigins: CORSOrigins, serverName: String, logger: Logger) {
+        self.vertnet = vertnet
+        self.limits = limits
+        self.log = log
+        self.corsOrigins = corsOrigins
+        self.serverName = serverName
+        self.logger = logger
+    }
+
+    /// The answer to `request` from `peer` (its address), or nil to hand it to the router.
+    func answer(_ request: HTTPRequest, peer: String) -> (head: HTTPResponse, body: ByteBuffer?)? {
+        let started = ContinuousClock.now
+        guard request.method == .get, let target = request.path else { return nil }
+        let path: Substring
+        let query: Substring
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            (path, query) = (target[..<mark], target[target.index(after: mark)...])
+        } else {
+            (path, query) = (target[...], "")
+        }
+        // a question too long to be kept (``ParsedQueries``) would be read twice when it is not a hit
+        guard query.utf8.count <= ParsedQueries.maximumTextBytes, let route = VertNetDropInController.paths.first(where: { $0 == path })
+        else { return nil }
+        let headers = request.headerFields
+        if let origin = headers[.origin], self.corsOrigins.allowOrigin(for: origin) != nil { return nil }
+        guard let question = try? self.vertnet.question(inQuery: String(query)),
+            let hit = self.vertnet.gateway.freshAnswerInMemory(question.request, preferences: ClientPreferences(headers: headers)),
+            let client = try? self.limits.identify(headers, peer: peer)
+        else { return nil }
+        let admission = self.limits.spendRequest(of: client)
+        // over budget: the router refuses it (nothing was spent)
+        guard admission.decision.allowed else { return nil }
+
+        let answer = self.vertnet.gateway.serve(hit)
+        var (status, fields) = answer.head(cacheKey: question.request.key, notices: question.notices, conditions: headers)
+        admission.addHeaders(to: &fields)
+        let id = self.log.id(for: headers)
+        // as the outer middleware and Hummingbird add them to every answer
+        fields.append(HTTPField(name: .xContentTypeOptions, value: "nosniff"))
+        fields.append(HTTPField(name: .requestID, value: id))
+        let body = status == .notModified ? nil : answer.body
+        fields.append(HTTPField(name: .contentLength, value: String(body?.readableBytes ?? 0)))
+        fields.append(HTTPField(name: .date, value: self.date.now()))
+        fields.append(HTTPField(name: .server, value: self.serverName))
+
+        var logger = self.logger
+        if logger.logLevel <= .info {
+            // the metadata of the router's request loggers
+            logger[metadataKey: "hb.request.id"] = .stringConvertible(RequestID())
+            logger[metadataKey: HandlerMetadata.requestIDKey] = .string(id)
+        }
+        self.log.metrics.readyHits.increment()
+        self.log.record(
+            method: .get,
+            route: route,
+            status: status.code,
+            cacheStatus: answer.cacheStatus.description,
+            client: client.name,
+            elapsed: ContinuousClock.now - started,
+            logger: logger
+        )
+        return (HTTPResponse(status: status, headerFields: fields), body)
+    }
+}
+
+/// The `Date` header's value, made once a second.
+final class DateHeader: Sendable {
+    private let kept = Mutex<(second: Int, text: String)>((-1, ""))
+
+    func now() -> String {
+        let second = Int(Date().timeIntervalSince1970)
+        return self.kept.withLock { kept in
+            if kept.second != second { kept = (second, HTTPDate.format(Date(timeIntervalSince1970: Double(second)))) }
+            return kept.text
+        }
+    }
+}
