@@ -157,7 +157,14 @@ public func buildApplication(
     )
     let serverName = "BioGateway"
     // fresh hits in the memory tier are answered where they are read, with the same duties as the router's
-    let hits = ReadyHits(vertnet: vertnet, limits: limits, log: requestLog, corsOrigins: corsOrigins, serverName: serverName, logger: logger)
+    let hits = ReadyHits(
+        endpoints: [vertnet, datastoreSearch],
+        limits: limits,
+        log: requestLog,
+        corsOrigins: corsOrigins,
+        serverName: serverName,
+        logger: logger
+    )
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in

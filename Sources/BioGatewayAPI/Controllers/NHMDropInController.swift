@@ -27,9 +27,7 @@ struct NHMDropInController: DropInEndpoint {
         let question: DropInQuestion
         do {
             if request.method == .get, let text = request.uri.query {
-                question = try self.parsed.question(for: text, at: .datastoreSearch) { text in
-                    try Self.question(try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
-                }
+                question = try self.question(inQuery: text)
             } else {
                 question = try Self.question(try await Self.parameters(of: request, context: context), deepPaging: self.deepPaging != nil)
             }
@@ -40,6 +38,13 @@ struct NHMDropInController: DropInEndpoint {
             return await deepPaging.respond(question, request: request, context: context, action: "datastore_search")
         }
         return await VersionPins(gateway: self.gateway).respond(question, request: request, context: context)
+    }
+
+    /// The question of a GET's query string, kept in ``parsed``.
+    func question(inQuery text: String) throws -> DropInQuestion {
+        try self.parsed.question(for: text, at: .datastoreSearch) { text in
+            try Self.question(try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
+        }
     }
 
     /// The validated question, paging rules included (a page past the window is marked to be walked when

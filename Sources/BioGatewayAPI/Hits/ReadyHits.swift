@@ -8,7 +8,7 @@ import NIOCore
 import Synchronization
 
 /// The drop-in GETs answered where they are read (``ReadyHitHandler``), without going through the router:
-/// fresh answers the memory tier holds for VertNet's search, at its four paths.
+/// fresh answers the memory tier holds for VertNet's search and NHM's `datastore_search`, at their paths.
 ///
 /// A hit is answered here only when nothing about it needs more than the memory tier: a GET with no body,
 /// a question the endpoint accepts, a fresh answer the client's `Cache-Control` accepts and that needs no
@@ -18,7 +18,8 @@ import Synchronization
 /// `304` for a client that holds it, the `RateLimit` headers, `X-Request-Id`, `nosniff`, `Date` and
 /// `Server`; and it is counted and logged the same way (``RequestLog``), under its route.
 struct ReadyHits: Sendable {
-    let vertnet: VertNetDropInController
+    /// The endpoints by their paths.
+    let endpoints: [String: any ReadyHitEndpoint]
     let limits: ClientRateLimits
     let log: RequestLog
     let corsOrigins: CORSOrigins
@@ -26,8 +27,19 @@ struct ReadyHits: Sendable {
     let logger: Logger
     private let date = DateHeader()
 
-    init(vertnet: VertNetDropInController, limits: ClientRateLimits, log: RequestLog, corsOrigins: CORSOrigins, serverName: String, logger: Logger) {
-        self.vertnet = vertnet
+    init(
+        endpoints: [any ReadyHitEndpoint],
+        limits: ClientRateLimits,
+        log: RequestLog,
+        corsOrigins: CORSOrigins,
+        serverName: String,
+        logger: Logger
+    ) {
+        var byPath: [String: any ReadyHitEndpoint] = [:]
+        for endpoint in endpoints {
+            for path in type(of: endpoint).paths { byPath[path] = endpoint }
+        }
+        self.endpoints = byPath
         self.limits = limits
         self.log = log
         self.corsOrigins = corsOrigins
@@ -47,20 +59,21 @@ struct ReadyHits: Sendable {
             (path, query) = (target[...], "")
         }
         // a question too long to be kept (``ParsedQueries``) would be read twice when it is not a hit
-        guard query.utf8.count <= ParsedQueries.maximumTextBytes, let route = VertNetDropInController.paths.first(where: { $0 == path })
-        else { return nil }
+        let route = String(path)
+        guard query.utf8.count <= ParsedQueries.maximumTextBytes, let endpoint = self.endpoints[route] else { return nil }
         let headers = request.headerFields
         if let origin = headers[.origin], self.corsOrigins.allowOrigin(for: origin) != nil { return nil }
-        guard let question = try? self.vertnet.question(inQuery: String(query)),
-            let hit = self.vertnet.gateway.freshAnswerInMemory(question.request, preferences: ClientPreferences(headers: headers)),
+        guard let question = endpoint.readyQuestion(inQuery: String(query)),
+            let hit = endpoint.gateway.freshAnswerInMemory(question.request, preferences: ClientPreferences(headers: headers)),
             let client = try? self.limits.identify(headers, peer: peer)
         else { return nil }
         let admission = self.limits.spendRequest(of: client)
         // over budget: the router refuses it (nothing was spent)
         guard admission.decision.allowed else { return nil }
 
-        let answer = self.vertnet.gateway.serve(hit)
+        let answer = endpoint.gateway.serve(hit)
         var (status, fields) = answer.head(cacheKey: question.request.key, notices: question.notices, conditions: headers)
+        endpoint.addHeaders(answering: answer, to: &fields)
         admission.addHeaders(to: &fields)
         let id = self.log.id(for: headers)
         // as the outer middleware and Hummingbird add them to every answer
