@@ -27,8 +27,10 @@ struct GuardedHTTP1Channel: ServerChildChannel {
             guard let refusal else {
                 // on the channel's event loop already: the handler is made and added there, never sent across
                 return channel.eventLoop.makeCompletedFuture {
-                    let state = try channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self)
-                    try channel.pipeline.syncOperations.addHandler(ReadyHitHandler(hits: hits, peer: address), position: .after(state))
+                    // behind Hummingbird's connection handler; were it ever missing, the router answers everything
+                    if let state = try? channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self) {
+                        try channel.pipeline.syncOperations.addHandler(ReadyHitHandler(hits: hits, peer: address), position: .after(state))
+                    }
                     return value
                 }
             }

@@ -51,15 +51,9 @@ struct ReadyHits: Sendable {
     func answer(_ request: HTTPRequest, peer: String) -> (head: HTTPResponse, body: ByteBuffer?)? {
         let started = ContinuousClock.now
         guard request.method == .get, let target = request.path else { return nil }
-        let path: Substring
-        let query: Substring
-        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            (path, query) = (target[..<mark], target[target.index(after: mark)...])
-        } else {
-            (path, query) = (target[...], "")
-        }
-        // a question too long to be kept (``ParsedQueries``) would be read twice when it is not a hit
+        let (path, query) = Self.split(target)
         let route = String(path)
+        // a question too long to be kept (``ParsedQueries``) would be read twice when it is not a hit
         guard query.utf8.count <= ParsedQueries.maximumTextBytes, let endpoint = self.endpoints[route] else { return nil }
         let headers = request.headerFields
         if let origin = headers[.origin], self.corsOrigins.allowOrigin(for: origin) != nil { return nil }
@@ -101,6 +95,12 @@ struct ReadyHits: Sendable {
             logger: logger
         )
         return (HTTPResponse(status: status, headerFields: fields), body)
+    }
+
+    /// A request target's path and query string (empty without one).
+    static func split(_ target: String) -> (path: Substring, query: Substring) {
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target[...], "") }
+        return (target[..<mark], target[target.index(after: mark)...])
     }
 }
 
