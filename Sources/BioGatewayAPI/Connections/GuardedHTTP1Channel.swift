@@ -29,7 +29,10 @@ struct GuardedHTTP1Channel: ServerChildChannel {
                 return channel.eventLoop.makeCompletedFuture {
                     // behind Hummingbird's connection handler; were it ever missing, the router answers everything
                     if let state = try? channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self) {
-                        try channel.pipeline.syncOperations.addHandler(ReadyHitHandler(hits: hits, peer: address), position: .after(state))
+                        try channel.pipeline.syncOperations.addHandler(
+                            ReadyHitHandler(peer: address, answering: hits.answer),
+                            position: .after(state)
+                        )
                     }
                     return value
                 }

@@ -17,7 +17,10 @@ final class ReadyHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    private let hits: ReadyHits
+    /// What the connection's requests are answered with here: ``ReadyHits/answer(_:peer:)``, or nil.
+    typealias Answering = (HTTPRequest, _ peer: String) -> (head: HTTPResponse, body: ByteBuffer?)?
+
+    private let answering: Answering
     private let peer: String
     /// Requests handed to the router whose answers have not all been written.
     private var routed = 0
@@ -27,15 +30,15 @@ final class ReadyHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var pending: (head: HTTPResponse, body: ByteBuffer?)?
     private var unflushed = false
 
-    init(hits: ReadyHits, peer: String) {
-        self.hits = hits
+    init(peer: String, answering: @escaping Answering) {
         self.peer = peer
+        self.answering = answering
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
         case .head(let request):
-            if self.routed == 0, context.channel.isWritable, Self.mayAnswer(request), let answer = self.hits.answer(request, peer: self.peer) {
+            if self.routed == 0, context.channel.isWritable, Self.mayAnswer(request), let answer = self.answering(request, self.peer) {
                 self.pending = answer
                 self.handingOn = false
                 return
