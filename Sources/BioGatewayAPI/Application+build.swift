@@ -82,11 +82,11 @@ public func buildApplication(
     router.add(middleware: CORSMiddleware(origins: corsOrigins))
     router.add(middleware: ProblemMiddleware())
     let deepPaging = configuration.upstream.nhmDeepPaging ? DeepPaging(gateway: gateway) : nil
-    // the questions of the answers the memory tier holds are kept beside it, so that its hits are not read again
+    // the questions of the answers the memory tier holds are kept beside it, so that hits are not read again
     let questions = ParsedQueries(maximumBytes: ParsedQueries.maximumBytes(besideMemoryTier: configuration.cache.memoryMaxBytes))
     let datastoreSearch = NHMDropInController(gateway: gateway, deepPaging: deepPaging, parsed: questions)
     datastoreSearch.register(on: router, limits: limits)
-    NHMActionController(gateway: gateway, deepPaging: deepPaging, datastoreSearch: datastoreSearch, parsed: questions)
+    NHMActionController(gateway: gateway, deepPaging: deepPaging, datastoreSearch: datastoreSearch)
         .register(on: router, limits: limits)
     let vertnet = VertNetDropInController(gateway: gateway, parsed: questions)
     vertnet.register(on: router, limits: limits)

@@ -70,7 +70,7 @@ public struct CacheSettings: SettingsRegistry {
         "memory.cache.max.bytes",
         .bytes(minimum: 0),
         help:
-            "Memory for stored answers ready to send (the memory tier in front of the cache file), least recently used out first; `0` keeps none. The drop-in requests' questions that lead to them are kept beside it, in a quarter as much again (at least 8M), so that a repeated question is not read again"
+            "Memory for stored answers ready to send (the memory tier in front of the cache file), least recently used out first; `0` keeps none. The questions of the drop-in GETs answered from it are kept beside it (their cache keys), in a quarter as much again (at least 8M), so that a repeated question is not read again"
     )
     public var memoryMaxBytes: Int = 256 << 20
 

@@ -126,8 +126,8 @@ public struct SearchGateway: Sendable {
     /// request was read. Nothing is counted until the hit is ``serve(_:)``d. Nil whenever the answer needs
     /// more (not in the memory tier, not fresh, not acceptable to the client's `Cache-Control`, or to be
     /// decompressed for this client): then `answer` is asked, and decides as it always does.
-    public func freshAnswerInMemory(_ request: CanonicalRequest, preferences: ClientPreferences) -> MemoryHit? {
-        guard let stored = self.cache.memoryAnswer(forKey: request.key) else { return nil }
+    public func freshAnswerInMemory(forKey key: String, preferences: ClientPreferences) -> MemoryHit? {
+        guard let stored = self.cache.memoryAnswer(forKey: key) else { return nil }
         let now = self.now()
         guard !preferences.noCache, preferences.maxAge.map({ stored.age(at: now) <= Double($0) }) ?? true,
             case .fresh(let remaining) = self.policy.freshness(of: stored, at: now),

@@ -16,8 +16,6 @@ struct NHMActionController: DropInEndpoint {
     let deepPaging: DeepPaging?
     /// `datastore_search` itself (its constant routes answer first; this is for completeness).
     let datastoreSearch: NHMDropInController
-    /// GET questions by their action and query string (shared by the drop-in endpoints).
-    let parsed: ParsedQueries
 
     static let paths = ["/api/3/action/{action}", "/api/action/{action}", "/nhm/api/3/action/{action}", "/nhm/api/action/{action}"]
 
@@ -44,9 +42,7 @@ struct NHMActionController: DropInEndpoint {
             let question: DropInQuestion
             do {
                 if request.method == .get, let text = request.uri.query {
-                    question = try self.parsed.question(for: "\(action.name)?\(text)", at: .nhmAction) { _ in
-                        try Self.question(action, try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
-                    }
+                    question = try Self.question(action, try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
                 } else {
                     question = try Self.question(
                         action,

@@ -15,7 +15,8 @@ struct NHMDropInController: DropInEndpoint {
     let gateway: SearchGateway
     /// Pages past the 10,000-record window, walked by `after`; nil keeps the portal's 409 (`nhm.deep.paging`).
     let deepPaging: DeepPaging?
-    /// GET questions by their query string (shared by the drop-in endpoints).
+    /// The questions of hits answered where they are read, by their query string (shared by the drop-in
+    /// endpoints).
     let parsed: ParsedQueries
 
     static let paths = [
@@ -40,11 +41,9 @@ struct NHMDropInController: DropInEndpoint {
         return await VersionPins(gateway: self.gateway).respond(question, request: request, context: context)
     }
 
-    /// The question of a GET's query string, kept in ``parsed``.
+    /// The question of a GET's query string.
     func question(inQuery text: String) throws -> DropInQuestion {
-        try self.parsed.question(for: text, at: .datastoreSearch) { text in
-            try Self.question(try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
-        }
+        try Self.question(try RequestParameters.read(query: text), deepPaging: self.deepPaging != nil)
     }
 
     /// The validated question, paging rules included (a page past the window is marked to be walked when

@@ -19,10 +19,24 @@ final class DropInQuestion: Sendable {
     }
 }
 
-/// The drop-in endpoints' validated questions, by the text they were read from: a repeated question (what a
-/// cache hit is) skips parsing, defaults, canonicalisation and hashing, which are pure functions of that
-/// text. Only accepted questions are kept; texts longer than ``maximumTextBytes`` are read every time.
-/// Bounded by bytes, least recently used out first (a ``MemoryCache``).
+/// What a hit answered where it is read (``ReadyHits``) needs of its question: the cache key and the notices.
+/// Nothing else of the question is kept, so that a kept question costs little more than its text.
+final class ReadyQuestion: Sendable {
+    let key: String
+    let notices: [String]
+
+    init(_ question: DropInQuestion) {
+        self.key = question.request.key
+        self.notices = question.notices
+    }
+}
+
+/// The questions of the drop-in GETs that ``ReadyHits`` answers, by the text they were read from: a repeated
+/// question (what a cache hit is) skips parsing, defaults, canonicalisation and hashing, which are pure
+/// functions of that text. Only what a hit needs is kept (``ReadyQuestion``); a question the short path may
+/// not answer is remembered as such, and refused texts are not kept. Texts longer than
+/// ``maximumTextBytes`` are read every time. Bounded by bytes, least recently used out first (a
+/// ``MemoryCache``). The router reads each request's question itself.
 ///
 /// One for all the drop-in endpoints, so that one bound covers them: each kept question remembers the
 /// endpoint that read it, and a text another endpoint read is read again (the same text can mean different
@@ -30,15 +44,15 @@ final class DropInQuestion: Sendable {
 final class ParsedQueries: Sendable {
     /// The endpoints whose questions are kept.
     enum Endpoint: Sendable {
-        case vertnetSearch, datastoreSearch, nhmAction
+        case vertnetSearch, datastoreSearch
     }
 
-    /// A question and the endpoint that read it.
+    /// A question (nil: one the short path may not answer) and the endpoint that read it.
     private final class Kept: Sendable {
         let endpoint: Endpoint
-        let question: DropInQuestion
+        let question: ReadyQuestion?
 
-        init(endpoint: Endpoint, question: DropInQuestion) {
+        init(endpoint: Endpoint, question: ReadyQuestion?) {
             self.endpoint = endpoint
             self.question = question
         }
@@ -48,9 +62,12 @@ final class ParsedQueries: Sendable {
     static var maximumTextBytes: Int { 4096 }
     /// The bound when the memory tier keeps no answers.
     static let minimumBytes = 8 << 20
+    /// What a kept question costs beside its text and key, as counted: its objects, and its slot and entry in
+    /// the map.
+    static let overheadBytes = 320
 
     /// The bound beside a memory tier of `memoryTierBytes`: a quarter of it, so that the questions of the
-    /// answers it holds are kept too (a question costs about as much as a small answer), and at least
+    /// answers it holds are kept too (a question costs about half as much as a small answer), and at least
     /// ``minimumBytes``.
     static func maximumBytes(besideMemoryTier memoryTierBytes: Int) -> Int {
         max(Self.minimumBytes, memoryTierBytes / 4)
@@ -62,16 +79,22 @@ final class ParsedQueries: Sendable {
         self.kept = MemoryCache(maximumBytes: maximumBytes)
     }
 
-    /// The question `endpoint` reads from `text`: kept, or prepared now (and kept if accepted).
-    func question(for text: String, at endpoint: Endpoint, prepare: (String) throws -> DropInQuestion) throws -> DropInQuestion {
+    /// The question `endpoint` reads from `text`, kept or prepared now (and kept): nil when `prepare` refuses
+    /// the text (throws: not kept) or finds a question the short path may not answer (returns nil: kept).
+    func readyQuestion(for text: String, at endpoint: Endpoint, prepare: (String) throws -> DropInQuestion?) -> ReadyQuestion? {
         let size = text.utf8.count
-        guard size <= Self.maximumTextBytes else { return try prepare(text) }
+        guard size <= Self.maximumTextBytes else { return (try? prepare(text))?.map(ReadyQuestion.init) }
         if let kept = self.kept.value(forKey: text), kept.endpoint == endpoint { return kept.question }
-        let question = try prepare(text)
-        // the text, the canonical JSON and its key, and a slot
+        let prepared: DropInQuestion?
+        do {
+            prepared = try prepare(text)
+        } catch {
+            return nil
+        }
+        let question = prepared.map(ReadyQuestion.init)
         self.kept.store(
             Kept(endpoint: endpoint, question: question),
-            size: size + question.request.canonicalJSON.utf8.count + 640,
+            size: size + (question?.key.utf8.count ?? 0) + (question?.notices.reduce(0) { $0 + $1.utf8.count } ?? 0) + Self.overheadBytes,
             forKey: text
         )
         return question

@@ -11,7 +11,7 @@ import Hummingbird
 /// (an HTML 500) is answered here with a 400 `application/problem+json` naming the problem.
 struct VertNetDropInController: DropInEndpoint {
     let gateway: SearchGateway
-    /// Questions by their `q` text (shared by the drop-in endpoints).
+    /// The questions of hits answered where they are read, by their `q` text (shared by the drop-in endpoints).
     let parsed: ParsedQueries
 
     static let paths = ["/api/search", "/api/v1/search", "/vertnet/api/search", "/vertnet/api/v1/search"]
@@ -19,23 +19,20 @@ struct VertNetDropInController: DropInEndpoint {
     @Sendable func search(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let question: DropInQuestion
         do {
-            question = try self.question(q: try await Self.queryObject(of: request, context: context))
+            question = try Self.question(try await Self.queryObject(of: request, context: context))
         } catch let rejection as QueryRejection {
             return ProblemDetails.invalidRequest(rejection.problems).response()
         }
         return await self.forward(question, headers: request.headers, method: request.method, context: context)
     }
 
-    /// The question of a `q` query object, kept in ``parsed`` (VertNet's defaults without one).
-    func question(q text: String?) throws -> DropInQuestion {
-        try text.map { text in try self.parsed.question(for: text, at: .vertnetSearch, prepare: Self.question) } ?? Self.question(nil)
-    }
-
-    /// The question of a GET, read from its query string alone, as ``queryObject(of:context:)`` reads it.
-    func question(inQuery text: String) throws -> DropInQuestion {
+    /// The question of a GET's query string as ``queryObject(of:context:)`` reads it, for ``ReadyHits``:
+    /// kept in ``parsed``; nil for a question VertNet refuses.
+    func readyQuestion(inQuery text: String) -> ReadyQuestion? {
         let query = FormParameters(encoded: text)
-        try RequestParameters.checkCount(query.pairs.count)
-        return try self.question(q: query["q"])
+        guard (try? RequestParameters.checkCount(query.pairs.count)) != nil else { return nil }
+        guard let q = query["q"] else { return (try? Self.question(nil)).map(ReadyQuestion.init) }
+        return self.parsed.readyQuestion(for: q, at: .vertnetSearch, prepare: Self.question)
     }
 
     /// The validated question in a `q` query object.

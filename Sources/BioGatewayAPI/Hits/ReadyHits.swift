@@ -58,7 +58,7 @@ struct ReadyHits: Sendable {
         let headers = request.headerFields
         if let origin = headers[.origin], self.corsOrigins.allowOrigin(for: origin) != nil { return nil }
         guard let question = endpoint.readyQuestion(inQuery: String(query)),
-            let hit = endpoint.gateway.freshAnswerInMemory(question.request, preferences: ClientPreferences(headers: headers)),
+            let hit = endpoint.gateway.freshAnswerInMemory(forKey: question.key, preferences: ClientPreferences(headers: headers)),
             let client = try? self.limits.identify(headers, peer: peer)
         else { return nil }
         let admission = self.limits.spendRequest(of: client)
@@ -66,7 +66,7 @@ struct ReadyHits: Sendable {
         guard admission.decision.allowed else { return nil }
 
         let answer = endpoint.gateway.serve(hit)
-        var (status, fields) = answer.head(cacheKey: question.request.key, notices: question.notices, conditions: headers)
+        var (status, fields) = answer.head(cacheKey: question.key, notices: question.notices, conditions: headers)
         endpoint.addHeaders(answering: answer, to: &fields)
         admission.addHeaders(to: &fields)
         let id = self.log.id(for: headers)
