@@ -7,6 +7,13 @@ package final class PendingWrites: Sendable {
     private struct State {
         var accesses: [String: Date] = [:]
         var counters: [CacheEvent: Int] = [:]
+
+        /// One hash of the key when it is new or later (the usual case), two only when it goes back in time.
+        mutating func noteAccess(_ key: String, at date: Date) {
+            if let previous = self.accesses.updateValue(date, forKey: key), previous > date {
+                self.accesses[key] = previous
+            }
+        }
     }
 
     private let state = Mutex(State())
@@ -15,9 +22,14 @@ package final class PendingWrites: Sendable {
 
     /// Notes that `key` was read at `date`.
     package func noteAccess(_ key: String, at date: Date) {
+        self.state.withLock { state in state.noteAccess(key, at: date) }
+    }
+
+    /// Notes a hit on `key` at `date`: its access and the hit counter, in one look.
+    package func noteHit(_ key: String, at date: Date) {
         self.state.withLock { state in
-            if let previous = state.accesses[key], previous >= date { return }
-            state.accesses[key] = date
+            state.noteAccess(key, at: date)
+            state.counters[.hit, default: 0] += 1
         }
     }
 
@@ -29,8 +41,11 @@ package final class PendingWrites: Sendable {
     /// Takes everything pending (the caller writes it, or puts it back with ``restore(_:_:)`` on failure).
     package func take() -> (accesses: [String: Date], counters: [CacheEvent: Int]) {
         self.state.withLock { state in
-            defer { state = State() }
-            return (state.accesses, state.counters)
+            let taken = (state.accesses, state.counters)
+            state = State()
+            // the next batch is likely as large: room made once rather than by doubling as it fills
+            state.accesses.reserveCapacity(taken.0.count)
+            return taken
         }
     }
 

@@ -96,6 +96,11 @@ public final class ResponseCache: Sendable {
         self.pending.noteAccess(key, at: date)
     }
 
+    /// Notes a hit: the entry's access (as ``noteAccess(_:at:)``) and the hit counter (as ``count(_:)``).
+    public func noteHit(_ key: String, at date: Date) {
+        self.pending.noteHit(key, at: date)
+    }
+
     /// Counts an event in the statistics; written with the next batch.
     public func count(_ event: CacheEvent) {
         self.pending.count(event)

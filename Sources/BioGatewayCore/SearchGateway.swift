@@ -145,13 +145,18 @@ public struct SearchGateway: Sendable {
 
     /// The answer of a hit found in memory, counted as a hit and its access noted, as sent.
     public func serve(_ hit: MemoryHit) -> AnswerBody {
-        self.cache.noteAccess(hit.stored.key, at: hit.at)
-        return self.countedHit(hit.body, of: hit.stored)
+        self.cache.noteHit(hit.stored.key, at: hit.at)
+        return self.freshHit(hit.body, of: hit.stored)
     }
 
     /// A fresh hit's body, counted, with the date its freshness ends.
     private func countedHit(_ body: AnswerBody, of stored: ReadyAnswer) -> AnswerBody {
         self.cache.count(.hit)
+        return self.freshHit(body, of: stored)
+    }
+
+    /// A fresh hit's body with the date its freshness ends.
+    private func freshHit(_ body: AnswerBody, of stored: ReadyAnswer) -> AnswerBody {
         var body = body
         body.freshUntil = self.freshUntil(stored)
         return body
