@@ -81,7 +81,8 @@ final class ReadyHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = self.unwrapOutboundIn(data) { self.routed -= 1 }
+        // (the router's answer to a request it could not parse was never handed on by this handler)
+        if case .end = self.unwrapOutboundIn(data) { self.routed = max(0, self.routed - 1) }
         context.write(data, promise: promise)
     }
 
