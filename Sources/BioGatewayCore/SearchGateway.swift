@@ -122,8 +122,8 @@ public struct SearchGateway: Sendable {
     }
 
     /// A fresh answer the memory tier holds, as ``answer(_:preferences:admitUpstream:immutable:logger:)``
-    /// would give it, found without waiting on anything: for a server that answers such hits where the
-    /// request was read. Nothing is counted until the hit is ``serve(_:)``d. Nil whenever the answer needs
+    /// would give it, found by the question's cache key without waiting on anything: for a server that
+    /// answers such hits where the request was read. Nothing is counted until the hit is ``serve(_:)``d. Nil whenever the answer needs
     /// more (not in the memory tier, not fresh, not acceptable to the client's `Cache-Control`, or to be
     /// decompressed for this client): then `answer` is asked, and decides as it always does.
     public func freshAnswerInMemory(forKey key: String, preferences: ClientPreferences) -> MemoryHit? {
@@ -136,7 +136,7 @@ public struct SearchGateway: Sendable {
         return MemoryHit(stored: stored, body: body, at: now)
     }
 
-    /// A fresh answer found in the memory tier (``freshAnswerInMemory(_:preferences:)``), not yet sent.
+    /// A fresh answer found in the memory tier (``freshAnswerInMemory(forKey:preferences:)``), not yet sent.
     public struct MemoryHit: Sendable {
         let stored: ReadyAnswer
         let body: AnswerBody
