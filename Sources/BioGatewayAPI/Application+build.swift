@@ -157,14 +157,18 @@ public func buildApplication(
     )
     let serverName = "BioGateway"
     // fresh hits in the memory tier are answered where they are read, with the same duties as the router's
-    let hits = ReadyHits(
-        endpoints: [vertnet, datastoreSearch],
-        limits: limits,
-        log: requestLog,
-        corsOrigins: corsOrigins,
-        serverName: serverName,
-        logger: logger
-    )
+    // (with the tier off there are none: the router answers everything)
+    let hits =
+        configuration.cache.memoryMaxBytes == 0
+        ? nil
+        : ReadyHits(
+            endpoints: [vertnet, datastoreSearch],
+            limits: limits,
+            log: requestLog,
+            corsOrigins: corsOrigins,
+            serverName: serverName,
+            logger: logger
+        )
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in

@@ -90,6 +90,16 @@ import Testing
         }
     }
 
+    @Test func withTheMemoryTierOffTheRouterAnswersEveryHit() async throws {
+        try await withStack(configure: { $0.cache.memoryMaxBytes = 0 }) { simulator, gateway in
+            _ = try await gateway.get(vertnetPath, query: self.query)
+            let hit = try await gateway.get(vertnetPath, query: self.query)
+            #expect(hit.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
+            #expect(try await self.readyHits(gateway) == 0)
+            #expect(await simulator.calls(.vertnet) == 1)
+        }
+    }
+
     @Test func aClientHoldingTheAnswerGets304() async throws {
         try await withStack(clock: stoppedClock) { _, gateway in
             let first = try await gateway.get(vertnetPath, query: self.query)

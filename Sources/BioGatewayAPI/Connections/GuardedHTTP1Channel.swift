@@ -13,7 +13,8 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 
     let inner: HTTP1Channel
     let limits: ConnectionLimits
-    let hits: ReadyHits
+    /// Nil when the memory tier is off (no hit could be answered where it is read).
+    let hits: ReadyHits?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
@@ -28,7 +29,7 @@ struct GuardedHTTP1Channel: ServerChildChannel {
                 // on the channel's event loop already: the handler is made and added there, never sent across
                 return channel.eventLoop.makeCompletedFuture {
                     // behind Hummingbird's connection handler; were it ever missing, the router answers everything
-                    if let state = try? channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self) {
+                    if let hits, let state = try? channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self) {
                         try channel.pipeline.syncOperations.addHandler(
                             ReadyHitHandler(peer: address, answering: hits.answer),
                             position: .after(state)
