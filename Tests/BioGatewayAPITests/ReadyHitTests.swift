@@ -91,7 +91,8 @@ import Testing
     }
 
     @Test func withTheMemoryTierOffTheRouterAnswersEveryHit() async throws {
-        try await withStack(configure: { $0.cache.memoryMaxBytes = 0 }) { simulator, gateway in
+        let configure: (inout GatewayConfiguration) -> Void = { $0.cache.memoryMaxBytes = 0 }
+        try await withStack(configure: configure) { simulator, gateway in
             _ = try await gateway.get(vertnetPath, query: self.query)
             let hit = try await gateway.get(vertnetPath, query: self.query)
             #expect(hit.header("cache-status")?.hasPrefix("BioGateway; hit") == true)
