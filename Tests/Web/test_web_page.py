@@ -150,8 +150,13 @@ def test_status_search_map_paging_and_a_failing_source(site, simulator_url, brow
     # a point opens its record
     browser.execute_script("document.getElementById('map').scrollIntoView()")
     wait(browser, click_a_point, "a single point to click")
-    popup = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content"), "the record's popup")[0]
-    assert popup.text.strip() != ""
+    # the popup fades in: until it shows, its element is there with no visible text
+    popups = wait(
+        browser,
+        lambda d: [p for p in d.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content") if p.text.strip()],
+        "the record's popup, shown",
+    )
+    assert popups[0].text.strip() != ""
 
     # paging moves on: page 2 is the API's page 2
     browser.find_element(By.ID, "next-page").click()
