@@ -32,7 +32,7 @@ public struct DataVersionPins: Sendable {
         admitUpstream: @escaping @Sendable () -> UpstreamRefusal?,
         logger: Logger
     ) async -> Verdict {
-        guard request.source == .nhm, let version = request.parameters["version"]?.integerValue else { return .unpinned }
+        guard let version = Self.pinnedVersion(of: request) else { return .unpinned }
         guard let resources = Self.resources(of: request) else { return .mayChange(version: version) }
         // found immutable when it was stored: nothing to check again
         if await self.gateway.holdsImmutableAnswer(request.key, logger: logger) { return .immutable }
@@ -42,6 +42,11 @@ public struct DataVersionPins: Sendable {
             else { return .mayChange(version: version) }
         }
         return .immutable
+    }
+
+    /// The data version an NHM question is pinned to (its `version`), or nil.
+    public static func pinnedVersion(of request: CanonicalRequest) -> Int64? {
+        request.source == .nhm ? request.parameters["version"]?.integerValue : nil
     }
 
     /// The resources a question reads, when it names them (nil for none, or "every resource").

@@ -1,5 +1,6 @@
 import BioGatewayCache
 import BioGatewayCore
+import BioGatewayFederation
 import BioGatewayJSON
 import BioGatewayQuery
 import Foundation
@@ -74,7 +75,7 @@ actor DeepPaging {
         }
         // the page answered is the after-request's: its key is the one to purge or look up
         var response = answer.response(cacheKey: question.request.key, notices: question.notices, conditions: nil)
-        VersionPins.addDataVersion(of: answer, pinned: question.request.parameters["version"]?.integerValue, to: &response)
+        VersionPins.addDataVersion(of: answer, pinned: DataVersionPins.pinnedVersion(of: question.request), to: &response)
         return response
     }
 

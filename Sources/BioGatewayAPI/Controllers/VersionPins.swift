@@ -42,7 +42,7 @@ struct VersionPins: Sendable {
             notices: notices,
             conditions: request.method == .get ? request.headers : nil
         )
-        Self.addDataVersion(of: answer, pinned: question.request.parameters["version"]?.integerValue, to: &response)
+        Self.addDataVersion(of: answer, pinned: DataVersionPins.pinnedVersion(of: question.request), to: &response)
         return response
     }
 

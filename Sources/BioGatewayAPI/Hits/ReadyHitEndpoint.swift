@@ -1,4 +1,5 @@
 import BioGatewayCore
+import BioGatewayFederation
 import HTTPTypes
 
 /// A drop-in endpoint whose GET hits ``ReadyHits`` may answer where they are read.
@@ -21,7 +22,7 @@ extension NHMDropInController: ReadyHitEndpoint {
         guard !query.isEmpty else { return nil }
         return self.parsed.readyQuestion(for: query, at: .datastoreSearch) { text in
             let question = try self.question(inQuery: text)
-            return question.walksPastWindow || question.request.parameters["version"] != nil ? nil : question
+            return question.walksPastWindow || DataVersionPins.pinnedVersion(of: question.request) != nil ? nil : question
         }
     }
 

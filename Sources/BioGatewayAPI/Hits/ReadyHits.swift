@@ -47,10 +47,11 @@ struct ReadyHits: Sendable {
         self.logger = logger
     }
 
-    /// The answer to `request` from `peer` (its address), or nil to hand it to the router.
+    /// The answer to `request` (a GET with no body: ``ReadyHitHandler/mayAnswer(_:)``) from `peer` (its
+    /// address), or nil to hand it to the router.
     func answer(_ request: HTTPRequest, peer: String) -> (head: HTTPResponse, body: ByteBuffer?)? {
         let started = ContinuousClock.now
-        guard request.method == .get, let target = request.path else { return nil }
+        guard let target = request.path else { return nil }
         let (path, query) = Self.split(target)
         let route = String(path)
         // a question too long to be kept (``ParsedQueries``) would be read twice when it is not a hit

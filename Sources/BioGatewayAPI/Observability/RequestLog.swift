@@ -1,3 +1,4 @@
+import BioGatewayPacing
 import HTTPTypes
 import Logging
 
@@ -34,7 +35,7 @@ struct RequestLog: Sendable {
         logger.info(
             "request",
             metadata: {
-                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                let milliseconds = elapsed.inSeconds * 1000
                 var metadata: Logger.Metadata = [
                     "method": .string(method.rawValue),
                     "route": .string(route),

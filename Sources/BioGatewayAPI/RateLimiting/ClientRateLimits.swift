@@ -51,7 +51,19 @@ struct RequestAdmission: Sendable {
     /// general one after this request, or the upstream one (after this request's own miss, if it made one).
     func addHeaders(to headers: inout HTTPFields) {
         let upstream = self.client.upstreamDecision.withLock { $0 } ?? self.upstreamBefore
-        RateLimitMiddleware.addHeaders(to: &headers, requests: (self.client.requests, self.decision), upstream: (self.client.upstream, upstream))
+        Self.addHeaders(to: &headers, requests: (self.client.requests, self.decision), upstream: (self.client.upstream, upstream))
+    }
+
+    /// Sets the headers for whichever budget has the smaller share left.
+    static func addHeaders(to headers: inout HTTPFields, requests: (GCRA, GCRA.Decision), upstream: (GCRA, GCRA.Decision)?) {
+        var (name, budget, decision) = ("requests", requests.0, requests.1)
+        if let upstream, Double(upstream.1.remaining) / Double(upstream.0.burst) < Double(decision.remaining) / Double(budget.burst) {
+            (name, budget, decision) = ("upstream", upstream.0, upstream.1)
+        }
+        let reset = decision.allowed ? decision.resetAfter : decision.retryAfter
+        // appended: only the client limits write them, once per answer (a setter would search every field first)
+        headers.append(HTTPField(name: .rateLimitPolicy, value: "\"\(name)\";q=\(budget.limit);w=\(Int(budget.window))"))
+        headers.append(HTTPField(name: .rateLimit, value: "\"\(name)\";r=\(decision.remaining);t=\(Int(reset.rounded(.up)))"))
     }
 }
 

@@ -44,7 +44,7 @@ struct RateLimitMiddleware: RouterMiddleware {
             context.logger.info("client over its request budget", metadata: ["client": "\(client.name)"])
             self.limits.metrics.recordRateLimited(budget: "requests")
             var headers: HTTPFields = [.cacheStatus: CacheStatus.refused(.rateLimited).description]
-            Self.addHeaders(to: &headers, requests: (client.requests, decision), upstream: nil)
+            RequestAdmission.addHeaders(to: &headers, requests: (client.requests, decision), upstream: nil)
             throw ProblemDetails.rateLimited(budget: "requests", client: client.requests, retryAfter: decision.retryAfter).adding(headers)
         }
         var context = context
@@ -52,18 +52,6 @@ struct RateLimitMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         admission.addHeaders(to: &response.headers)
         return response
-    }
-
-    /// Sets the headers for whichever budget has the smaller share left.
-    static func addHeaders(to headers: inout HTTPFields, requests: (GCRA, GCRA.Decision), upstream: (GCRA, GCRA.Decision)?) {
-        var (name, budget, decision) = ("requests", requests.0, requests.1)
-        if let upstream, Double(upstream.1.remaining) / Double(upstream.0.burst) < Double(decision.remaining) / Double(budget.burst) {
-            (name, budget, decision) = ("upstream", upstream.0, upstream.1)
-        }
-        let reset = decision.allowed ? decision.resetAfter : decision.retryAfter
-        // appended: only this middleware writes them, once per answer (a setter would search every field first)
-        headers.append(HTTPField(name: .rateLimitPolicy, value: "\"\(name)\";q=\(budget.limit);w=\(Int(budget.window))"))
-        headers.append(HTTPField(name: .rateLimit, value: "\"\(name)\";r=\(decision.remaining);t=\(Int(reset.rounded(.up)))"))
     }
 }
 
