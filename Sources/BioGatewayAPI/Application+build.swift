@@ -118,7 +118,7 @@ public func buildApplication(
                         cache: cache,
                         pages: pages.counters,
                         upstream: upstream,
-                        collapsedWaiting: await gateway.collapsedWaiting,
+                        collapsedWaiting: gateway.collapsedWaiting,
                         gateways: limits.share?.gateways
                     )
                 )

@@ -69,9 +69,15 @@ package protocol CacheStore: Sendable {
     /// cancelled: other processes' purges then reach the memory tier through the purge generation alone.
     /// `onListening` is called once the announcements are being received.
     func followChanges(onListening: @escaping @Sendable () -> Void, onChange: @escaping @Sendable (StoreChange) -> Void) async throws
+
+    /// Whether other gateways store answers in it too (replicas sharing PostgreSQL): then an answer can
+    /// appear in it that this process did not store.
+    var isShared: Bool { get }
 }
 
 extension CacheStore {
+    package var isShared: Bool { false }
+
     /// One process alone: its own coalescing is enough, every claim is granted.
     package func claim(_ key: String, for seconds: Double) async throws -> Bool { true }
 
@@ -80,6 +86,20 @@ extension CacheStore {
     package func followChanges(onListening: @escaping @Sendable () -> Void, onChange: @escaping @Sendable (StoreChange) -> Void) async throws {
         while true { try await Task.sleep(for: .seconds(3_600)) }
     }
+}
+
+/// A store whose writes run one at a time, in the order they are asked for (SQLite's one writer), and that can
+/// queue a write without waiting for it: what lets an answer be sent before its write has committed.
+package protocol QueuedCacheWrites: CacheStore {
+    /// Queues ``CacheStore/replace(_:toFit:pending:day:)`` and returns at once; `completion` gets the keys
+    /// it evicted, or its error. Every write asked for after this returns runs after it.
+    func queueReplace(
+        _ entry: CachedResponse,
+        toFit maximumBytes: Int,
+        pending: PendingWrites,
+        day: String,
+        completion: @escaping @Sendable (Result<[String], any Error>) -> Void
+    )
 }
 
 /// Which entries a purge removes.

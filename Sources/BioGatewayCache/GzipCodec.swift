@@ -2,6 +2,7 @@ import CompressNIO
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import Synchronization
 
 /// gzip (RFC 1952) for stored bodies, through compress-nio's zlib binding.
 public enum GzipCodec {
@@ -13,15 +14,21 @@ public enum GzipCodec {
     /// Compresses `buffer`'s readable bytes into a gzip member.
     public static func compress(_ buffer: ByteBuffer) throws -> ByteBuffer {
         var input = buffer
-        return try input.compress(with: .gzip())
+        return try Self.compressors.withCompressor { compressor in
+            var output = ByteBufferAllocator().buffer(capacity: compressor.maxSize(from: input))
+            try compressor.deflate(from: &input, to: &output, flush: .finish)
+            return output
+        }
     }
 
     /// Compresses `data` into a gzip member.
     public static func compress(_ data: Data) throws -> Data {
-        var input = ByteBuffer(data: data)
-        let output = try input.compress(with: .gzip())
-        return Data(buffer: output)
+        Data(buffer: try Self.compress(ByteBuffer(data: data)))
     }
+
+    /// zlib's compression state is about 270 KB, set up afresh for every stream: more than compressing a
+    /// small answer costs. A few are kept and reset between bodies instead.
+    private static let compressors = CompressorPool(keeping: 2)
 
     /// Decompresses a gzip member that must expand to exactly `expectedLength` bytes.
     public static func decompress(_ data: Data, expectedLength: Int) throws -> Data {
@@ -36,5 +43,38 @@ public enum GzipCodec {
             throw CorruptBody(description: "the stored body expands to \(output.readableBytes) bytes, not \(expectedLength)")
         }
         return Data(buffer: output)
+    }
+}
+
+/// zlib gzip compressors kept for reuse: at most `keeping` idle ones (each holds about 270 KB); a caller that
+/// finds none idle makes one.
+private final class CompressorPool: Sendable {
+    /// One compressor, used by one caller at a time: the one that took it out of the pool.
+    private final class Kept: @unchecked Sendable {
+        let compressor: ZlibCompressor
+
+        init() throws {
+            self.compressor = try ZlibCompressor(algorithm: .gzip)
+        }
+    }
+
+    private let idle = Mutex<[Kept]>([])
+    private let keeping: Int
+
+    init(keeping: Int) {
+        self.keeping = keeping
+    }
+
+    func withCompressor<T>(_ body: (ZlibCompressor) throws -> T) throws -> T {
+        let kept = try self.idle.withLock { $0.popLast() } ?? Kept()
+        defer {
+            // a compressor that cannot be reset (zlib's state is damaged) is dropped
+            if (try? kept.compressor.reset()) != nil {
+                self.idle.withLock { idle in
+                    if idle.count < self.keeping { idle.append(kept) }
+                }
+            }
+        }
+        return try body(kept.compressor)
     }
 }

@@ -63,7 +63,9 @@ public final class ReadyAnswer: FreshnessSubject {
     public let validator: AnswerValidator
 
     /// Makes the ready form of a checked entry; nil when its gzip body does not decompress.
-    public init?(_ entry: CachedResponse) {
+    /// - Parameter identity: the body as the upstream sent it, when the caller has it at hand (an answer
+    ///   just fetched): copied rather than decompressed from the entry.
+    public init?(_ entry: CachedResponse, identity known: ByteBuffer? = nil) {
         self.key = entry.key
         self.source = entry.source
         self.status = entry.status
@@ -81,6 +83,13 @@ public final class ReadyAnswer: FreshnessSubject {
             self.identity = self.stored
         case .gzip:
             if entry.identityLength <= Self.identityLimit {
+                if let known, known.readableBytes == entry.identityLength {
+                    // copied to a buffer of its own size: the one read from the upstream may hold more
+                    var exact = ByteBufferAllocator().buffer(capacity: known.readableBytes)
+                    exact.writeImmutableBuffer(known)
+                    self.identity = exact
+                    return
+                }
                 guard let body = try? entry.identityBody() else { return nil }
                 self.identity = ByteBuffer(data: body)
             } else {

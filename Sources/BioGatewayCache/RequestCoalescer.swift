@@ -1,11 +1,20 @@
+import Synchronization
+
 /// Single-flight: concurrent callers asking for the same key share one computation.
 ///
 /// The computation runs in its own task, so a caller that goes away (a client that disconnects)
 /// does not cancel the work the others are waiting for.
-public actor RequestCoalescer<Value: Sendable> {
-    private var inFlight: [String: (id: Int, task: Task<Value, any Error>)] = [:]
-    private var launched = 0
-    private var joinedWaiting = 0
+///
+/// A lock, not an actor: asking costs no hop to another executor (every miss asks), and the only wait is
+/// for the computation's own task.
+public final class RequestCoalescer<Value: Sendable>: Sendable {
+    private struct State {
+        var inFlight: [String: (id: Int, task: Task<Value, any Error>)] = [:]
+        var launched = 0
+        var joinedWaiting = 0
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
@@ -15,50 +24,54 @@ public actor RequestCoalescer<Value: Sendable> {
         forKey key: String,
         compute: @escaping @Sendable () async throws -> Value
     ) async throws -> (value: Value, joined: Bool) {
-        if let running = self.inFlight[key] {
-            self.joinedWaiting += 1
-            defer { self.joinedWaiting -= 1 }
-            return (try await running.task.value, true)
+        let (task, joined) = self.state.withLock { state in
+            if let running = state.inFlight[key] {
+                state.joinedWaiting += 1
+                return (running.task, true)
+            }
+            return (self.launch(key, compute, in: &state), false)
         }
-        return (try await self.launch(key, compute).value, false)
+        guard joined else { return (try await task.value, false) }
+        defer { self.state.withLock { $0.joinedWaiting -= 1 } }
+        return (try await task.value, true)
     }
 
     /// Starts `compute` for `key` in the background unless a computation for it is already running.
     /// - Returns: whether this call started one.
     @discardableResult
     public func startIfIdle(forKey key: String, compute: @escaping @Sendable () async throws -> Value) -> Bool {
-        guard self.inFlight[key] == nil else { return false }
-        _ = self.launch(key, compute)
-        return true
+        self.state.withLock { state in
+            guard state.inFlight[key] == nil else { return false }
+            _ = self.launch(key, compute, in: &state)
+            return true
+        }
     }
 
     /// Whether a computation for `key` is running.
-    public func isRunning(_ key: String) -> Bool { self.inFlight[key] != nil }
+    public func isRunning(_ key: String) -> Bool { self.state.withLock { $0.inFlight[key] != nil } }
 
     /// How many callers are waiting for a computation another caller started.
-    public var waitingCount: Int { self.joinedWaiting }
+    public var waitingCount: Int { self.state.withLock { $0.joinedWaiting } }
 
     /// How many distinct keys are being computed right now.
-    public var inFlightCount: Int { self.inFlight.count }
+    public var inFlightCount: Int { self.state.withLock { $0.inFlight.count } }
 
-    private func launch(_ key: String, _ compute: @escaping @Sendable () async throws -> Value) -> Task<Value, any Error> {
-        self.launched += 1
-        let id = self.launched
+    /// Starts the computation and records it, under the lock: the task's own ``finished(_:_:)`` waits for
+    /// the lock, so it cannot run before the task is recorded.
+    private func launch(_ key: String, _ compute: @escaping @Sendable () async throws -> Value, in state: inout State) -> Task<Value, any Error> {
+        state.launched += 1
+        let id = state.launched
         let task = Task {
-            do {
-                let value = try await compute()
-                self.finished(key, id)
-                return value
-            } catch {
-                self.finished(key, id)
-                throw error
-            }
+            defer { self.finished(key, id) }
+            return try await compute()
         }
-        self.inFlight[key] = (id, task)
+        state.inFlight[key] = (id, task)
         return task
     }
 
     private func finished(_ key: String, _ id: Int) {
-        if self.inFlight[key]?.id == id { self.inFlight[key] = nil }
+        self.state.withLock { state in
+            if state.inFlight[key]?.id == id { state.inFlight[key] = nil }
+        }
     }
 }

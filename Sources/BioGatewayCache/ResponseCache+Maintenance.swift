@@ -9,8 +9,9 @@ extension ResponseCache {
     /// and the purge generation in the file moves on, so other processes' memory tiers forget them too.
     public func purge(_ scope: PurgeScope) async throws -> Int {
         let outcome = try await self.store.delete(scope, pending: self.pending, day: self.today)
-        self.coherence.change { seen in
-            if seen != outcome.generationBefore {
+        let othersPurged = self.coherence.change { seen in
+            let othersPurged = seen != outcome.generationBefore
+            if othersPurged {
                 // another process purged since this one last looked: what it purged is unknown
                 self.memory.removeAll()
             } else {
@@ -21,8 +22,23 @@ extension ResponseCache {
                 }
             }
             seen = outcome.generationAfter
+            return othersPurged
+        }
+        // which keys remain: known for one key's purge, read again otherwise
+        if case .key(let key) = scope, !othersPurged {
+            self.storedKeys.remove([key])
+        } else {
+            try await self.refillStoredKeys()
         }
         return outcome.deleted
+    }
+
+    /// Reads which keys the store holds again (``StoredKeys``), once the writes queued so far have committed.
+    func refillStoredKeys() async throws {
+        try await self.storedKeys.fill {
+            await self.writesBehind.written()
+            return try await self.store.keys()
+        }
     }
 
     /// Returns the space freed by purges and evictions to the file system (SQLite: rebuilds the file;
@@ -73,6 +89,7 @@ extension ResponseCache {
     /// Checks the file and every stored body; bodies that do not match their length and digest are deleted.
     public func verify() async throws -> VerificationReport {
         let integrity = try await self.integrityCheck()
+        await self.writesBehind.written()
         let keys = try await self.store.keys()
         var intact = 0
         var dropped = 0

@@ -8,11 +8,12 @@ extension ResponseCache {
 
     /// The answer stored under a key, ready to send, whatever its age, or nil.
     ///
-    /// From the memory tier when it holds the key (no database access, no digest); otherwise read from the
-    /// store, checked (length, digest, and that a gzip body decompresses), and kept in the memory tier. A
+    /// From the memory tier when it holds the key (no database access, no digest); nil without reading the
+    /// store when the key is not among those it holds (``StoredKeys``); otherwise read from the store, checked (length, digest, and that a gzip body decompresses), and kept in the memory tier. A
     /// damaged entry is deleted and reported as nil.
     public func answer(forKey key: String) async throws -> ReadyAnswer? {
         if let ready = self.memoryAnswer(forKey: key) { return ready }
+        guard self.storedKeys.mayHold(key) else { return nil }
         let epoch = self.coherence.epoch
         guard let entry = try await self.entry(forKey: key) else { return nil }
         guard let ready = ReadyAnswer(entry) else {
@@ -28,6 +29,16 @@ extension ResponseCache {
         return ready
     }
 
+    /// A mark of the changes this process has made to the cache so far (stores, purges, evictions).
+    public var changeMark: ChangeMark { ChangeMark(epoch: self.coherence.epoch) }
+
+    /// Whether an answer may have been stored since `mark` was taken, so that a key read as absent then must
+    /// be read again before it is fetched: always with a store other processes write to, otherwise when
+    /// this process changed anything since.
+    public func mayHaveStored(since mark: ChangeMark) -> Bool {
+        self.store.isShared || self.coherence.epoch != mark.epoch
+    }
+
     /// The answer the memory tier holds under a key, whatever its age, or nil (the store is not asked).
     public func memoryAnswer(forKey key: String) -> ReadyAnswer? {
         self.memory.value(forKey: key)
@@ -39,12 +50,14 @@ extension ResponseCache {
     @discardableResult
     public func followPurgesByOtherProcesses() async throws -> Bool {
         let generation = try await self.store.generation()
-        return self.coherence.change { seen in
+        let emptied = self.coherence.change { seen in
             guard seen < generation else { return false }
             self.memory.removeAll()
             seen = generation
             return true
         }
+        if emptied { try await self.refillStoredKeys() }
+        return emptied
     }
 }
 
@@ -106,6 +119,11 @@ extension ResponseCache {
     public func waitForChange(of key: String, upTo bound: Duration) async {
         await self.waiters.wait(for: key, upTo: bound)
     }
+}
+
+/// What ``ResponseCache/changeMark`` returns: compared later with ``ResponseCache/mayHaveStored(since:)``.
+public struct ChangeMark: Sendable, Hashable {
+    let epoch: UInt64
 }
 
 /// Keeps the memory tier coherent with the file.

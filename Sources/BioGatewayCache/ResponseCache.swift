@@ -1,5 +1,6 @@
 import BioGatewayQuery
 import Foundation
+import NIOCore
 import Synchronization
 
 /// The persistent cache, over a ``CacheStore`` (one SQLite file, or PostgreSQL shared by replicas).
@@ -25,6 +26,10 @@ public final class ResponseCache: Sendable {
     let announcementsMissed = Atomic<Bool>(false)
     /// The clock counters are dated by (``history(days:)``).
     let now: @Sendable () -> Date
+    /// Writes queued and not yet committed (``storeBeforeWritten(_:identity:written:)``).
+    let writesBehind = WritesBehind()
+    /// The keys the store holds, so that a miss need not read it (a gateway's cache, on a store of its own).
+    let storedKeys: StoredKeys
 
     /// A cache over `store`.
     /// - Parameters:
@@ -41,7 +46,9 @@ public final class ResponseCache: Sendable {
         self.maximumBytes = maximumBytes
         self.now = now
         self.memory = MemoryCache(maximumBytes: memoryMaximumBytes)
+        self.storedKeys = StoredKeys(isEnabled: !store.isShared && memoryMaximumBytes > 0)
         self.coherence.start(generation: try await store.generation())
+        try? await self.storedKeys.fill(reading: store.keys)
     }
 
     /// Opens (creating if needed) the SQLite cache database at `path` and brings its schema up to date.
@@ -77,6 +84,7 @@ public final class ResponseCache: Sendable {
 
     /// Reads and checks the entry under `key` (with `decompressing`, also that its body decompresses).
     func lookup(_ key: String, decompressing: Bool = false) async throws -> StoredLookup {
+        await self.writesBehind.written(key)
         guard let (row, body) = try await self.store.row(forKey: key) else { return .absent }
         guard let body, let entry = row.verified(body: body), !decompressing || (try? entry.identityBody()) != nil else {
             return .damaged
@@ -121,16 +129,75 @@ public final class ResponseCache: Sendable {
 
     /// Stores (or replaces) an entry, writing pending access times and counters in the same transaction,
     /// then evicts least recently used entries until the cache is within ``maximumBytes``.
+    /// - Parameter identity: the body as the upstream sent it, if at hand (see ``ReadyAnswer/init(_:identity:)``).
     @discardableResult
-    public func store(_ entry: CachedResponse) async throws -> StoreOutcome {
+    public func store(_ entry: CachedResponse, identity: ByteBuffer? = nil) async throws -> StoreOutcome {
         guard entry.entryBytes <= self.maximumBytes else { return StoreOutcome(stored: false, evicted: 0) }
-        let ready = self.memory.isEnabled ? ReadyAnswer(entry) : nil
+        return try await self.store(entry, ready: self.memory.isEnabled ? ReadyAnswer(entry, identity: identity) : nil)
+    }
+
+    /// Writes an entry that fits, then puts its ready form (if any) in the memory tier.
+    private func store(_ entry: CachedResponse, ready: ReadyAnswer?) async throws -> StoreOutcome {
+        self.storedKeys.add(entry.key)
         let evicted = try await self.store.replace(entry, toFit: self.maximumBytes, pending: self.pending, day: self.today)
+        self.storedKeys.remove(evicted)
         self.coherence.change { _ in
             self.memory.remove(evicted)
             if let ready { self.memory.store(ready, size: ready.memoryBytes, forKey: ready.key) } else { self.memory.remove(entry.key) }
         }
         return StoreOutcome(stored: true, evicted: evicted.count)
+    }
+
+    /// Stores an entry as ``store(_:identity:)`` does, for an answer about to be sent, without waiting for
+    /// the disk when it need not: returns once the memory tier holds the ready answer and its write is
+    /// queued behind the store's earlier writes. What comes after sees it at once (the memory tier answers;
+    /// a direct read of the store waits for the write; a purge or a replacement asked for later is queued
+    /// after it). A gateway stopped in between loses the answer, not the file's integrity: the next request
+    /// for it goes upstream again. If the write fails, the memory tier forgets the answer too.
+    ///
+    /// Waits for the write, as ``store(_:identity:)``, with a store other processes share (they must find
+    /// the answer once this process announces it) or when the memory tier does not keep the answer.
+    /// - Parameter written: called once with the write's outcome (committed, with the entries it evicted;
+    ///   or failed), also when it was waited for.
+    /// - Returns: whether the entry is stored (false: larger than the whole cache).
+    public func storeBeforeWritten(
+        _ entry: CachedResponse,
+        identity: ByteBuffer? = nil,
+        written: @escaping @Sendable (Result<StoreOutcome, any Error>) -> Void
+    ) async throws -> Bool {
+        guard entry.entryBytes <= self.maximumBytes else {
+            written(.success(StoreOutcome(stored: false, evicted: 0)))
+            return false
+        }
+        let ready = self.memory.isEnabled ? ReadyAnswer(entry, identity: identity) : nil
+        guard !self.store.isShared, let queued = self.store as? any QueuedCacheWrites, let ready,
+            ready.memoryBytes <= self.memory.maximumBytes
+        else {
+            do {
+                let outcome = try await self.store(entry, ready: ready)
+                written(.success(outcome))
+                return outcome.stored
+            } catch {
+                written(.failure(error))
+                throw error
+            }
+        }
+        self.writesBehind.begin(entry.key)
+        self.storedKeys.add(entry.key)
+        self.coherence.change { _ in self.memory.store(ready, size: ready.memoryBytes, forKey: ready.key) }
+        queued.queueReplace(entry, toFit: self.maximumBytes, pending: self.pending, day: self.today) { result in
+            switch result {
+            case .success(let evicted):
+                self.storedKeys.remove(evicted)
+                self.coherence.change { _ in self.memory.remove(evicted) }
+                written(.success(StoreOutcome(stored: true, evicted: evicted.count)))
+            case .failure(let error):
+                self.coherence.change { _ in self.memory.remove(entry.key) }
+                written(.failure(error))
+            }
+            self.writesBehind.end(entry.key)
+        }
+        return true
     }
 
     /// Writes pending access times and counters now.
@@ -145,12 +212,14 @@ public final class ResponseCache: Sendable {
 
     /// The number of entries.
     public func count() async throws -> Int {
-        try await self.store.count()
+        await self.writesBehind.written()
+        return try await self.store.count()
     }
 
     /// The store's own check of itself (`"ok"` when sound).
     public func integrityCheck() async throws -> String {
-        try await self.store.integrityCheck()
+        await self.writesBehind.written()
+        return try await self.store.integrityCheck()
     }
 
     /// The secret stored under `name`, created with `generate` the first time it is asked for. Every
@@ -163,6 +232,7 @@ public final class ResponseCache: Sendable {
     /// Closes the store (SQLite: checkpoints the WAL into the file and removes the `-wal` and `-shm` files).
     /// Later calls fail. Call ``flush()`` first.
     public func close() async throws {
+        await self.writesBehind.written()
         try await self.store.close()
     }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// The cache's store on one SQLite database in WAL mode (`synchronous=NORMAL`), written through GRDB: one
 /// machine, no server. Several processes may open the same file (the gateway, and `biogateway cache …`
 /// beside it).
-package final class SQLiteCacheStore: CacheStore {
+package final class SQLiteCacheStore: CacheStore, QueuedCacheWrites {
     let database: DatabasePool
     /// The database file.
     let path: String
@@ -51,13 +51,25 @@ package final class SQLiteCacheStore: CacheStore {
     }
 
     package func replace(_ entry: CachedResponse, toFit maximumBytes: Int, pending: PendingWrites, day: String) async throws -> [String] {
-        try await self.withPendingWrites(pending, day: day) { db in
-            // replacing an entry replaces its body too (the body row is deleted with the entry)
-            try CacheEntryRecord.deleteOne(db, key: entry.key)
-            try CacheEntryRecord(entry).insert(db)
-            try CacheBodyRecord(key: entry.key, body: entry.storedBody).insert(db)
-            return try Self.evict(db, toFit: maximumBytes)
-        }
+        try await self.withPendingWrites(pending, day: day) { db in try Self.replace(entry, toFit: maximumBytes, db) }
+    }
+
+    package func queueReplace(
+        _ entry: CachedResponse,
+        toFit maximumBytes: Int,
+        pending: PendingWrites,
+        day: String,
+        completion: @escaping @Sendable (Result<[String], any Error>) -> Void
+    ) {
+        self.queueWithPendingWrites(pending, day: day, { db in try Self.replace(entry, toFit: maximumBytes, db) }, completion: completion)
+    }
+
+    private static func replace(_ entry: CachedResponse, toFit maximumBytes: Int, _ db: Database) throws -> [String] {
+        // replacing an entry replaces its body too (the body row is deleted with the entry)
+        try CacheEntryRecord.deleteOne(db, key: entry.key)
+        try CacheEntryRecord(entry).insert(db)
+        try CacheBodyRecord(key: entry.key, body: entry.storedBody).insert(db)
+        return try Self.evict(db, toFit: maximumBytes)
     }
 
     /// Deletes least recently used entries until the total is within `maximumBytes`; returns their keys.
@@ -213,22 +225,63 @@ package final class SQLiteCacheStore: CacheStore {
         day: String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
-        let taken = Mutex<(accesses: [String: Date], counters: [CacheEvent: Int])?>(nil)
+        let taken = TakenWrites()
         do {
-            return try await self.database.write { db in
-                let (accesses, counters) = pending.take()
-                taken.withLock { $0 = (accesses, counters) }
-                let noteAccess = try db.cachedStatement(sql: "UPDATE cache_entry SET last_access = MAX(last_access, ?) WHERE key = ?")
-                for (key, date) in accesses {
-                    try noteAccess.execute(arguments: [date.timeIntervalSince1970, key])
-                }
-                try Self.add(counters, db, day: day)
-                return try body(db)
-            }
+            return try await self.database.write { db in try Self.writePending(pending, taken, day: day, db, then: body) }
         } catch {
-            if let (accesses, counters) = taken.withLock({ $0 }) { pending.restore(accesses, counters) }
+            taken.giveBack(to: pending)
             throw error
         }
+    }
+
+    /// As ``withPendingWrites(_:day:_:)``, but queued behind the writes already queued and returning at once;
+    /// `completion` gets the outcome. SQLite's one writer runs writes in the order they were queued, so every
+    /// write asked for after this returns runs after it.
+    func queueWithPendingWrites<T: Sendable>(
+        _ pending: PendingWrites,
+        day: String,
+        _ body: @escaping @Sendable (Database) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        let taken = TakenWrites()
+        self.database.asyncWrite { db in
+            try Self.writePending(pending, taken, day: day, db, then: body)
+        } completion: { _, result in
+            if case .failure = result { taken.giveBack(to: pending) }
+            completion(result)
+        }
+    }
+
+    /// The pending writes a transaction took, to give back if it fails.
+    private final class TakenWrites: Sendable {
+        private let taken = Mutex<(accesses: [String: Date], counters: [CacheEvent: Int])?>(nil)
+
+        func take(from pending: PendingWrites) -> (accesses: [String: Date], counters: [CacheEvent: Int]) {
+            let writes = pending.take()
+            self.taken.withLock { $0 = writes }
+            return writes
+        }
+
+        func giveBack(to pending: PendingWrites) {
+            if let (accesses, counters) = self.taken.withLock({ $0 }) { pending.restore(accesses, counters) }
+        }
+    }
+
+    /// Inside a write transaction: writes what is pending, then runs `body`.
+    private static func writePending<T>(
+        _ pending: PendingWrites,
+        _ taken: TakenWrites,
+        day: String,
+        _ db: Database,
+        then body: (Database) throws -> T
+    ) throws -> T {
+        let (accesses, counters) = taken.take(from: pending)
+        let noteAccess = try db.cachedStatement(sql: "UPDATE cache_entry SET last_access = MAX(last_access, ?) WHERE key = ?")
+        for (key, date) in accesses {
+            try noteAccess.execute(arguments: [date.timeIntervalSince1970, key])
+        }
+        try Self.add(counters, db, day: day)
+        return try body(db)
     }
 
     /// Adds `counters` to the totals and, for the events the history keeps, to `day`'s counts.

@@ -66,9 +66,7 @@ public struct SearchGateway: Sendable {
     }
 
     /// Requests waiting for an upstream fetch that another request started (collapsed into it).
-    public var collapsedWaiting: Int {
-        get async { await self.coalescer.waitingCount }
-    }
+    public var collapsedWaiting: Int { self.coalescer.waitingCount }
 
     /// Answers a canonical request from the cache or the upstream.
     /// - Parameter admitUpstream: asked before this request makes its own upstream fetch (not when it joins
@@ -82,6 +80,7 @@ public struct SearchGateway: Sendable {
         immutable: Bool = false,
         logger: Logger
     ) async -> GatewayAnswer {
+        let readMark = self.cache.changeMark
         let stored = await self.storedAnswer(request.key, logger: logger)
         var forwardReason = CacheStatus.ForwardReason.miss
         // the stored entry, if the client's Cache-Control lets it stand in for a failed upstream
@@ -109,10 +108,11 @@ public struct SearchGateway: Sendable {
             }
         }
         if preferences.onlyIfCached { return .notCached }
-        if await !self.coalescer.isRunning(request.key), let refusal = admitUpstream() { return .refused(refusal) }
+        if !self.coalescer.isRunning(request.key), let refusal = admitUpstream() { return .refused(refusal) }
         return await self.forward(
             request,
             stored: stored,
+            readAt: readMark,
             fallback: fallback,
             reason: forwardReason,
             preferences: preferences,
@@ -163,10 +163,12 @@ public struct SearchGateway: Sendable {
     }
 
     /// Goes upstream (or joins the fetch already in flight) and answers with its outcome, or with the
-    /// `fallback` entry if the upstream failed and that entry is within stale-if-error.
+    /// `fallback` entry if the upstream failed and that entry is within stale-if-error. `stored` is what the
+    /// cache held when it was read, at `readAt` (nil: not known; the fetch reads the cache again).
     private func forward(
         _ request: CanonicalRequest,
         stored: ReadyAnswer?,
+        readAt: ChangeMark?,
         fallback: ReadyAnswer?,
         reason: CacheStatus.ForwardReason,
         preferences: ClientPreferences,
@@ -178,7 +180,7 @@ public struct SearchGateway: Sendable {
         let joined: Bool
         do {
             (outcome, joined) = try await self.coalescer.value(forKey: request.key) {
-                await self.fetch(request, replacing: stored, immutable: immutable, logger: logger)
+                await self.fetch(request, replacing: stored, readAt: readAt, immutable: immutable, logger: logger)
             }
         } catch {
             return .failure(
@@ -196,7 +198,7 @@ public struct SearchGateway: Sendable {
                 return .body(body)
             }
             // the entry another request just stored does not decompress (and is now deleted): fetch it anew
-            return await self.forward(request, stored: nil, fallback: nil, reason: reason, preferences: preferences, logger: logger)
+            return await self.forward(request, stored: nil, readAt: nil, fallback: nil, reason: reason, preferences: preferences, logger: logger)
         case .fetched(let response, let entry, let wasStored):
             let status: CacheStatus =
                 wasStored
@@ -244,8 +246,8 @@ public struct SearchGateway: Sendable {
 
     /// Starts one background fetch to refresh a stale entry, unless one is already running for its key.
     private func refreshInBackground(_ request: CanonicalRequest, replacing stored: ReadyAnswer, logger: Logger) async {
-        let started = await self.coalescer.startIfIdle(forKey: request.key) {
-            await self.fetch(request, replacing: stored, immutable: stored.isImmutable, logger: logger)
+        let started = self.coalescer.startIfIdle(forKey: request.key) {
+            await self.fetch(request, replacing: stored, readAt: nil, immutable: stored.isImmutable, logger: logger)
         }
         if started {
             self.cache.count(.backgroundRefresh)
@@ -321,11 +323,23 @@ public struct SearchGateway: Sendable {
     }
 
     /// The single upstream fetch for a key. Re-checks the cache first: if another request stored a newer,
-    /// fresh answer since this caller looked (`replacing`), that answer is used and nothing is fetched. With a
-    /// store that replicas share, the fetch is claimed first, so that one replica fetches and the others wait
-    /// for its answer (see ``claimFetch(_:replacing:logger:)``).
-    private func fetch(_ request: CanonicalRequest, replacing seen: ReadyAnswer?, immutable: Bool, logger: Logger) async -> FetchOutcome {
-        if let current = await self.freshAnswer(request.key, newerThan: seen, logger: logger) { return .cached(current) }
+    /// fresh answer since this caller looked (`replacing`, read at `readAt`), that answer is used and nothing
+    /// is fetched; the check is skipped when nothing can have been stored since (``ResponseCache/
+    /// mayHaveStored(since:)``: one process, no change since the caller's read), which spares a miss a second
+    /// read of the store. With a store that replicas share, the fetch is claimed first, so that one replica
+    /// fetches and the others wait for its answer (see ``claimFetch(_:replacing:logger:)``).
+    private func fetch(
+        _ request: CanonicalRequest,
+        replacing seen: ReadyAnswer?,
+        readAt: ChangeMark?,
+        immutable: Bool,
+        logger: Logger
+    ) async -> FetchOutcome {
+        if readAt.map(self.cache.mayHaveStored(since:)) ?? true,
+            let current = await self.freshAnswer(request.key, newerThan: seen, logger: logger)
+        {
+            return .cached(current)
+        }
         let claim = await self.claimFetch(request, replacing: seen, logger: logger)
         if case .answered(let current) = claim { return .cached(current) }
         let outcome = await self.fetchFromUpstream(request, immutable: immutable, logger: logger)
@@ -407,19 +421,24 @@ public struct SearchGateway: Sendable {
             isImmutable: immutable
         )
         do {
-            let outcome = try await self.cache.store(entry)
-            if outcome.evicted > 0 {
-                logger.info("evicted least recently used entries", metadata: ["count": "\(outcome.evicted)"])
+            // answered once the memory tier holds it and its write is queued: the disk is not waited for
+            let stored = try await self.cache.storeBeforeWritten(entry, identity: response.body) { written in
+                switch written {
+                case .success(let outcome) where outcome.evicted > 0:
+                    logger.info("evicted least recently used entries", metadata: ["count": "\(outcome.evicted)"])
+                case .success(let outcome) where !outcome.stored:
+                    logger.warning(
+                        "answer larger than the whole cache; not stored",
+                        metadata: ["bytes": "\(entry.entryBytes)", "maximum_bytes": "\(self.cache.maximumBytes)"]
+                    )
+                case .success:
+                    break
+                case .failure(let error):
+                    logger.error("cache write failed; the answer is sent but not kept", metadata: ["error": "\(error)"])
+                }
             }
-            if !outcome.stored {
-                logger.warning(
-                    "answer larger than the whole cache; not stored",
-                    metadata: ["bytes": "\(entry.entryBytes)", "maximum_bytes": "\(self.cache.maximumBytes)"]
-                )
-            }
-            return .fetched(response, entry: entry, stored: outcome.stored)
+            return .fetched(response, entry: entry, stored: stored)
         } catch {
-            logger.error("cache write failed; answer sent but not stored", metadata: ["error": "\(error)"])
             return .fetched(response, entry: entry, stored: false)
         }
     }

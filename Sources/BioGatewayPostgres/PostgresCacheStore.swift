@@ -324,6 +324,8 @@ package final class PostgresCacheStore: CacheStore {
         }
     }
 
+    package var isShared: Bool { true }
+
     package func claim(_ key: String, for seconds: Double) async throws -> Bool {
         try await self.breaker.call(within: Self.readDeadline) {
             // taken when free or expired (a replica killed mid-fetch holds it no longer than `seconds`)

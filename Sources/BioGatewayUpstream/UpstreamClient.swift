@@ -4,6 +4,7 @@ import BioGatewaySettings
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// An upstream's answer that the gateway may pass on: its status, content type and exact body.
 public struct UpstreamResponse: Sendable {
@@ -77,20 +78,27 @@ public struct UpstreamClient: Sendable {
         let body: ByteBuffer
         do {
             // AsyncHTTPClient's deadline ends when the head arrives: the body is read under the same deadline
-            // by racing it, so an upstream that trickles its body cannot hold a slot past the timeout
-            (status, headers, body) = try await withThrowingTaskGroup(of: (Int, HTTPHeaders, ByteBuffer)?.self) { group in
-                group.addTask {
-                    let response = try await self.httpClient.execute(httpRequest, deadline: deadline, logger: logger)
-                    let body = try await self.readBody(response.body, from: source)
-                    return (Int(response.status.code), response.headers, body)
+            // by cancelling the exchange when it passes (a timer on an event loop, not a task that sleeps), so an
+            // upstream that trickles its body cannot hold a slot past the timeout
+            let exchange = Task {
+                let response = try await self.httpClient.execute(httpRequest, deadline: deadline, logger: logger)
+                let body = try await self.readBody(response.body, from: source)
+                return (Int(response.status.code), response.headers, body)
+            }
+            let expiry = Expiry()
+            let timer = self.httpClient.eventLoopGroup.any().scheduleTask(deadline: deadline) {
+                expiry.passed.store(true, ordering: .relaxed)
+                exchange.cancel()
+            }
+            defer { timer.cancel() }
+            do {
+                (status, headers, body) = try await withTaskCancellationHandler {
+                    try await exchange.value
+                } onCancel: {
+                    exchange.cancel()
                 }
-                group.addTask {
-                    try await Task.sleep(for: wait)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let exchange = try await group.next() ?? nil else { throw HTTPClientError.deadlineExceeded }
-                return exchange
+            } catch  where expiry.passed.load(ordering: .relaxed) {
+                throw HTTPClientError.deadlineExceeded
             }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw .timeout(source, "\(source.displayName) did not answer within \(self.configuration.timeout)")
@@ -146,4 +154,9 @@ public struct UpstreamClient: Sendable {
 /// The shared bound on upstream body bytes being read was reached.
 struct BodyBudgetSpent: Error, CustomStringConvertible {
     var description: String
+}
+
+/// Whether an exchange's deadline passed (its timer cancelled it), as opposed to its caller going away.
+private final class Expiry: Sendable {
+    let passed = Atomic<Bool>(false)
 }

@@ -33,6 +33,22 @@ struct CacheHistoryTests {
         #expect(history.createdAt != nil)
     }
 
+    @Test func daysAreNamedAsTheGregorianCalendarNamesThemInUTC() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        // every 27 hours 46 minutes 40 seconds from 1901 to 2199: leap years, centuries, every hour of the day
+        var differing: [Double] = []
+        for seconds in stride(from: -2_177_452_800.0, to: 7_258_118_400, by: 100_000) {
+            let date = Date(timeIntervalSince1970: seconds)
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            let expected = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+            if CacheHistory.day(of: date) != expected { differing.append(seconds) }
+        }
+        #expect(differing.isEmpty)
+        #expect(CacheHistory.day(of: Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29")
+        #expect(CacheHistory.day(of: Date(timeIntervalSince1970: -1)) == "1969-12-31")
+    }
+
     @Test func pendingCountsAreIncludedWithoutAFlush() async throws {
         try await withTemporaryCachePath { path in
             let cache = try await ResponseCache(path: path)

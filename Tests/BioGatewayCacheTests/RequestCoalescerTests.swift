@@ -25,15 +25,15 @@ struct RequestCoalescerTests {
                     }
                 }
             }
-            while await coalescer.waitingCount < 19 { await Task.yield() }
+            while coalescer.waitingCount < 19 { await Task.yield() }
             release.yield()
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(await counter.value == 1)
         #expect(results.allSatisfy { $0.0 == 1 })
         #expect(results.filter { !$0.1 }.count == 1)
-        #expect(await coalescer.inFlightCount == 0)
-        #expect(await coalescer.waitingCount == 0)
+        #expect(coalescer.inFlightCount == 0)
+        #expect(coalescer.waitingCount == 0)
     }
 
     @Test func laterCallersComputeAgain() async throws {
@@ -52,14 +52,14 @@ struct RequestCoalescerTests {
             for await _ in released { break }
             return await counter.increment()
         }
-        #expect(await coalescer.startIfIdle(forKey: "k", compute: slow))
-        #expect(await !coalescer.startIfIdle(forKey: "k", compute: slow))
+        #expect(coalescer.startIfIdle(forKey: "k", compute: slow))
+        #expect(!coalescer.startIfIdle(forKey: "k", compute: slow))
         async let joinedValue = coalescer.value(forKey: "k", compute: slow)
-        while await coalescer.waitingCount < 1 { await Task.yield() }
+        while coalescer.waitingCount < 1 { await Task.yield() }
         release.yield()
         let (value, joined) = try await joinedValue
         #expect(value == 1 && joined)
         #expect(await counter.value == 1)
-        #expect(await coalescer.inFlightCount == 0)
+        #expect(coalescer.inFlightCount == 0)
     }
 }
