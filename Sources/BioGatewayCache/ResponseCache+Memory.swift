@@ -9,7 +9,8 @@ extension ResponseCache {
     /// The answer stored under a key, ready to send, whatever its age, or nil.
     ///
     /// From the memory tier when it holds the key (no database access, no digest); nil without reading the
-    /// store when the key is not among those it holds (``StoredKeys``); otherwise read from the store, checked (length, digest, and that a gzip body decompresses), and kept in the memory tier. A
+    /// store when the key is not among those it holds (``StoredKeys``); otherwise read from the store,
+    /// checked (length, digest, and that a gzip body decompresses), and kept in the memory tier. A
     /// damaged entry is deleted and reported as nil.
     public func answer(forKey key: String) async throws -> ReadyAnswer? {
         if let ready = self.memoryAnswer(forKey: key) { return ready }
@@ -27,16 +28,6 @@ extension ResponseCache {
             self.memory.store(ready, size: ready.memoryBytes, forKey: key)
         }
         return ready
-    }
-
-    /// A mark of the changes this process has made to the cache so far (stores, purges, evictions).
-    public var changeMark: ChangeMark { ChangeMark(epoch: self.coherence.epoch) }
-
-    /// Whether an answer may have been stored since `mark` was taken, so that a key read as absent then must
-    /// be read again before it is fetched: always with a store other processes write to, otherwise when
-    /// this process changed anything since.
-    public func mayHaveStored(since mark: ChangeMark) -> Bool {
-        self.store.isShared || self.coherence.epoch != mark.epoch
     }
 
     /// The answer the memory tier holds under a key, whatever its age, or nil (the store is not asked).
@@ -119,11 +110,6 @@ extension ResponseCache {
     public func waitForChange(of key: String, upTo bound: Duration) async {
         await self.waiters.wait(for: key, upTo: bound)
     }
-}
-
-/// What ``ResponseCache/changeMark`` returns: compared later with ``ResponseCache/mayHaveStored(since:)``.
-public struct ChangeMark: Sendable, Hashable {
-    let epoch: UInt64
 }
 
 /// Keeps the memory tier coherent with the file.

@@ -129,11 +129,10 @@ public final class ResponseCache: Sendable {
 
     /// Stores (or replaces) an entry, writing pending access times and counters in the same transaction,
     /// then evicts least recently used entries until the cache is within ``maximumBytes``.
-    /// - Parameter identity: the body as the upstream sent it, if at hand (see ``ReadyAnswer/init(_:identity:)``).
     @discardableResult
-    public func store(_ entry: CachedResponse, identity: ByteBuffer? = nil) async throws -> StoreOutcome {
+    public func store(_ entry: CachedResponse) async throws -> StoreOutcome {
         guard entry.entryBytes <= self.maximumBytes else { return StoreOutcome(stored: false, evicted: 0) }
-        return try await self.store(entry, ready: self.memory.isEnabled ? ReadyAnswer(entry, identity: identity) : nil)
+        return try await self.store(entry, ready: self.memory.isEnabled ? ReadyAnswer(entry) : nil)
     }
 
     /// Writes an entry that fits, then puts its ready form (if any) in the memory tier.
@@ -148,15 +147,16 @@ public final class ResponseCache: Sendable {
         return StoreOutcome(stored: true, evicted: evicted.count)
     }
 
-    /// Stores an entry as ``store(_:identity:)`` does, for an answer about to be sent, without waiting for
+    /// Stores an entry as ``store(_:)`` does, for an answer about to be sent, without waiting for
     /// the disk when it need not: returns once the memory tier holds the ready answer and its write is
     /// queued behind the store's earlier writes. What comes after sees it at once (the memory tier answers;
     /// a direct read of the store waits for the write; a purge or a replacement asked for later is queued
     /// after it). A gateway stopped in between loses the answer, not the file's integrity: the next request
     /// for it goes upstream again. If the write fails, the memory tier forgets the answer too.
     ///
-    /// Waits for the write, as ``store(_:identity:)``, with a store other processes share (they must find
+    /// Waits for the write, as ``store(_:)``, with a store other processes share (they must find
     /// the answer once this process announces it) or when the memory tier does not keep the answer.
+    /// - Parameter identity: the body as the upstream sent it, if at hand (see ``ReadyAnswer/init(_:identity:)``).
     /// - Parameter written: called once with the write's outcome (committed, with the entries it evicted;
     ///   or failed), also when it was waited for.
     /// - Returns: whether the entry is stored (false: larger than the whole cache).

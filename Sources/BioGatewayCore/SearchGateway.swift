@@ -80,7 +80,6 @@ public struct SearchGateway: Sendable {
         immutable: Bool = false,
         logger: Logger
     ) async -> GatewayAnswer {
-        let readMark = self.cache.changeMark
         let stored = await self.storedAnswer(request.key, logger: logger)
         var forwardReason = CacheStatus.ForwardReason.miss
         // the stored entry, if the client's Cache-Control lets it stand in for a failed upstream
@@ -112,7 +111,6 @@ public struct SearchGateway: Sendable {
         return await self.forward(
             request,
             stored: stored,
-            readAt: readMark,
             fallback: fallback,
             reason: forwardReason,
             preferences: preferences,
@@ -163,12 +161,10 @@ public struct SearchGateway: Sendable {
     }
 
     /// Goes upstream (or joins the fetch already in flight) and answers with its outcome, or with the
-    /// `fallback` entry if the upstream failed and that entry is within stale-if-error. `stored` is what the
-    /// cache held when it was read, at `readAt` (nil: not known; the fetch reads the cache again).
+    /// `fallback` entry if the upstream failed and that entry is within stale-if-error.
     private func forward(
         _ request: CanonicalRequest,
         stored: ReadyAnswer?,
-        readAt: ChangeMark?,
         fallback: ReadyAnswer?,
         reason: CacheStatus.ForwardReason,
         preferences: ClientPreferences,
@@ -180,7 +176,7 @@ public struct SearchGateway: Sendable {
         let joined: Bool
         do {
             (outcome, joined) = try await self.coalescer.value(forKey: request.key) {
-                await self.fetch(request, replacing: stored, readAt: readAt, immutable: immutable, logger: logger)
+                await self.fetch(request, replacing: stored, immutable: immutable, logger: logger)
             }
         } catch {
             return .failure(
@@ -198,7 +194,7 @@ public struct SearchGateway: Sendable {
                 return .body(body)
             }
             // the entry another request just stored does not decompress (and is now deleted): fetch it anew
-            return await self.forward(request, stored: nil, readAt: nil, fallback: nil, reason: reason, preferences: preferences, logger: logger)
+            return await self.forward(request, stored: nil, fallback: nil, reason: reason, preferences: preferences, logger: logger)
         case .fetched(let response, let entry, let wasStored):
             let status: CacheStatus =
                 wasStored
@@ -247,7 +243,7 @@ public struct SearchGateway: Sendable {
     /// Starts one background fetch to refresh a stale entry, unless one is already running for its key.
     private func refreshInBackground(_ request: CanonicalRequest, replacing stored: ReadyAnswer, logger: Logger) async {
         let started = self.coalescer.startIfIdle(forKey: request.key) {
-            await self.fetch(request, replacing: stored, readAt: nil, immutable: stored.isImmutable, logger: logger)
+            await self.fetch(request, replacing: stored, immutable: stored.isImmutable, logger: logger)
         }
         if started {
             self.cache.count(.backgroundRefresh)
@@ -323,23 +319,12 @@ public struct SearchGateway: Sendable {
     }
 
     /// The single upstream fetch for a key. Re-checks the cache first: if another request stored a newer,
-    /// fresh answer since this caller looked (`replacing`, read at `readAt`), that answer is used and nothing
-    /// is fetched; the check is skipped when nothing can have been stored since (``ResponseCache/
-    /// mayHaveStored(since:)``: one process, no change since the caller's read), which spares a miss a second
-    /// read of the store. With a store that replicas share, the fetch is claimed first, so that one replica
-    /// fetches and the others wait for its answer (see ``claimFetch(_:replacing:logger:)``).
-    private func fetch(
-        _ request: CanonicalRequest,
-        replacing seen: ReadyAnswer?,
-        readAt: ChangeMark?,
-        immutable: Bool,
-        logger: Logger
-    ) async -> FetchOutcome {
-        if readAt.map(self.cache.mayHaveStored(since:)) ?? true,
-            let current = await self.freshAnswer(request.key, newerThan: seen, logger: logger)
-        {
-            return .cached(current)
-        }
+    /// fresh answer since this caller looked (`replacing`), that answer is used and nothing is fetched (for a
+    /// key the store does not hold, the memory tier and the keys kept in memory answer without reading it).
+    /// With a store that replicas share, the fetch is claimed first, so that one replica fetches and the
+    /// others wait for its answer (see ``claimFetch(_:replacing:logger:)``).
+    private func fetch(_ request: CanonicalRequest, replacing seen: ReadyAnswer?, immutable: Bool, logger: Logger) async -> FetchOutcome {
+        if let current = await self.freshAnswer(request.key, newerThan: seen, logger: logger) { return .cached(current) }
         let claim = await self.claimFetch(request, replacing: seen, logger: logger)
         if case .answered(let current) = claim { return .cached(current) }
         let outcome = await self.fetchFromUpstream(request, immutable: immutable, logger: logger)
