@@ -247,7 +247,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BioGatewayUpstreamTests",
-            dependencies: ["BioGatewayUpstream", "BioGatewayPacing", "BioGatewayTestSupport"],
+            dependencies: ["BioGatewayUpstream", "BioGatewayJSON", "BioGatewayPacing", "BioGatewayTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

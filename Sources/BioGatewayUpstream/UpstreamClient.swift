@@ -113,7 +113,7 @@ public struct UpstreamClient: Sendable {
         if status == 429 {
             throw .rateLimited(source, retryAfter: headers.first(name: "Retry-After"))
         }
-        let kind = UpstreamEnvelope.classify(body.readableBytesView, from: source, endpoint: request.endpoint)
+        let kind = UpstreamEnvelope.classify(body, from: source, endpoint: request.endpoint)
         switch (status, kind) {
         case (200..<300, .result(let records)):
             return UpstreamResponse(status: status, contentType: contentType, body: body, isResult: true, recordCount: records)

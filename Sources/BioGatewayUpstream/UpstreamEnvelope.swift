@@ -1,5 +1,6 @@
 import BioGatewayJSON
 import BioGatewayQuery
+import NIOCore
 
 /// Recognises each upstream's JSON envelope, so only real answers are passed on as answers and cached.
 public enum UpstreamEnvelope {
@@ -15,7 +16,25 @@ public enum UpstreamEnvelope {
 
     /// Classifies a body answering `endpoint` (the NHM action or the VertNet API): a search's records must
     /// be records; other NHM actions' results are checked for presence only (a count, a list of versions, …).
+    ///
+    /// The body is scanned, not parsed: nothing is built from it (see ``scanned(_:from:endpoint:)``). A body
+    /// the scan rejects is parsed, to say what is wrong with it.
+    public static func classify(_ body: ByteBuffer, from source: UpstreamSource, endpoint: String = "") -> Kind {
+        body.withUnsafeReadableBytes { bytes in
+            (try? Self.scanned(bytes, from: source, endpoint: endpoint)) ?? Self.parsed(bytes, from: source, endpoint: endpoint)
+        }
+    }
+
+    /// ``classify(_:from:endpoint:)`` for bytes in any collection.
     public static func classify(_ body: some Collection<UInt8>, from source: UpstreamSource, endpoint: String = "") -> Kind {
+        Array(body).withUnsafeBytes { bytes in
+            (try? Self.scanned(bytes, from: source, endpoint: endpoint)) ?? Self.parsed(bytes, from: source, endpoint: endpoint)
+        }
+    }
+
+    /// The classification made by parsing the whole body into a ``JSONValue``: what ``scanned(_:from:endpoint:)``
+    /// must agree with, and what explains a body the scan rejects.
+    static func parsed(_ body: some Collection<UInt8>, from source: UpstreamSource, endpoint: String) -> Kind {
         let document: JSONValue
         do {
             document = try JSONParser.parse(body)
@@ -28,7 +47,7 @@ public enum UpstreamEnvelope {
             switch object["success"] {
             case .bool(true):
                 switch endpoint {
-                case "", "datastore_search", "vds_basic_query", "vds_multi_query":
+                case _ where Self.searches(endpoint):
                     guard case .object(let result) = object["result"] else {
                         return .invalid("a successful NHM answer without a result object")
                     }
@@ -65,5 +84,13 @@ public enum UpstreamEnvelope {
             }
         }
         return nil
+    }
+
+    /// Whether `endpoint`'s answers are pages of records (NHM; VertNet's always are).
+    static func searches(_ endpoint: String) -> Bool {
+        switch endpoint {
+        case "", "datastore_search", "vds_basic_query", "vds_multi_query": true
+        default: false
+        }
     }
 }
