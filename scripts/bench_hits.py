@@ -12,7 +12,8 @@
 4. The gateway's RSS after the runs.
 5. The gateway's own overhead on a miss: distinct questions one at a time, to a second simulator that answers
    after 50 ms, each asked directly and then through a second gateway (p50 of each, and of the paired
-   differences).
+   differences); when built, the same through the framework's floor (scripts/bench/missfloor: Hummingbird and
+   AsyncHTTPClient passing the GET on, nothing else), in the same rounds.
 Prints medians, ratios against nginx, p99 latencies and, for the gateway and hbceil, the server's CPU time per
 request (user + system from /proc over each round, divided by the requests wrk completed: steadier than
 requests/s when wrk shares the machine's cores).
@@ -35,12 +36,13 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 BINARY = os.environ["BIOGATEWAY_BIN"]
 HBCEIL = os.environ.get("HBCEIL_BIN")
+MISSFLOOR = os.environ.get("MISSFLOOR_BIN")
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 DURATION = int(os.environ.get("DURATION", "5"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
 ENTRIES = int(os.environ.get("ENTRIES", "100000"))
 SIMULATOR, GATEWAY, CEILING, SLOW_SIMULATOR, SLOW_GATEWAY, FILL_GATEWAY, FILL_UPSTREAM = 18580, 18581, 18582, 18583, 18584, 18585, 8094
-SMALL_GATEWAY = 18586
+SMALL_GATEWAY, FLOOR_PROXY = 18586, 18587
 SMALL_ANSWER = (
     b'{"recs":[{"keyname":"bench","occurrenceid":"urn:bench:1","genus":"Bufo","specificepithet":"bufo",'
     b'"country":"France"}],"matching_records":1,"cursor":null}'
@@ -147,16 +149,22 @@ def timed_get(port, path):
 
 def miss_overhead(count=300):
     """The gateway's own time on a miss: `count` distinct NHM pages (one question each, new connection each), each
-    asked of the 50 ms simulator directly and then through the gateway (a miss), one after the other. Pairing
-    the same question cancels the simulator's own time per question; returns the p50 of each and the p25, p50
-    and p75 of the differences."""
-    direct, through, differences = [], [], []
+    asked of the 50 ms simulator directly, then through the gateway (a miss) and, when built, through the
+    framework's floor, one after the other. Pairing the same question cancels the simulator's own time per
+    question; returns the p50 of each and the p25, p50 and p75 of the differences, for the gateway and the floor
+    (None without one)."""
+    direct, through, floor, differences, floor_differences = [], [], [], [], []
     for index in range(count):
         query = f"datastore_search?resource_id={SPECIMENS}&limit=5&offset={100 + index}"
         direct.append(timed_get(SLOW_SIMULATOR, f"/api/3/action/{query}"))
         through.append(timed_get(SLOW_GATEWAY, f"/nhm/api/3/action/{query}"))
         differences.append(through[-1] - direct[-1])
-    return statistics.median(direct), statistics.median(through), statistics.quantiles(differences, n=4)
+        if MISSFLOOR:
+            floor.append(timed_get(FLOOR_PROXY, f"/nhm/api/3/action/{query}"))
+            floor_differences.append(floor[-1] - direct[-1])
+    gateway = (statistics.median(through), statistics.quantiles(differences, n=4))
+    floor_figures = (statistics.median(floor), statistics.quantiles(floor_differences, n=4)) if MISSFLOOR else None
+    return statistics.median(direct), gateway, floor_figures
 
 
 def start_gateway(environment, log, processes, port, cache_path, upstreams):
@@ -213,6 +221,10 @@ def main():
         )
         processes.append(slow_simulator)
         wait_until_listening(SLOW_SIMULATOR, slow_simulator, "the 50 ms simulator")
+        if MISSFLOOR:
+            floor_proxy = subprocess.Popen([MISSFLOOR, f"http://127.0.0.1:{SLOW_SIMULATOR}", str(FLOOR_PROXY)], stdout=log, stderr=log)
+            processes.append(floor_proxy)
+            wait_until_listening(FLOOR_PROXY, floor_proxy, "the miss floor")
         slow_gateway = start_gateway(
             environment, log, processes, SLOW_GATEWAY, scratch / "slow.sqlite", {"BIOGATEWAY_NHM_URL": f"http://127.0.0.1:{SLOW_SIMULATOR}"}
         )
@@ -295,9 +307,14 @@ def main():
         print(f"{ENTRIES:,} against 100 entries, per round: " + ", ".join(f"{r:.2f}×" for r in ratios)
               + f" (median {statistics.median(ratios):.2f}×)")
         print()
-        direct, through, (low, middle, high) = miss_overhead()
+        direct, (through, (low, middle, high)), floor = miss_overhead()
         print(f"miss, upstream answering in 50 ms: p50 {direct:.2f} ms asked directly, {through:.2f} ms through the gateway; "
               f"the gateway's own time, same question paired: p50 {middle:.2f} ms (p25 {low:.2f}, p75 {high:.2f})")
+        if floor:
+            floor_through, (floor_low, floor_middle, floor_high) = floor
+            print(f"the framework's floor (Hummingbird + AsyncHTTPClient passing the GET on), same questions in the same rounds: "
+                  f"p50 {floor_through:.2f} ms through it; its own time paired: p50 {floor_middle:.2f} ms (p25 {floor_low:.2f}, "
+                  f"p75 {floor_high:.2f}); the gateway above the floor: {middle - floor_middle:.2f} ms")
         memory_bound = int(os.environ.get("BIOGATEWAY_MEMORY_CACHE_MAX_BYTES", str(256 << 20))) / (1 << 20)
         print(f"RSS after the runs: {rss_megabytes(gateway.pid):.0f} MB for the gateway of the hit rounds, "
               f"{rss_megabytes(fill_gateway.pid):.0f} MB for the one holding {ENTRIES:,} entries (memory tier bound {memory_bound:.0f} MB)")
