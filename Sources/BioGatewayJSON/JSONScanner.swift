@@ -46,6 +46,7 @@ public struct JSONScanner {
     /// non-space bytes are an error.
     public static func scan<T>(_ bytes: UnsafeRawBufferPointer, _ body: (inout JSONScanner) throws -> T) throws -> T {
         var scanner = JSONScanner(bytes)
+        scanner.skipWhitespace()
         let start = scanner.index
         let result = try body(&scanner)
         if scanner.index == start { try scanner.skipValue() }

@@ -49,6 +49,13 @@ struct JSONScannerTests {
         #expect(!Self.parses(huge) && !Self.scans(huge))
     }
 
+    @Test func aValueLeftUnreadIsSkipped() throws {
+        for text in ["  [1, {\"a\": [true]}]  ", "{\"a\": 1}", " \"x\" "] {
+            let kind = try Array(text.utf8).withUnsafeBytes { bytes in try JSONScanner.scan(bytes) { try $0.peek() } }
+            #expect(kind != .null)
+        }
+    }
+
     @Test func walksMembersAndElementsInOrder() throws {
         let text = #"{"a":[1,"x",{"b":true}],"s\u0065en":"","t":"yes","n":null}"#
         var keys: [String] = []
