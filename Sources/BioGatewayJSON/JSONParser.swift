@@ -35,12 +35,7 @@ public struct JSONParser {
     private func error(_ reason: String) -> ParseError { ParseError(offset: self.index, reason: reason) }
 
     private mutating func skipWhitespace() {
-        while self.index < self.bytes.count {
-            switch self.bytes[self.index] {
-            case 0x20, 0x09, 0x0A, 0x0D: self.index += 1
-            default: return
-            }
-        }
+        self.index = JSONGrammar.skippingWhitespace(in: self.bytes, from: self.index)
     }
 
     private mutating func parseValue() throws(ParseError) -> JSONValue {
@@ -64,12 +59,7 @@ public struct JSONParser {
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(ParseError) {
-        let count = literal.utf8CodeUnitCount
-        guard self.index + count <= self.bytes.count else { throw self.error("unexpected end of input") }
-        for offset in 0..<count where self.bytes[self.index + offset] != literal.utf8Start[offset] {
-            throw self.error("invalid literal")
-        }
-        self.index += count
+        self.index = try JSONGrammar.literal(literal, in: self.bytes, at: self.index)
     }
 
     private mutating func enter() throws(ParseError) {
@@ -143,14 +133,7 @@ public struct JSONParser {
         guard self.index + 4 <= self.bytes.count else { throw self.error("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = self.bytes[self.index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw self.error("invalid \\u escape")
-            }
+            guard let digit = JSONGrammar.hexValue(self.bytes[self.index]) else { throw self.error("invalid \\u escape") }
             value = value * 16 + digit
             self.index += 1
         }
@@ -221,34 +204,11 @@ public struct JSONParser {
 
     private mutating func parseNumber() throws(ParseError) -> JSONValue {
         let start = self.index
-        var isInteger = true
-        if self.bytes[self.index] == UInt8(ascii: "-") { self.index += 1 }
-        guard self.index < self.bytes.count, self.isDigit(self.bytes[self.index]) else { throw self.error("invalid number") }
-        if self.bytes[self.index] == UInt8(ascii: "0") {
-            self.index += 1
-        } else {
-            while self.index < self.bytes.count, self.isDigit(self.bytes[self.index]) { self.index += 1 }
-        }
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ".") {
-            isInteger = false
-            self.index += 1
-            guard self.index < self.bytes.count, self.isDigit(self.bytes[self.index]) else { throw self.error("invalid number") }
-            while self.index < self.bytes.count, self.isDigit(self.bytes[self.index]) { self.index += 1 }
-        }
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "e") || self.bytes[self.index] == UInt8(ascii: "E") {
-            isInteger = false
-            self.index += 1
-            if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "+") || self.bytes[self.index] == UInt8(ascii: "-") {
-                self.index += 1
-            }
-            guard self.index < self.bytes.count, self.isDigit(self.bytes[self.index]) else { throw self.error("invalid number") }
-            while self.index < self.bytes.count, self.isDigit(self.bytes[self.index]) { self.index += 1 }
-        }
+        let isInteger: Bool
+        (self.index, isInteger) = try JSONGrammar.number(in: self.bytes, at: start)
         let text = String(decoding: self.bytes[start..<self.index], as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .integer(integer) }
         guard let double = Double(text), double.isFinite else { throw self.error("number out of range") }
         return .double(double)
     }
-
-    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

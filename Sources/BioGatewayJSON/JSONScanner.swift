@@ -118,7 +118,7 @@ public struct JSONScanner {
                 // a surrogate's partner is an escape of its own: checked when it is reached
                 guard self.index + 4 <= self.bytes.count else { throw self.error("truncated \\u escape") }
                 for _ in 0..<4 {
-                    guard Self.isHexDigit(self.bytes[self.index]) else { throw self.error("invalid \\u escape") }
+                    guard JSONGrammar.hexValue(self.bytes[self.index]) != nil else { throw self.error("invalid \\u escape") }
                     self.index += 1
                 }
             default:
@@ -210,67 +210,26 @@ public struct JSONScanner {
     }
 
     private mutating func skipWhitespace() {
-        while self.index < self.bytes.count {
-            switch self.bytes[self.index] {
-            case 0x20, 0x09, 0x0A, 0x0D: self.index += 1
-            default: return
-            }
-        }
+        self.index = JSONGrammar.skippingWhitespace(in: self.bytes, from: self.index)
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParser.ParseError) {
-        let count = literal.utf8CodeUnitCount
-        guard self.index + count <= self.bytes.count else { throw self.error("unexpected end of input") }
-        for offset in 0..<count where self.bytes[self.index + offset] != literal.utf8Start[offset] {
-            throw self.error("invalid literal")
-        }
-        self.index += count
+        self.index = try JSONGrammar.literal(literal, in: self.bytes, at: self.index)
     }
 
     /// The parser's number grammar and range: an integer fits 64 bits or, like any other number, is a
     /// finite double.
     private mutating func skipNumber() throws(JSONParser.ParseError) {
         let start = self.index
-        var isInteger = true
-        var hasExponent = false
-        if self.bytes[self.index] == UInt8(ascii: "-") { self.index += 1 }
-        guard self.index < self.bytes.count, Self.isDigit(self.bytes[self.index]) else { throw self.error("invalid number") }
-        if self.bytes[self.index] == UInt8(ascii: "0") {
-            self.index += 1
-        } else {
-            while self.index < self.bytes.count, Self.isDigit(self.bytes[self.index]) { self.index += 1 }
-        }
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ".") {
-            isInteger = false
-            self.index += 1
-            guard self.index < self.bytes.count, Self.isDigit(self.bytes[self.index]) else { throw self.error("invalid number") }
-            while self.index < self.bytes.count, Self.isDigit(self.bytes[self.index]) { self.index += 1 }
-        }
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "e") || self.bytes[self.index] == UInt8(ascii: "E") {
-            isInteger = false
-            hasExponent = true
-            self.index += 1
-            if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "+") || self.bytes[self.index] == UInt8(ascii: "-") {
-                self.index += 1
-            }
-            guard self.index < self.bytes.count, Self.isDigit(self.bytes[self.index]) else { throw self.error("invalid number") }
-            while self.index < self.bytes.count, Self.isDigit(self.bytes[self.index]) { self.index += 1 }
-        }
+        let isInteger: Bool
+        (self.index, isInteger) = try JSONGrammar.number(in: self.bytes, at: start)
         // up to 18 characters always fit 64 bits, and a fraction without an exponent in up to 300 is a finite
         // double; the rest is checked as the parser converts it
         let length = self.index - start
-        guard (isInteger && length > 18) || hasExponent || (!isInteger && length > 300) else { return }
+        let hasExponent = !isInteger && self.bytes[start..<self.index].contains { $0 | 0x20 == UInt8(ascii: "e") }
+        guard (isInteger && length > 18) || hasExponent || length > 300 else { return }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]), as: UTF8.self)
         if isInteger, Int64(text) != nil { return }
         guard let double = Double(text), double.isFinite else { throw self.error("number out of range") }
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): true
-        default: false
-        }
     }
 }
