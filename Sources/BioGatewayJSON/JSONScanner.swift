@@ -11,7 +11,8 @@ public struct JSONScanner {
         case object, array, string, number, bool, null
     }
 
-    /// A string as it appears in the document, not decoded.
+    /// A string as it appears in the document, not decoded; it points into the scanned bytes, so it is valid
+    /// only inside the ``scan(_:_:)`` that read it.
     public struct StringToken {
         /// The bytes between the quotes.
         public let raw: UnsafeRawBufferPointer

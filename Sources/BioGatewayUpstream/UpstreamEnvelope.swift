@@ -25,13 +25,6 @@ public enum UpstreamEnvelope {
         }
     }
 
-    /// ``classify(_:from:endpoint:)`` for bytes in any collection.
-    public static func classify(_ body: some Collection<UInt8>, from source: UpstreamSource, endpoint: String = "") -> Kind {
-        Array(body).withUnsafeBytes { bytes in
-            (try? Self.scanned(bytes, from: source, endpoint: endpoint)) ?? Self.parsed(bytes, from: source, endpoint: endpoint)
-        }
-    }
-
     /// The classification made by parsing the whole body into a ``JSONValue``: what ``scanned(_:from:endpoint:)``
     /// must agree with, and what explains a body the scan rejects.
     static func parsed(_ body: some Collection<UInt8>, from source: UpstreamSource, endpoint: String) -> Kind {
