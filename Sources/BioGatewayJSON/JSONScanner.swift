@@ -1,10 +1,8 @@
-/// A reader of JSON bytes that checks them against the same grammar as ``JSONParser`` and builds nothing:
-/// its caller walks the parts of a document it wants (members, elements, strings, booleans) and the scanner
-/// skips the rest, validating as it goes. For checking the shape of a large document (an upstream's answer)
-/// without allocating a tree of it.
+/// A reader of JSON bytes (RFC 8259, strictly) that builds nothing: its caller walks the parts of a document
+/// it wants (members, elements, strings, booleans) and the scanner skips the rest, validating as it goes.
+/// For checking the shape of a large document (an upstream's answer) without allocating a tree of it.
 ///
-/// Accepts exactly the documents ``JSONParser`` accepts, or throws; its errors may say less than the
-/// parser's (a caller that needs the parser's message parses the rejected document).
+/// ``JSONParser`` reads with it, so both accept exactly the same documents and fail with the same errors.
 public struct JSONScanner {
     /// What the next value is.
     public enum Kind: Equatable, Sendable {
@@ -29,10 +27,52 @@ public struct JSONScanner {
                 && self.raw.elementsEqual(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
 
-        /// The decoded string (escapes resolved as ``JSONParser`` resolves them).
+        /// The decoded string. Bytes that are not UTF-8 become U+FFFD, and so does a lone or mismatched
+        /// surrogate escape (a high surrogate's escape and the escape after it become one U+FFFD).
         public func decoded() -> String {
-            let quoted = [UInt8(ascii: "\"")] + Array(self.raw) + [UInt8(ascii: "\"")]
-            return (try? JSONParser.parse(quoted))?.stringValue ?? ""
+            guard self.hasEscapes else { return String(decoding: self.raw, as: UTF8.self) }
+            let raw = self.raw
+            // the token was checked when it was read: every escape is whole
+            func hex4(at index: Int) -> UInt32 { (0..<4).reduce(0) { $0 * 16 + JSONGrammar.hexValue(raw[index + $1])! } }
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(raw.count)
+            var index = 0
+            while index < raw.count {
+                let byte = raw[index]
+                guard byte == UInt8(ascii: "\\") else {
+                    buffer.append(byte)
+                    index += 1
+                    continue
+                }
+                let escape = raw[index + 1]
+                index += 2
+                switch escape {
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                case UInt8(ascii: "u"):
+                    var code = hex4(at: index)
+                    index += 4
+                    if (0xD800...0xDBFF).contains(code) {
+                        if index + 1 < raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u") {
+                            let low = hex4(at: index + 2)
+                            index += 6
+                            code = (0xDC00...0xDFFF).contains(low) ? 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) : 0xFFFD
+                        } else {
+                            code = 0xFFFD
+                        }
+                    } else if (0xDC00...0xDFFF).contains(code) {
+                        code = 0xFFFD
+                    }
+                    buffer.append(contentsOf: String(Character(Unicode.Scalar(code) ?? "\u{FFFD}")).utf8)
+                default:
+                    // `"`, `\\` and `/` stand for themselves
+                    buffer.append(escape)
+                }
+            }
+            return String(decoding: buffer, as: UTF8.self)
         }
     }
 
@@ -80,6 +120,26 @@ public struct JSONScanner {
         case .number: try self.skipNumber()
         case .bool: _ = try self.readBool()
         case .null: try self.expectLiteral("null")
+        }
+    }
+
+    /// Reads the next value, whatever it is, as a ``JSONValue`` (what ``JSONParser`` builds).
+    mutating func readValue() throws -> JSONValue {
+        switch try self.peek() {
+        case .object:
+            var object = JSONObject()
+            try self.members { scanner, key in object[key.decoded()] = try scanner.readValue() }
+            return .object(object)
+        case .array:
+            var elements: [JSONValue] = []
+            try self.elements { scanner, _ in elements.append(try scanner.readValue()) }
+            return .array(elements)
+        case .string: return .string(try self.readString().decoded())
+        case .number: return try self.readNumber()
+        case .bool: return .bool(try self.readBool())
+        case .null:
+            try self.expectLiteral("null")
+            return .null
         }
     }
 
@@ -135,38 +195,20 @@ public struct JSONScanner {
     /// reads or skips that value (one it leaves unread is skipped).
     public mutating func members(_ body: (inout JSONScanner, StringToken) throws -> Void) throws {
         guard try self.peek() == .object else { throw self.error("expected an object") }
-        try self.enter()
-        self.index += 1
-        self.skipWhitespace()
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "}") {
-            self.index += 1
-            self.depth -= 1
-            return
-        }
-        while true {
-            self.skipWhitespace()
-            guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "\"") else {
-                throw self.error("expected a string key")
+        try self.container(closedBy: UInt8(ascii: "}")) { scanner, _ in
+            guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: "\"") else {
+                throw scanner.error("expected a string key")
             }
-            let key = try self.readString()
-            self.skipWhitespace()
-            guard self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: ":") else { throw self.error("expected ':'") }
-            self.index += 1
-            self.skipWhitespace()
-            let before = self.index
-            try body(&self, key)
-            if self.index == before { try self.skipValue() }
-            self.skipWhitespace()
-            guard self.index < self.bytes.count else { throw self.error("unexpected end of input") }
-            if self.bytes[self.index] == UInt8(ascii: ",") {
-                self.index += 1
-            } else if self.bytes[self.index] == UInt8(ascii: "}") {
-                self.index += 1
-                self.depth -= 1
-                return
-            } else {
-                throw self.error("expected ',' or '}'")
+            let key = try scanner.readString()
+            scanner.skipWhitespace()
+            guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: ":") else {
+                throw scanner.error("expected ':'")
             }
+            scanner.index += 1
+            scanner.skipWhitespace()
+            let before = scanner.index
+            try body(&scanner, key)
+            if scanner.index == before { try scanner.skipValue() }
         }
     }
 
@@ -174,10 +216,23 @@ public struct JSONScanner {
     /// and reads or skips it (one it leaves unread is skipped).
     public mutating func elements(_ body: (inout JSONScanner, Int) throws -> Void) throws {
         guard try self.peek() == .array else { throw self.error("expected an array") }
+        try self.container { scanner, position in
+            let before = scanner.index
+            try body(&scanner, position)
+            if scanner.index == before { try scanner.skipValue() }
+        }
+    }
+
+    /// Walks the object or array whose opening bracket is next: `each` reads one member or element (the
+    /// scanner past any whitespace before it); commas between them and the closing bracket are checked here.
+    private mutating func container(
+        closedBy closing: UInt8 = UInt8(ascii: "]"),
+        _ each: (inout JSONScanner, Int) throws -> Void
+    ) throws {
         try self.enter()
         self.index += 1
         self.skipWhitespace()
-        if self.index < self.bytes.count, self.bytes[self.index] == UInt8(ascii: "]") {
+        if self.index < self.bytes.count, self.bytes[self.index] == closing {
             self.index += 1
             self.depth -= 1
             return
@@ -185,20 +240,18 @@ public struct JSONScanner {
         var position = 0
         while true {
             self.skipWhitespace()
-            let before = self.index
-            try body(&self, position)
-            if self.index == before { try self.skipValue() }
+            try each(&self, position)
             position += 1
             self.skipWhitespace()
             guard self.index < self.bytes.count else { throw self.error("unexpected end of input") }
             if self.bytes[self.index] == UInt8(ascii: ",") {
                 self.index += 1
-            } else if self.bytes[self.index] == UInt8(ascii: "]") {
+            } else if self.bytes[self.index] == closing {
                 self.index += 1
                 self.depth -= 1
                 return
             } else {
-                throw self.error("expected ',' or ']'")
+                throw self.error(closing == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
             }
         }
     }
@@ -218,19 +271,27 @@ public struct JSONScanner {
         self.index = try JSONGrammar.literal(literal, in: self.bytes, at: self.index)
     }
 
-    /// The parser's number grammar and range: an integer fits 64 bits or, like any other number, is a
-    /// finite double.
+    /// Passes over a number: up to 18 characters always fit 64 bits, and a fraction without an exponent in
+    /// up to 300 is a finite double; the rest is read, to check its range.
     private mutating func skipNumber() throws(JSONParser.ParseError) {
         let start = self.index
         let isInteger: Bool
         (self.index, isInteger) = try JSONGrammar.number(in: self.bytes, at: start)
-        // up to 18 characters always fit 64 bits, and a fraction without an exponent in up to 300 is a finite
-        // double; the rest is checked as the parser converts it
         let length = self.index - start
         let hasExponent = !isInteger && self.bytes[start..<self.index].contains { $0 | 0x20 == UInt8(ascii: "e") }
         guard (isInteger && length > 18) || hasExponent || length > 300 else { return }
+        self.index = start
+        _ = try self.readNumber()
+    }
+
+    /// Reads a number: an integer that fits 64 bits, or else a finite double.
+    private mutating func readNumber() throws(JSONParser.ParseError) -> JSONValue {
+        let start = self.index
+        let isInteger: Bool
+        (self.index, isInteger) = try JSONGrammar.number(in: self.bytes, at: start)
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]), as: UTF8.self)
-        if isInteger, Int64(text) != nil { return }
+        if isInteger, let integer = Int64(text) { return .integer(integer) }
         guard let double = Double(text), double.isFinite else { throw self.error("number out of range") }
+        return .double(double)
     }
 }

@@ -1,6 +1,6 @@
 // The JSON parser on arbitrary bytes: it must return a value or throw, never crash, and what it returns
-// must survive a write and a second parse unchanged. The scanner (which checks upstream answers without
-// building them) must accept exactly what the parser accepts.
+// must survive a write and a second parse unchanged. Skipping a document with the scanner (as the check of
+// upstream answers does) must accept exactly what reading it into values accepts.
 import BioGatewayJSON
 import Foundation
 import FuzzDriver
