@@ -7,6 +7,8 @@
 #   HBCEIL=1         also build and measure shared/bench/hbceil (copied to a scratch folder to build)
 #   MISSFLOOR=1      also build and measure scripts/bench/missfloor (Hummingbird + AsyncHTTPClient passing a
 #                    GET on: what a miss costs any server on this framework)
+#   PIN=1            servers on CPU 0, wrk on CPU 1: the same one core for every server
+#   FULL_TIER_BYTES  the memory bound of a gateway filled past it, for its RSS (default 64 MiB)
 #   ROUNDS DURATION CONNECTIONS ENTRIES   (defaults 3, 5 s, 64, 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,7 +9,8 @@
    answering every question with one small VertNet answer), with pacing lifted, one with 100 entries and one
    with 100,000, then measured in alternating rounds; small answers, so that 100,000 of them fit in the
    memory tier and the figure shows how lookups scale, not the memory bound.
-4. The gateway's RSS after the runs.
+4. The gateway's RSS after the runs; and a gateway whose memory bound (FULL_TIER_BYTES, 64 MiB) is filled past it
+   with small answers (evicting), its RSS against that bound.
 5. The gateway's own overhead on a miss: distinct questions one at a time, to a second simulator that answers
    after 50 ms, each asked directly and then through a second gateway (p50 of each, and of the paired
    differences); when built, the same through the framework's floor (scripts/bench/missfloor: Hummingbird and
@@ -17,6 +18,9 @@
 Prints medians, ratios against nginx, p99 latencies and, for the gateway and hbceil, the server's CPU time per
 request (user + system from /proc over each round, divided by the requests wrk completed: steadier than
 requests/s when wrk shares the machine's cores).
+With PIN=1 the servers (gateways, simulators, nginx, hbceil) run on CPU 0 and wrk on CPU 1 (`taskset`), so that
+each server gets the same one core whatever its number of threads: requests/s then compare work per request, not
+the share of the cores a server wins from wrk.
 """
 
 import http.client
@@ -42,7 +46,12 @@ DURATION = int(os.environ.get("DURATION", "5"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
 ENTRIES = int(os.environ.get("ENTRIES", "100000"))
 SIMULATOR, GATEWAY, CEILING, SLOW_SIMULATOR, SLOW_GATEWAY, FILL_GATEWAY, FILL_UPSTREAM = 18580, 18581, 18582, 18583, 18584, 18585, 8094
-SMALL_GATEWAY, FLOOR_PROXY = 18586, 18587
+SMALL_GATEWAY, FLOOR_PROXY, FULL_GATEWAY = 18586, 18587, 18588
+# the memory bound of the gateway filled past it, to show what it holds then
+FULL_TIER_BYTES = int(os.environ.get("FULL_TIER_BYTES", str(64 << 20)))
+PIN = os.environ.get("PIN") == "1"
+SERVER_CPU = ["taskset", "-c", "0"] if PIN else []
+CLIENT_CPU = ["taskset", "-c", "1"] if PIN else []
 SMALL_ANSWER = (
     b'{"recs":[{"keyname":"bench","occurrenceid":"urn:bench:1","genus":"Bufo","specificepithet":"bufo",'
     b'"country":"France"}],"matching_records":1,"cursor":null}'
@@ -84,7 +93,7 @@ def cpu_seconds(pid):
 
 def wrk(url, extra=(), script=None, pid=None):
     """requests/s and p99 (ms); with `pid`, also the server's CPU time per request (µs)."""
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", *extra]
+    command = [*CLIENT_CPU, "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", *extra]
     if script:
         command += ["-s", script]
     cpu_before = cpu_seconds(pid) if pid else None
@@ -170,7 +179,7 @@ def miss_overhead(count=300):
 def start_gateway(environment, log, processes, port, cache_path, upstreams):
     """Starts one more gateway with the bench's settings, on `port`, with its own cache and upstream URLs."""
     gateway = subprocess.Popen(
-        [BINARY, "serve"],
+        [*SERVER_CPU, BINARY, "serve"],
         env={**environment, "BIOGATEWAY_PORT": str(port), "BIOGATEWAY_CACHE_PATH": str(cache_path), **upstreams},
         stdout=log,
         stderr=log,
@@ -210,19 +219,19 @@ def main():
             "BIOGATEWAY_LOG_LEVEL": os.environ.get("BIOGATEWAY_LOG_LEVEL", "warning"),
         }
         log = open(scratch / "processes.log", "w")
-        simulator = subprocess.Popen([BINARY, "simulate", "--port", str(SIMULATOR)], stdout=log, stderr=log)
+        simulator = subprocess.Popen([*SERVER_CPU, BINARY, "simulate", "--port", str(SIMULATOR)], stdout=log, stderr=log)
         processes.append(simulator)
         wait_until_listening(SIMULATOR, simulator, "the simulator")
-        gateway = subprocess.Popen([BINARY, "serve"], env=environment, stdout=log, stderr=log)
+        gateway = subprocess.Popen([*SERVER_CPU, BINARY, "serve"], env=environment, stdout=log, stderr=log)
         processes.append(gateway)
         wait_until_listening(GATEWAY, gateway, "the gateway")
         slow_simulator = subprocess.Popen(
-            [BINARY, "simulate", "--port", str(SLOW_SIMULATOR), "--latency-ms", "50"], stdout=log, stderr=log
+            [*SERVER_CPU, BINARY, "simulate", "--port", str(SLOW_SIMULATOR), "--latency-ms", "50"], stdout=log, stderr=log
         )
         processes.append(slow_simulator)
         wait_until_listening(SLOW_SIMULATOR, slow_simulator, "the 50 ms simulator")
         if MISSFLOOR:
-            floor_proxy = subprocess.Popen([MISSFLOOR, f"http://127.0.0.1:{SLOW_SIMULATOR}", str(FLOOR_PROXY)], stdout=log, stderr=log)
+            floor_proxy = subprocess.Popen([*SERVER_CPU, MISSFLOOR, f"http://127.0.0.1:{SLOW_SIMULATOR}", str(FLOOR_PROXY)], stdout=log, stderr=log)
             processes.append(floor_proxy)
             wait_until_listening(FLOOR_PROXY, floor_proxy, "the miss floor")
         slow_gateway = start_gateway(
@@ -246,11 +255,11 @@ def main():
         # one more static server beside the anchors: the fast upstream the fill gateway is filled from
         small = f"server {{ listen 127.0.0.1:{FILL_UPSTREAM}; root {scratch}/small; location / {{ default_type application/json; }} }}\n}}"
         (scratch / "nginx.conf").write_text(template[: template.rindex("}")] + small)
-        subprocess.run(["nginx", "-c", str(scratch / "nginx.conf"), "-p", str(scratch)], check=True)
+        subprocess.run([*SERVER_CPU, "nginx", "-c", str(scratch / "nginx.conf"), "-p", str(scratch)], check=True)
         processes.append("nginx")
         wait_until_listening(8092, None, "nginx")
         if HBCEIL:
-            ceiling = subprocess.Popen([HBCEIL, str(www / "vn5.json"), str(www / "vn5.json.gz"), str(CEILING)], stdout=log, stderr=log)
+            ceiling = subprocess.Popen([*SERVER_CPU, HBCEIL, str(www / "vn5.json"), str(www / "vn5.json.gz"), str(CEILING)], stdout=log, stderr=log)
             processes.append(ceiling)
             wait_until_listening(CEILING, ceiling, "hbceil")
 
@@ -307,6 +316,19 @@ def main():
         print(f"{ENTRIES:,} against 100 entries, per round: " + ", ".join(f"{r:.2f}×" for r in ratios)
               + f" (median {statistics.median(ratios):.2f}×)")
         print()
+        # a memory bound filled past it with small answers: what the process holds then (the bound is counted
+        # as allocated, so RSS stays near the bound plus the process's own)
+        full_gateway = start_gateway(
+            {**environment, "BIOGATEWAY_MEMORY_CACHE_MAX_BYTES": str(FULL_TIER_BYTES)},
+            log, processes, FULL_GATEWAY, scratch / "full.sqlite", fill_upstreams,
+        )
+        full_entries = 2 * FULL_TIER_BYTES // 1_700
+        fill(full_entries, port=FULL_GATEWAY)
+        metrics = get(FULL_GATEWAY, "/metrics")[2].decode()
+        evicted = re.search(r"^biogateway_memory_cache_evictions_total (\S+)", metrics, re.MULTILINE)
+        held = re.search(r"^biogateway_memory_cache_entries (\S+)", metrics, re.MULTILINE)
+        full_rss = rss_megabytes(full_gateway.pid)
+
         direct, (through, (low, middle, high)), floor = miss_overhead()
         print(f"miss, upstream answering in 50 ms: p50 {direct:.2f} ms asked directly, {through:.2f} ms through the gateway; "
               f"the gateway's own time, same question paired: p50 {middle:.2f} ms (p25 {low:.2f}, p75 {high:.2f})")
@@ -318,6 +340,9 @@ def main():
         memory_bound = int(os.environ.get("BIOGATEWAY_MEMORY_CACHE_MAX_BYTES", str(256 << 20))) / (1 << 20)
         print(f"RSS after the runs: {rss_megabytes(gateway.pid):.0f} MB for the gateway of the hit rounds, "
               f"{rss_megabytes(fill_gateway.pid):.0f} MB for the one holding {ENTRIES:,} entries (memory tier bound {memory_bound:.0f} MB)")
+        print(f"memory bound filled past it: {full_entries:,} small answers through a gateway with a {FULL_TIER_BYTES / (1 << 20):.0f} MB "
+              f"bound, which holds {float(held.group(1)):,.0f} of them ({float(evicted.group(1)):,.0f} evicted): RSS {full_rss:.0f} MB "
+              f"(bound + 80 = {FULL_TIER_BYTES / (1 << 20) + 80:.0f})")
     finally:
         for process in processes:
             if process == "nginx":

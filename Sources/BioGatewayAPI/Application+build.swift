@@ -35,7 +35,13 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
     reloadConfiguration: (@Sendable () throws -> GatewayConfiguration)? = nil
 ) async throws -> some ApplicationProtocol {
-    let cache = try await configuration.openCache(memoryMaximumBytes: configuration.cache.memoryMaxBytes, now: clock.date, logger: logger)
+    // one bound for the hits answered from memory: the answers, and a share for their questions
+    let questionBytes = ParsedQueries.share(ofMemory: configuration.cache.memoryMaxBytes)
+    let cache = try await configuration.openCache(
+        memoryMaximumBytes: configuration.cache.memoryMaxBytes - questionBytes,
+        now: clock.date,
+        logger: logger
+    )
     var clientConfiguration = HTTPClient.Configuration(
         redirectConfiguration: .disallow,
         timeout: .init(connect: .seconds(10)),
@@ -82,8 +88,8 @@ public func buildApplication(
     router.add(middleware: CORSMiddleware(origins: corsOrigins))
     router.add(middleware: ProblemMiddleware())
     let deepPaging = configuration.upstream.nhmDeepPaging ? DeepPaging(gateway: gateway) : nil
-    // the questions of the answers the memory tier holds are kept beside it, so that hits are not read again
-    let questions = ParsedQueries(maximumBytes: ParsedQueries.maximumBytes(besideMemoryTier: configuration.cache.memoryMaxBytes))
+    // the questions of the answers the memory tier holds are kept too, so that hits are not read again
+    let questions = ParsedQueries(maximumBytes: questionBytes)
     let datastoreSearch = NHMDropInController(gateway: gateway, deepPaging: deepPaging, parsed: questions)
     datastoreSearch.register(on: router, limits: limits)
     NHMActionController(gateway: gateway, deepPaging: deepPaging, datastoreSearch: datastoreSearch)

@@ -70,7 +70,7 @@ public struct CacheSettings: SettingsRegistry {
         "memory.cache.max.bytes",
         .bytes(minimum: 0),
         help:
-            "Memory for stored answers ready to send (the memory tier in front of the cache file), least recently used out first; `0` keeps none. The questions of the drop-in GETs answered from it are kept beside it (their cache keys), in a quarter as much again (at least 8M), so that a repeated question is not read again"
+            "Memory for stored answers ready to send (the memory tier in front of the cache file), least recently used out first; `0` keeps none. A fifth of it keeps the questions of the drop-in GETs answered from it (their cache keys), so that a repeated question is not read again; the answers get the rest. Counted as allocated (buffers, objects, map entries), so the process holds about this much for them"
     )
     public var memoryMaxBytes: Int = 256 << 20
 

@@ -35,8 +35,10 @@ public final class ReadyAnswer: FreshnessSubject {
     /// The identity body is kept beside the gzip one for answers up to this many bytes (larger ones are
     /// decompressed per identity hit: rare clients, large answers).
     public static let identityLimit = 256 * 1024
-    /// What memory a kept answer costs beside its bytes (the struct, strings, dictionary slot).
-    static let overheadBytes = 512
+    /// What a kept answer costs beside its buffers: this object, its key, content type and validator (an object
+    /// and four strings), and its slot and index entry in the memory tier. Measured (docs/performance.md, "What a kept answer costs"):
+    /// 1,100 bytes on Linux, glibc's malloc, a 64-bit machine.
+    static let overheadBytes = 1_100
 
     /// SHA-256 of the canonical query (``CanonicalRequest/key``).
     public let key: String
@@ -61,6 +63,8 @@ public final class ReadyAnswer: FreshnessSubject {
     public let isImmutable: Bool
     /// `ETag` and `Last-Modified`, made once.
     public let validator: AnswerValidator
+    /// What the buffers of ``stored`` and ``identity`` allocate.
+    let allocatedBytes: Int
 
     /// Makes the ready form of a checked entry; nil when its gzip body does not decompress.
     /// - Parameter identity: the body as the upstream sent it, when the caller has it at hand (an answer
@@ -77,24 +81,39 @@ public final class ReadyAnswer: FreshnessSubject {
         self.identityLength = entry.identityLength
         self.isImmutable = entry.isImmutable
         self.validator = AnswerValidator(entry)
-        self.stored = ByteBuffer(data: entry.storedBody)
         switch entry.coding {
         case .identity:
+            self.stored = ByteBuffer(data: entry.storedBody)
             self.identity = self.stored
-        case .gzip:
-            if entry.identityLength <= Self.identityLimit {
-                if let known, known.readableBytes == entry.identityLength {
-                    // copied to a buffer of its own size: the one read from the upstream may hold more
-                    var exact = ByteBufferAllocator().buffer(capacity: known.readableBytes)
-                    exact.writeImmutableBuffer(known)
-                    self.identity = exact
-                    return
-                }
-                guard let body = try? entry.identityBody() else { return nil }
-                self.identity = ByteBuffer(data: body)
+            self.allocatedBytes = MemorySize.allocation(self.stored)
+        case .gzip where entry.identityLength <= Self.identityLimit:
+            let (storedLength, identityLength) = (entry.storedBody.count, entry.identityLength)
+            // NIO rounds every buffer up to a power of two: both forms in one when that allocates less
+            let together = MemorySize.allocation(bytes: storedLength + identityLength)
+            let apart = MemorySize.allocation(bytes: storedLength) + MemorySize.allocation(bytes: identityLength)
+            var first = ByteBufferAllocator().buffer(capacity: together <= apart ? storedLength + identityLength : storedLength)
+            first.writeBytes(entry.storedBody)
+            var second = together <= apart ? first : ByteBufferAllocator().buffer(capacity: identityLength)
+            if let known, known.readableBytes == identityLength {
+                // copied: the buffer read from the upstream may hold more than the answer
+                second.writeImmutableBuffer(known)
             } else {
-                self.identity = nil
+                guard let body = try? entry.identityBody() else { return nil }
+                second.writeBytes(body)
             }
+            if together <= apart {
+                self.stored = second.getSlice(at: 0, length: storedLength)!
+                self.identity = second.getSlice(at: storedLength, length: identityLength)!
+                self.allocatedBytes = together
+            } else {
+                self.stored = first
+                self.identity = second
+                self.allocatedBytes = apart
+            }
+        case .gzip:
+            self.stored = ByteBuffer(data: entry.storedBody)
+            self.identity = nil
+            self.allocatedBytes = MemorySize.allocation(self.stored)
         }
     }
 
@@ -104,9 +123,7 @@ public final class ReadyAnswer: FreshnessSubject {
         return ByteBuffer(data: try GzipCodec.decompress(Data(buffer: self.stored), expectedLength: self.identityLength))
     }
 
-    /// What the answer counts for against the memory tier's bound.
-    public var memoryBytes: Int {
-        let identityBytes = self.coding == .gzip ? (self.identity?.readableBytes ?? 0) : 0
-        return self.stored.readableBytes + identityBytes + Self.overheadBytes
-    }
+    /// What the answer counts for against the memory tier's bound: what its buffers allocate and what the
+    /// rest of it costs (``overheadBytes``).
+    public var memoryBytes: Int { self.allocatedBytes + Self.overheadBytes }
 }

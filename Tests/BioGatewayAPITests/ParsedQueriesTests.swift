@@ -11,7 +11,7 @@ struct ParsedQueriesTests {
     }
 
     @Test func aRepeatedTextIsReadOnceAtItsEndpointAndAgainAtAnother() throws {
-        let kept = ParsedQueries()
+        let kept = ParsedQueries(maximumBytes: 8 << 20)
         var reads = 0
         let prepare: (String) throws -> DropInQuestion? = { text in
             reads += 1
@@ -30,7 +30,7 @@ struct ParsedQueriesTests {
     }
 
     @Test func refusedTextsAreNotKeptAndQuestionsTheShortPathMayNotAnswerAre() throws {
-        let kept = ParsedQueries()
+        let kept = ParsedQueries(maximumBytes: 8 << 20)
         var reads = 0
         for _ in 0..<2 {
             let question = kept.readyQuestion(for: #"{"q":"genus:puma","l":"many"}"#, at: .vertnetSearch) { text in
@@ -50,9 +50,9 @@ struct ParsedQueriesTests {
         #expect(reads == 3)
     }
 
-    @Test func theBoundGrowsWithTheMemoryTierAndKeepsAFloor() {
-        #expect(ParsedQueries.maximumBytes(besideMemoryTier: 0) == 8 << 20)
-        #expect(ParsedQueries.maximumBytes(besideMemoryTier: 16 << 20) == 8 << 20)
-        #expect(ParsedQueries.maximumBytes(besideMemoryTier: 256 << 20) == 64 << 20)
+    @Test func theQuestionsTakeAFifthOfTheMemoryTheTierHasTheRest() {
+        #expect(ParsedQueries.share(ofMemory: 0) == 0)
+        #expect(ParsedQueries.share(ofMemory: 256 << 20) == (256 << 20) / 5)
+        #expect(ParsedQueries.share(ofMemory: 1_000) == 200)
     }
 }

@@ -60,22 +60,21 @@ final class ParsedQueries: Sendable {
 
     /// The longest text whose question is kept.
     static var maximumTextBytes: Int { 4096 }
-    /// The bound when the memory tier keeps no answers.
-    static let minimumBytes = 8 << 20
-    /// What a kept question costs beside its text and key, as counted: its objects, and its slot and entry in
-    /// the map.
-    static let overheadBytes = 320
+    /// What a kept question costs beside its text and key, as counted: its objects, its key's storage, and its
+    /// slot and entry in the map. Measured (docs/performance.md, "What a kept answer costs").
+    static let overheadBytes = 360
 
-    /// The bound beside a memory tier of `memoryTierBytes`: a quarter of it, so that the questions of the
-    /// answers it holds are kept too (a question costs about half as much as a small answer), and at least
-    /// ``minimumBytes``.
-    static func maximumBytes(besideMemoryTier memoryTierBytes: Int) -> Int {
-        max(Self.minimumBytes, memoryTierBytes / 4)
+    /// The part of the memory for the hits answered where they are read (`BIOGATEWAY_MEMORY_CACHE_MAX_BYTES`)
+    /// that keeps their questions: a fifth, so that the questions of the answers the rest holds are kept too
+    /// (a question costs about a third as much as a small answer, and far less than a large one). The memory
+    /// tier gets the rest, so that the setting bounds both.
+    static func share(ofMemory bytes: Int) -> Int {
+        bytes / 5
     }
 
     private let kept: MemoryCache<Kept>
 
-    init(maximumBytes: Int = ParsedQueries.minimumBytes) {
+    init(maximumBytes: Int) {
         self.kept = MemoryCache(maximumBytes: maximumBytes)
     }
 

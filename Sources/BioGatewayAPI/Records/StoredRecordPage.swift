@@ -30,11 +30,19 @@ struct StoredRecordPage: Sendable {
     /// The upstream answers (one per source asked) the page was made of: each re-send saves that many.
     var sourceAnswers = 0
 
-    /// What the page costs in memory (roughly: its body and headers).
+    /// What the page costs in memory: what its buffers allocate, its headers, and the rest (its validator, key
+    /// and slot in the kept pages: ``overheadBytes``).
     var size: Int {
-        self.body.readableBytes + (self.gzipBody?.readableBytes ?? 0)
-            + self.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count } + 64
+        MemorySize.allocation(self.body) + (self.gzipBody.map(MemorySize.allocation) ?? 0)
+            + self.headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + Self.fieldOverheadBytes }
+            + Self.overheadBytes
     }
+
+    /// What a kept page costs beside its buffers and headers: the validator, the key, the `next` cursor and
+    /// the slot in the kept pages (as ``ReadyAnswer``'s, measured).
+    static let overheadBytes = 1_100
+    /// What a header costs beside its name and value: the field and its strings' storage.
+    static let fieldOverheadBytes = 64
 
     /// Bodies smaller than this are sent as they are (gzip would save next to nothing).
     static let smallestCompressed = 1_024
