@@ -91,23 +91,18 @@ public final class ReadyAnswer: FreshnessSubject {
             // NIO rounds every buffer up to a power of two: both forms in one when that allocates less
             let together = MemorySize.allocation(bytes: storedLength + identityLength)
             let apart = MemorySize.allocation(bytes: storedLength) + MemorySize.allocation(bytes: identityLength)
-            var first = ByteBufferAllocator().buffer(capacity: together <= apart ? storedLength + identityLength : storedLength)
-            first.writeBytes(entry.storedBody)
-            var second = together <= apart ? first : ByteBufferAllocator().buffer(capacity: identityLength)
-            if let known, known.readableBytes == identityLength {
-                // copied: the buffer read from the upstream may hold more than the answer
-                second.writeImmutableBuffer(known)
-            } else {
-                guard let body = try? entry.identityBody() else { return nil }
-                second.writeBytes(body)
-            }
             if together <= apart {
-                self.stored = second.getSlice(at: 0, length: storedLength)!
-                self.identity = second.getSlice(at: storedLength, length: identityLength)!
+                var both = ByteBufferAllocator().buffer(capacity: storedLength + identityLength)
+                both.writeBytes(entry.storedBody)
+                guard Self.writeIdentity(of: entry, known: known, to: &both) else { return nil }
+                self.stored = both.getSlice(at: 0, length: storedLength)!
+                self.identity = both.getSlice(at: storedLength, length: identityLength)!
                 self.allocatedBytes = together
             } else {
-                self.stored = first
-                self.identity = second
+                var identity = ByteBufferAllocator().buffer(capacity: identityLength)
+                guard Self.writeIdentity(of: entry, known: known, to: &identity) else { return nil }
+                self.stored = ByteBuffer(data: entry.storedBody)
+                self.identity = identity
                 self.allocatedBytes = apart
             }
         case .gzip:
@@ -115,6 +110,18 @@ public final class ReadyAnswer: FreshnessSubject {
             self.identity = nil
             self.allocatedBytes = MemorySize.allocation(self.stored)
         }
+    }
+
+    /// Writes the identity body of a gzip entry to `buffer`: a copy of `known` (the buffer read from the upstream
+    /// may hold more than the answer), or the entry decompressed; false when it does not decompress.
+    private static func writeIdentity(of entry: CachedResponse, known: ByteBuffer?, to buffer: inout ByteBuffer) -> Bool {
+        if let known, known.readableBytes == entry.identityLength {
+            buffer.writeImmutableBuffer(known)
+            return true
+        }
+        guard let body = try? entry.identityBody() else { return false }
+        buffer.writeBytes(body)
+        return true
     }
 
     /// The identity body: kept, or decompressed now.

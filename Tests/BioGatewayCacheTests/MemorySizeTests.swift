@@ -45,6 +45,10 @@ struct MemorySizeTests {
         let apart = MemorySize.allocation(bytes: entry.storedBody.count) + MemorySize.allocation(bytes: body.utf8.count)
         let together = MemorySize.allocation(bytes: entry.storedBody.count + body.utf8.count)
         #expect(ready.allocatedBytes == min(apart, together))
+        // sharing one buffer: the identity bytes follow the gzip bytes in the same storage
+        let storedStart = ready.stored.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
+        let identityStart = try #require(ready.identity).withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
+        #expect((identityStart == storedStart + UInt(entry.storedBody.count)) == (together <= apart))
         #expect(ready.memoryBytes == ready.allocatedBytes + ReadyAnswer.overheadBytes)
     }
 
