@@ -35,9 +35,9 @@ public final class ReadyAnswer: FreshnessSubject {
     /// The identity body is kept beside the gzip one for answers up to this many bytes (larger ones are
     /// decompressed per identity hit: rare clients, large answers).
     public static let identityLimit = 256 * 1024
-    /// What a kept answer costs beside its buffers: this object, its key, content type and validator (an object
-    /// and four strings), and its slot and index entry in the memory tier. Measured (docs/performance.md, "What a kept answer costs"):
-    /// 1,100 bytes on Linux, glibc's malloc, a 64-bit machine.
+    /// What a kept answer costs beside its buffers: this object, its key and digest, its content type, its
+    /// validator (an object and three strings), and its slot and index entry in the memory tier: 1,100 bytes,
+    /// measured on Linux with glibc's malloc (docs/performance.md, "what a kept answer costs").
     static let overheadBytes = 1_100
 
     /// SHA-256 of the canonical query (``CanonicalRequest/key``).

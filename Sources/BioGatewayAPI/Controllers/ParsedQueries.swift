@@ -61,7 +61,7 @@ final class ParsedQueries: Sendable {
     /// The longest text whose question is kept.
     static var maximumTextBytes: Int { 4096 }
     /// What a kept question costs beside its text and key, as counted: its objects, its key's storage, and its
-    /// slot and entry in the map. Measured (docs/performance.md, "What a kept answer costs").
+    /// slot and entry in the map. Measured (docs/performance.md, "what a kept answer costs").
     static let overheadBytes = 360
 
     /// The part of the memory for the hits answered where they are read (`BIOGATEWAY_MEMORY_CACHE_MAX_BYTES`)
