@@ -8,7 +8,8 @@
    gateways are filled through their VertNet endpoint from a fast local upstream (an nginx static server
    answering every question with one small VertNet answer), with pacing lifted, one with 100 entries and one
    with 100,000, then measured in alternating rounds; small answers, so that 100,000 of them fit in the
-   memory tier and the figure shows how lookups scale, not the memory bound.
+   memory tier and the figure shows how lookups scale, not the memory bound. The anchor in the same rounds:
+   two nginx proxy_caches on the same upstream, filled with 100 and with 100,000 of the same questions.
 4. The gateway's RSS after the runs; and a gateway whose memory bound (FULL_TIER_BYTES, 64 MiB) is filled past it
    with small answers (evicting), its RSS against that bound.
 5. The gateway's own overhead on a miss: distinct questions one at a time, to a second simulator that answers
@@ -47,6 +48,7 @@ CONNECTIONS = int(os.environ.get("CONNECTIONS", "64"))
 ENTRIES = int(os.environ.get("ENTRIES", "100000"))
 SIMULATOR, GATEWAY, CEILING, SLOW_SIMULATOR, SLOW_GATEWAY, FILL_GATEWAY, FILL_UPSTREAM = 18580, 18581, 18582, 18583, 18584, 18585, 8094
 SMALL_GATEWAY, FLOOR_PROXY, FULL_GATEWAY = 18586, 18587, 18588
+NGINX_FEW, NGINX_MANY = 8095, 8096
 # the memory bound of the gateway filled past it, to show what it holds then
 FULL_TIER_BYTES = int(os.environ.get("FULL_TIER_BYTES", str(64 << 20)))
 PIN = os.environ.get("PIN") == "1"
@@ -110,8 +112,8 @@ def wrk(url, extra=(), script=None, pid=None):
     return rate, float(p99.group(1)) * scale, cpu
 
 
-def fill(count, start=0, port=FILL_GATEWAY):
-    """Asks `count` distinct VertNet questions of the gateway on `port` (misses, stored), 8 at a time."""
+def fill(count, start=0, port=FILL_GATEWAY, stored=lambda response: response.getheader("Cache-Status", "").endswith("stored")):
+    """Asks `count` distinct VertNet questions of the cache on `port` (misses, `stored`), 8 at a time."""
     failures = []
 
     def worker(indices):
@@ -120,8 +122,8 @@ def fill(count, start=0, port=FILL_GATEWAY):
             connection.request("GET", fill_path(index))
             response = connection.getresponse()
             body = response.read()
-            if response.status != 200 or not response.getheader("Cache-Status", "").endswith("stored"):
-                failures.append(f"{response.status} {response.getheader('Cache-Status')} {body[:300]!r}")
+            if response.status != 200 or not stored(response):
+                failures.append(f"{response.status} {dict(response.getheaders())} {body[:300]!r}")
                 return
     indices = list(range(start, start + count))
     threads = [threading.Thread(target=worker, args=(indices[i::8],)) for i in range(8)]
@@ -252,8 +254,21 @@ def main():
         (scratch / "small" / "api").mkdir(parents=True)
         (scratch / "small" / "api" / "search").write_bytes(SMALL_ANSWER)
         template = Path(os.environ["NGINX_TEMPLATE"]).read_text().replace("ANCHOR_DIR", str(scratch))
-        # one more static server beside the anchors: the fast upstream the fill gateway is filled from
-        small = f"server {{ listen 127.0.0.1:{FILL_UPSTREAM}; root {scratch}/small; location / {{ default_type application/json; }} }}\n}}"
+        # one more static server beside the anchors: the fast upstream the fill gateways are filled from (at
+        # VertNet's path for the gateways, at the drop-in path for nginx); and two more proxy_caches on it, the
+        # anchor for hits over 100 and over ENTRIES entries
+        (scratch / "small" / "vertnet" / "api").mkdir(parents=True)
+        (scratch / "small" / "vertnet" / "api" / "search").write_bytes(SMALL_ANSWER)
+        small = f"server {{ listen 127.0.0.1:{FILL_UPSTREAM}; root {scratch}/small; location / {{ default_type application/json; }} }}\n"
+        for name, port in (("few", NGINX_FEW), ("many", NGINX_MANY)):
+            (scratch / name).mkdir()
+            small += (
+                f"proxy_cache_path {scratch}/{name} keys_zone={name}:64m max_size=4g inactive=1d;\n"
+                f"server {{ listen 127.0.0.1:{port}; add_header X-Cache $upstream_cache_status; location / {{ "
+                f"proxy_pass http://127.0.0.1:{FILL_UPSTREAM}; proxy_cache {name}; proxy_cache_valid 200 1d; "
+                f"proxy_cache_key $request_uri; proxy_cache_lock on; }} }}\n"
+            )
+        small += "}"
         (scratch / "nginx.conf").write_text(template[: template.rindex("}")] + small)
         subprocess.run([*SERVER_CPU, "nginx", "-c", str(scratch / "nginx.conf"), "-p", str(scratch)], check=True)
         processes.append("nginx")
@@ -299,22 +314,31 @@ def main():
         started = time.monotonic()
         fill(ENTRIES)
         filled_in = time.monotonic() - started
+        # the anchor: nginx proxy_cache filled the same way, identity (its cache keeps the body as it came)
+        def nginx_stored(response):
+            return response.getheader("X-Cache") == "MISS"
+        fill(100, port=NGINX_FEW, stored=nginx_stored)
+        fill(ENTRIES, port=NGINX_MANY, stored=nginx_stored)
         small_script, large_script = random_keys_script(scratch, 100), random_keys_script(scratch, ENTRIES)
-        sizes = {"small": [], "large": []}
+        sizes = {"small": [], "large": [], "nginx small": [], "nginx large": []}
         for _ in range(ROUNDS):
             sizes["small"].append(wrk(f"http://127.0.0.1:{SMALL_GATEWAY}/", GZIP, small_script, small_gateway.pid))
             sizes["large"].append(wrk(f"http://127.0.0.1:{FILL_GATEWAY}/", GZIP, large_script, fill_gateway.pid))
-        ratios = [large[0] / small[0] for small, large in zip(sizes["small"], sizes["large"])]
+            sizes["nginx small"].append(wrk(f"http://127.0.0.1:{NGINX_FEW}/", [], small_script))
+            sizes["nginx large"].append(wrk(f"http://127.0.0.1:{NGINX_MANY}/", [], large_script))
         print()
         print(f"filled {ENTRIES:,} entries through the gateway in {filled_in:.0f} s; {ROUNDS} alternating rounds")
         print(f"| hits on random keys ({len(SMALL_ANSWER)}-byte VertNet answers) | requests/s (median) | p99 (worst) | CPU per request (median) |")
         print("|---|---|---|---|")
-        for label, name in (("100 entries", "small"), (f"{ENTRIES:,} entries", "large")):
+        for label, name in (("100 entries", "small"), (f"{ENTRIES:,} entries", "large"),
+                            ("nginx proxy_cache, 100 entries", "nginx small"), (f"nginx proxy_cache, {ENTRIES:,} entries", "nginx large")):
             runs = sizes[name]
-            print(f"| {label} | {statistics.median(r[0] for r in runs):,.0f} | {max(r[1] for r in runs):.2f} ms | "
-                  f"{statistics.median(r[2] for r in runs):.0f} µs |")
-        print(f"{ENTRIES:,} against 100 entries, per round: " + ", ".join(f"{r:.2f}×" for r in ratios)
-              + f" (median {statistics.median(ratios):.2f}×)")
+            used = f"{statistics.median(r[2] for r in runs):.0f} µs" if runs[0][2] is not None else "—"
+            print(f"| {label} | {statistics.median(r[0] for r in runs):,.0f} | {max(r[1] for r in runs):.2f} ms | {used} |")
+        for label, few, many in (("the gateway", "small", "large"), ("nginx proxy_cache", "nginx small", "nginx large")):
+            ratios = [large[0] / small[0] for small, large in zip(sizes[few], sizes[many])]
+            print(f"{label}, {ENTRIES:,} against 100 entries, per round: " + ", ".join(f"{r:.2f}×" for r in ratios)
+                  + f" (median {statistics.median(ratios):.2f}×)")
         print()
         # a memory bound filled past it with small answers: what the process holds then (the bound is counted
         # as allocated, so RSS stays near the bound plus the process's own)
