@@ -11,19 +11,28 @@ public enum GzipCodec {
         public var description: String
     }
 
-    /// Compresses `buffer`'s readable bytes into a gzip member.
+    /// Compresses `buffer`'s readable bytes into a gzip member, in a buffer of its own size (to be kept).
     public static func compress(_ buffer: ByteBuffer) throws -> ByteBuffer {
+        let output = try Self.deflate(buffer)
+        // deflate writes into room for the worst case (about the input's size), which a kept body would hold
+        var exact = ByteBufferAllocator().buffer(capacity: output.readableBytes)
+        exact.writeImmutableBuffer(output)
+        return exact
+    }
+
+    /// Compresses `data` into a gzip member.
+    public static func compress(_ data: Data) throws -> Data {
+        Data(buffer: try Self.deflate(ByteBuffer(data: data)))
+    }
+
+    /// `buffer`'s readable bytes as a gzip member, in a buffer with room for the worst case.
+    private static func deflate(_ buffer: ByteBuffer) throws -> ByteBuffer {
         var input = buffer
         return try Self.compressors.withCompressor { compressor in
             var output = ByteBufferAllocator().buffer(capacity: compressor.maxSize(from: input))
             try compressor.deflate(from: &input, to: &output, flush: .finish)
             return output
         }
-    }
-
-    /// Compresses `data` into a gzip member.
-    public static func compress(_ data: Data) throws -> Data {
-        Data(buffer: try Self.compress(ByteBuffer(data: data)))
     }
 
     /// zlib's compression state is about 270 KB, set up afresh for every stream: more than compressing a

@@ -52,6 +52,15 @@ struct MemorySizeTests {
         #expect(ready.memoryBytes == ready.allocatedBytes + ReadyAnswer.overheadBytes)
     }
 
+    @Test func aCompressedBufferHoldsOnlyWhatItNeeds() throws {
+        let body = ByteBuffer(string: Self.answer(100_000))
+        let gzip = try GzipCodec.compress(body)
+        #expect(gzip.readableBytes < body.readableBytes / 4)
+        // not the room deflate asks for (about the input's size): what its bytes take
+        #expect(MemorySize.allocation(gzip) == MemorySize.allocation(bytes: gzip.readableBytes))
+        #expect(try GzipCodec.decompress(Data(buffer: gzip), expectedLength: body.readableBytes) == Data(buffer: body))
+    }
+
     @Test func anAnswerStoredAsItCameCountsItsOneBufferOnce() throws {
         let body = #"{"recs":[]}"#
         let entry = makeEntry(body: body)
