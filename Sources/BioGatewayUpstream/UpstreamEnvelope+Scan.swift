@@ -13,7 +13,7 @@ extension UpstreamEnvelope {
             }
             switch source {
             case .nhm: return try Self.scannedNHM(&scanner, endpoint: endpoint)
-            case .vertnet: return try Self.scannedVertNet(&scanner)
+            case .vertnet: return try Self.scannedVertNet(&scanner, ids: Self.recordIDs(from: source, endpoint: endpoint))
             }
         }
     }
@@ -34,7 +34,7 @@ extension UpstreamEnvelope {
 
     private static func scannedNHM(_ scanner: inout JSONScanner, endpoint: String) throws -> Kind {
         let searches = Self.searches(endpoint)
-        let ids: [StaticString] = endpoint == "vds_multi_query" ? ["resource"] : []
+        let ids = Self.recordIDs(from: .nhm, endpoint: endpoint)
         var success = ScannedFlag.missing
         var hasResult = false
         // the last `result` member's records, when it was an object
@@ -72,10 +72,10 @@ extension UpstreamEnvelope {
         }
     }
 
-    private static func scannedVertNet(_ scanner: inout JSONScanner) throws -> Kind {
+    private static func scannedVertNet(_ scanner: inout JSONScanner, ids: [StaticString]) throws -> Kind {
         var records = ScannedRecords.missing
         try scanner.members { scanner, key in
-            if key.equals("recs") { records = try Self.scannedRecords(&scanner, ids: ["keyname", "occurrenceid", "iptrecordid"]) }
+            if key.equals("recs") { records = try Self.scannedRecords(&scanner, ids: ids) }
         }
         switch records {
         case .missing, .notArray: return .invalid("the body has no recs array")
@@ -104,7 +104,7 @@ extension UpstreamEnvelope {
                 let named = try scanner.peek() == .string && !(try scanner.readString().isEmpty)
                 identified = named ? identified | (1 << n) : identified & ~(1 << n)
             }
-            if identified == 0 { problem = "record \(index) has no \(ids.map(\.description).joined(separator: " or "))" }
+            if identified == 0 { problem = Self.unidentified(index, ids: ids) }
         }
         return .array(count: count, problem: problem)
     }

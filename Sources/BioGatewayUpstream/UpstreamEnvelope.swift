@@ -39,20 +39,18 @@ public enum UpstreamEnvelope {
         case .nhm:
             switch object["success"] {
             case .bool(true):
-                switch endpoint {
-                case _ where Self.searches(endpoint):
-                    guard case .object(let result) = object["result"] else {
-                        return .invalid("a successful NHM answer without a result object")
-                    }
-                    guard case .array(let records) = result["records"] else { return .invalid("an NHM result without a records array") }
-                    if let problem = Self.recordProblem(records, ids: endpoint == "vds_multi_query" ? ["resource"] : []) {
-                        return .invalid(problem)
-                    }
-                    return .result(records: records.count)
-                default:
+                guard Self.searches(endpoint) else {
                     guard object["result"] != nil else { return .invalid("a successful NHM answer without a result") }
                     return .result(records: 0)
                 }
+                guard case .object(let result) = object["result"] else {
+                    return .invalid("a successful NHM answer without a result object")
+                }
+                guard case .array(let records) = result["records"] else { return .invalid("an NHM result without a records array") }
+                if let problem = Self.recordProblem(records, ids: Self.recordIDs(from: source, endpoint: endpoint)) {
+                    return .invalid(problem)
+                }
+                return .result(records: records.count)
             case .bool(false):
                 guard case .object = object["error"] else { return .invalid("a failed NHM answer without an error object") }
                 return .error
@@ -61,7 +59,7 @@ public enum UpstreamEnvelope {
             }
         case .vertnet:
             guard case .array(let records) = object["recs"] else { return .invalid("the body has no recs array") }
-            if let problem = Self.recordProblem(records, ids: ["keyname", "occurrenceid", "iptrecordid"]) { return .invalid(problem) }
+            if let problem = Self.recordProblem(records, ids: Self.recordIDs(from: source, endpoint: endpoint)) { return .invalid(problem) }
             return .result(records: records.count)
         }
     }
@@ -69,14 +67,28 @@ public enum UpstreamEnvelope {
     /// Why a page's records are not records, if they are not: each must be an object and, where the upstream
     /// always identifies its records (VertNet: `keyname`, else an occurrence id), carry one of `ids`. (NHM may
     /// leave `_id` out when `fields` is given, so only the shape is checked there.)
-    static func recordProblem(_ records: [JSONValue], ids: [String]) -> String? {
+    static func recordProblem(_ records: [JSONValue], ids: [StaticString]) -> String? {
         for (index, record) in records.enumerated() {
             guard case .object(let fields) = record else { return "record \(index) is not an object" }
-            if !ids.isEmpty, !ids.contains(where: { fields[$0]?.stringValue?.isEmpty == false }) {
-                return "record \(index) has no \(ids.joined(separator: " or "))"
+            if !ids.isEmpty, !ids.contains(where: { fields[$0.description]?.stringValue?.isEmpty == false }) {
+                return Self.unidentified(index, ids: ids)
             }
         }
         return nil
+    }
+
+    /// The fields one of which must name each record of a page answering `endpoint`: VertNet's `keyname`, else
+    /// an occurrence id; the resource of each of NHM's multi-resource records; none for NHM's other pages.
+    static func recordIDs(from source: UpstreamSource, endpoint: String) -> [StaticString] {
+        switch source {
+        case .vertnet: ["keyname", "occurrenceid", "iptrecordid"]
+        case .nhm: endpoint == "vds_multi_query" ? ["resource"] : []
+        }
+    }
+
+    /// Why record `index` is not a record: it names itself with none of `ids`.
+    static func unidentified(_ index: Int, ids: [StaticString]) -> String {
+        "record \(index) has no \(ids.map(\.description).joined(separator: " or "))"
     }
 
     /// Whether `endpoint`'s answers are pages of records (NHM; VertNet's always are).
